@@ -1,0 +1,249 @@
+import { type Calendar, type DateString, TradingCalendar } from './calendar.js';
+import { FactorkitError, show } from './errors.js';
+import { type CategoricalPanel, Panel } from './panel.js';
+
+/** An asset id in tushare style: `600519.SH`, `000001.SZ`, `430047.BJ`. */
+export type AssetId = string;
+
+/** What kind of quantity a field holds, which decides how it becomes known over time. */
+export type FieldKind =
+  /** A daily market observation (price, volume, a valuation ratio): known at that day's close. */
+  | 'market'
+  /** A reported figure (profit, equity, shares): known from its announcement date (`ann_date`). */
+  | 'fundamental'
+  /** An attribute with its own effective dates (listing date, index membership, pay, coverage). */
+  | 'reference'
+  /** A classification (industry, board) with its own effective dates; read with `categorical()`. */
+  | 'categorical';
+
+/** A field a dataset provides. */
+export interface FieldInfo {
+  readonly name: string;
+  readonly kind: FieldKind;
+  readonly description?: string;
+  /** For example `CNY`, `shares`, `ratio`, `fraction`. */
+  readonly unit?: string;
+}
+
+/** How a plugin asks for a field. */
+export interface FieldRequest {
+  /**
+   * Extra delay in trading days, ≥ 0. Row `t` of the result holds what was known at the close
+   * of day `t − lag`. Default 0.
+   */
+  readonly lag?: number;
+}
+
+/**
+ * The data a plugin sees: a trading calendar, an asset list and fields as date × asset panels.
+ *
+ * **Point in time.** Every panel this interface returns is *as known*: row `t` holds the value
+ * of the field as it was known at the close of trading day `t` (after applying `lag`).
+ * - `market` fields: that day's observation (close, volume, …);
+ * - `fundamental` fields: the latest report whose announcement date is on or before day `t`,
+ *   never a report announced later, whatever its period end;
+ * - `reference` and `categorical` fields: the value in effect on day `t`.
+ *
+ * Implementations must uphold this; the data layer's tests prove it for the bundled loaders,
+ * and the factor test kit's look-ahead check proves a factor does not break it.
+ */
+export interface MarketData {
+  readonly calendar: Calendar;
+  /** Column `a` of every panel is `assets[a]`. */
+  readonly assets: readonly AssetId[];
+  /** The fields this dataset provides. */
+  fieldInfo(): readonly FieldInfo[];
+  hasField(name: string): boolean;
+  /**
+   * The numeric field `name` as known on each date (see the interface docs).
+   * @throws FactorkitError `FK_MISSING_INPUT` when the dataset has no such field.
+   */
+  field(name: string, request?: FieldRequest): Panel;
+  /**
+   * The categorical field `name` (industry, board…) in effect on each date.
+   * @throws FactorkitError `FK_MISSING_INPUT` when the dataset has no such field.
+   */
+  categorical(name: string, request?: FieldRequest): CategoricalPanel;
+  /**
+   * A view of the dates with index in `[start, end)`, same assets. Lags inside the view still
+   * reach back before `start`, so a lagged field is not cut short by the window.
+   */
+  window(start: number, end: number): MarketData;
+}
+
+/**
+ * Well-known field names. Datasets may provide more; plugins declare what they read. Market
+ * prices are back-adjusted unless the name says `raw`.
+ */
+export const FIELD = {
+  /** Daily simple return from adjusted prices (0.015 = +1.5 %). */
+  ret: 'ret',
+  open: 'open',
+  high: 'high',
+  low: 'low',
+  /** Adjusted close. */
+  close: 'close',
+  /** Shares traded. */
+  volume: 'volume',
+  /** Value traded, CNY. */
+  amount: 'amount',
+  /** Shares traded / float shares, as a fraction (0.02 = 2 %). */
+  turnover: 'turnover',
+  /** Total market capitalisation, CNY. */
+  marketCap: 'market_cap',
+  /** Float market capitalisation, CNY. */
+  floatMarketCap: 'float_market_cap',
+  /** 1 on a normal trading day, 0 when suspended. */
+  isTrading: 'is_trading',
+  /** 1 while the stock is ST or *ST. */
+  isSt: 'is_st',
+  /** Level-1 industry classification (categorical). */
+  industry: 'industry',
+} as const;
+
+/** A field given to {@link createMemoryData}: values (column-major) plus optional metadata. */
+export interface MemoryField {
+  readonly values: Panel;
+  readonly kind?: FieldKind;
+  readonly description?: string;
+  readonly unit?: string;
+}
+
+/** Input of {@link createMemoryData}. */
+export interface MemoryDataInput {
+  readonly calendar: readonly DateString[] | Calendar;
+  readonly assets: readonly AssetId[];
+  /** Numeric fields, already point-in-time (row `t` = as known on day `t`). */
+  readonly fields?: Readonly<Record<string, Panel | MemoryField>>;
+  readonly categorical?: Readonly<Record<string, CategoricalPanel>>;
+}
+
+/**
+ * An in-memory {@link MarketData} over panels that are already point in time. For tests,
+ * small examples and plugin authors; datasets loaded from disk come from `@factorkit/data`.
+ *
+ * @throws FactorkitError `FK_INVALID_DATA` when a panel's shape does not match the calendar
+ *   and asset list.
+ */
+export function createMemoryData(input: MemoryDataInput): MarketData {
+  const calendar = isCalendar(input.calendar) ? input.calendar : new TradingCalendar(input.calendar);
+  const assets = Object.freeze([...input.assets]);
+  const seen = new Set<string>();
+  for (const id of assets) {
+    if (seen.has(id)) throw new FactorkitError('FK_INVALID_DATA', `memory data: asset ${show(id)} appears twice`);
+    seen.add(id);
+  }
+  const numeric = new Map<string, MemoryField>();
+  for (const [name, given] of Object.entries(input.fields ?? {})) {
+    const field: MemoryField = given instanceof Panel || isPanelLike(given) ? { values: given as Panel } : given;
+    checkShape(name, field.values, calendar.length, assets.length);
+    numeric.set(name, field);
+  }
+  const categorical = new Map<string, CategoricalPanel>();
+  for (const [name, panel] of Object.entries(input.categorical ?? {})) {
+    checkShape(name, panel, calendar.length, assets.length);
+    if (panel.codes.length !== panel.dates * panel.assets) {
+      throw new FactorkitError('FK_INVALID_DATA', `memory data: categorical field \`${name}\` has ${panel.codes.length} codes, expected ${panel.dates * panel.assets}`);
+    }
+    categorical.set(name, panel);
+  }
+  const info: FieldInfo[] = [
+    ...[...numeric].map(([name, f]) => ({
+      name,
+      kind: f.kind ?? 'market',
+      ...(f.description === undefined ? {} : { description: f.description }),
+      ...(f.unit === undefined ? {} : { unit: f.unit }),
+    })),
+    ...[...categorical.keys()].map((name) => ({ name, kind: 'categorical' as const })),
+  ];
+  return new MemoryData(calendar, assets, numeric, categorical, info, 0, calendar.length);
+}
+
+function isCalendar(value: unknown): value is Calendar {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Calendar).indexOf === 'function';
+}
+
+function isPanelLike(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Panel).values instanceof Float64Array && typeof (value as Panel).dates === 'number';
+}
+
+function checkShape(name: string, panel: { dates: number; assets: number }, dates: number, assets: number): void {
+  if (panel.dates !== dates || panel.assets !== assets) {
+    throw new FactorkitError(
+      'FK_INVALID_DATA',
+      `memory data: field \`${name}\` is ${panel.dates} dates × ${panel.assets} assets, but the calendar has ${dates} dates and there are ${assets} assets`,
+    );
+  }
+}
+
+/** Throw the standard missing-input error for `name`. */
+export function missingField(name: string, data: MarketData): never {
+  const available = data.fieldInfo().map((f) => f.name);
+  throw new FactorkitError(
+    'FK_MISSING_INPUT',
+    `the dataset has no field \`${name}\`${available.length ? ` (it has: ${available.join(', ')})` : ''}`,
+    { details: { missing: [name], available } },
+  );
+}
+
+class MemoryData implements MarketData {
+  readonly calendar: Calendar;
+
+  constructor(
+    private readonly full: Calendar,
+    readonly assets: readonly AssetId[],
+    private readonly numeric: ReadonlyMap<string, MemoryField>,
+    private readonly categories: ReadonlyMap<string, CategoricalPanel>,
+    private readonly info: readonly FieldInfo[],
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.calendar = start === 0 && end === full.length ? full : full.slice(start, end);
+  }
+
+  fieldInfo(): readonly FieldInfo[] {
+    return this.info;
+  }
+
+  hasField(name: string): boolean {
+    return this.numeric.has(name) || this.categories.has(name);
+  }
+
+  field(name: string, request: FieldRequest = {}): Panel {
+    const field = this.numeric.get(name);
+    if (!field) return missingField(name, this);
+    const lagged = field.values.lagged(checkLag(request.lag));
+    return this.start === 0 && this.end === this.full.length ? lagged : lagged.sliceDates(this.start, this.end);
+  }
+
+  categorical(name: string, request: FieldRequest = {}): CategoricalPanel {
+    const panel = this.categories.get(name);
+    if (!panel) return missingField(name, this);
+    const lag = checkLag(request.lag);
+    const rows = this.end - this.start;
+    const codes = new Int32Array(rows * panel.assets).fill(-1);
+    for (let a = 0; a < panel.assets; a++) {
+      for (let t = 0; t < rows; t++) {
+        const source = this.start + t - lag;
+        if (source >= 0) codes[a * rows + t] = panel.codes[a * panel.dates + source]!;
+      }
+    }
+    return { dates: rows, assets: panel.assets, codes, levels: panel.levels };
+  }
+
+  window(start: number, end: number): MarketData {
+    const length = this.end - this.start;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > length || start > end) {
+      throw new FactorkitError('FK_INVALID_ARGUMENT', `memory data: window [${start}, ${end}) is outside 0..${length}`);
+    }
+    return new MemoryData(this.full, this.assets, this.numeric, this.categories, this.info, this.start + start, this.start + end);
+  }
+}
+
+function checkLag(lag: number | undefined): number {
+  const value = lag ?? 0;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `field request: lag must be a non-negative integer, got ${show(lag)}`);
+  }
+  return value;
+}

@@ -1,0 +1,106 @@
+/**
+ * Stable error codes. Code that handles factorkit errors switches on `error.code`, never on
+ * the message text, which may be reworded.
+ */
+export type ErrorCode =
+  /** A parameter or configuration value failed validation; see `issues`. */
+  | 'FK_INVALID_PARAMS'
+  /** A plugin object does not have the shape its kind requires. */
+  | 'FK_INVALID_PLUGIN'
+  /** Two plugins of one kind share an id (and `override` was not set). */
+  | 'FK_DUPLICATE_ID'
+  /** A plugin targets a core API version this core cannot run. */
+  | 'FK_API_VERSION'
+  /** A plugin needs data fields the dataset does not have. */
+  | 'FK_MISSING_INPUT'
+  /** A plugin package could not be found from the given directory. */
+  | 'FK_PLUGIN_NOT_FOUND'
+  /** A plugin package was found but importing it failed or it exported no plugin. */
+  | 'FK_PLUGIN_LOAD'
+  /** No plugin of that kind and id is registered. */
+  | 'FK_UNKNOWN_PLUGIN'
+  /** Data handed to a function is malformed (shape, order, values). */
+  | 'FK_INVALID_DATA'
+  /** A plugin returned something that breaks its contract (e.g. an output of the wrong shape). */
+  | 'FK_INVALID_OUTPUT'
+  /** An optimisation problem is malformed. */
+  | 'FK_INVALID_PROBLEM'
+  /** A solver did not reach an optimal solution and the caller required one. */
+  | 'FK_NOT_SOLVED'
+  /** A function was called with an argument outside its domain. */
+  | 'FK_INVALID_ARGUMENT';
+
+/** One problem found by a validation, located by a dot-path such as `params.window`. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Options accepted by every factorkit error. */
+export interface FactorkitErrorOptions {
+  readonly cause?: unknown;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The base class of every error factorkit throws on purpose. `code` is stable; `details`
+ * carries machine-readable context (the plugin id, the missing fields, …).
+ */
+export class FactorkitError extends Error {
+  override readonly name: string = 'FactorkitError';
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: FactorkitErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/** A validation that found one or more problems; the message lists all of them. */
+export class ValidationError extends FactorkitError {
+  override readonly name: string = 'ValidationError';
+  readonly issues: readonly Issue[];
+
+  constructor(code: ErrorCode, summary: string, issues: readonly Issue[], options: FactorkitErrorOptions = {}) {
+    super(code, formatIssues(summary, issues), { ...options, details: { ...options.details, issues } });
+    this.issues = issues;
+  }
+}
+
+/** `summary:` followed by one `- path: message` line per issue. */
+export function formatIssues(summary: string, issues: readonly Issue[]): string {
+  if (issues.length === 0) return summary;
+  return `${summary}:\n${issues.map((issue) => `  - ${issue.path ? `${issue.path}: ` : ''}${issue.message}`).join('\n')}`;
+}
+
+/**
+ * Whether `value` is a factorkit error. Works across copies of this package (no `instanceof`),
+ * which matters when a plugin and the host each resolve their own `@factorkit/core`.
+ */
+export function isFactorkitError(value: unknown): value is FactorkitError {
+  return (
+    value instanceof Error &&
+    typeof (value as unknown as { code?: unknown }).code === 'string' &&
+    (value as unknown as { code: string }).code.startsWith('FK_')
+  );
+}
+
+/** Render a value for an error message: short, in backticks. */
+export function show(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) text = String(value);
+  else if (typeof value === 'function') text = 'function';
+  else if (ArrayBuffer.isView(value)) text = `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  if (text.length > 80) text = `${text.slice(0, 77)}...`;
+  return `\`${text}\``;
+}

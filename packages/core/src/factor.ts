@@ -1,0 +1,270 @@
+import type { DateString } from './calendar.js';
+import type { MarketData } from './data.js';
+import { FactorkitError, type Issue, ValidationError, show } from './errors.js';
+import type { CategoricalPanel } from './panel.js';
+import { Panel } from './panel.js';
+import { type ParamSchema, type ParamsInput, type ParamsOf, parseParams } from './params.js';
+import { type InputSpec, type MetaBase, type PluginBase, checkFunction, checkInputs, checkPluginBase } from './plugin.js';
+
+/** Broad families of factors, as reports group them. */
+export type FactorCategory =
+  | 'value'
+  | 'growth'
+  | 'quality'
+  | 'momentum'
+  | 'reversal'
+  | 'volatility'
+  | 'liquidity'
+  | 'size'
+  | 'analyst'
+  | 'governance'
+  | 'sentiment'
+  | 'style'
+  | 'other';
+
+export const FACTOR_CATEGORIES: readonly FactorCategory[] = [
+  'value',
+  'growth',
+  'quality',
+  'momentum',
+  'reversal',
+  'volatility',
+  'liquidity',
+  'size',
+  'analyst',
+  'governance',
+  'sentiment',
+  'style',
+  'other',
+];
+
+/** What a factor declares about itself. */
+export interface FactorMeta<S extends ParamSchema> extends MetaBase<S> {
+  readonly category: FactorCategory;
+  /** Every field the factor reads, with its point-in-time lag. Reading anything else throws. */
+  readonly inputs: readonly InputSpec[];
+  /**
+   * Trading days of history needed before the first date a value is wanted (for example 250
+   * for a one-year window). May depend on the parameters.
+   */
+  readonly lookback: number | ((params: ParamsOf<S>) => number);
+  /** +1 when higher values are expected to earn more, −1 when lower values are. */
+  readonly direction: 1 | -1;
+  /** Papers or reports the definition follows. */
+  readonly references?: readonly string[];
+}
+
+/** What `compute` receives. */
+export interface FactorComputeContext<P> {
+  readonly params: P;
+  /**
+   * The data, cut to end at the last date a value is wanted: nothing after it is visible.
+   * It starts `lookback` trading days before the first wanted date where history allows.
+   */
+  readonly data: MarketData;
+  /** Index in `data.calendar` of the first wanted date; rows before it are warm-up. */
+  readonly start: number;
+  /** A declared numeric input, with its declared lag applied. */
+  input(field: string): Panel;
+  /** A declared categorical input (industry, board), with its declared lag applied. */
+  categorical(field: string): CategoricalPanel;
+  /** Whether an optional input is present in the dataset. */
+  has(field: string): boolean;
+}
+
+/** What a plugin author passes to {@link defineFactor}. */
+export interface FactorDefinition<S extends ParamSchema> {
+  readonly id: string;
+  readonly apiVersion: PluginBase<'factor'>['apiVersion'];
+  readonly meta: FactorMeta<S>;
+  /**
+   * Exposures for every date of `ctx.data` × every asset, as a panel of
+   * `ctx.data.calendar.length` rows and `ctx.data.assets.length` columns; `NaN` where the
+   * factor is undefined (too little history, missing inputs). Rows before `ctx.start` are
+   * discarded. Must be deterministic and read no data but `ctx`.
+   */
+  compute(ctx: FactorComputeContext<ParamsOf<S>>): Panel;
+}
+
+/** A factor plugin: plain typed data made by {@link defineFactor}. */
+export interface FactorPlugin<S extends ParamSchema = ParamSchema> extends FactorDefinition<S>, PluginBase<'factor'> {
+  readonly kind: 'factor';
+  /** This factor with parameters (validated now; defaults filled in). */
+  with(params?: ParamsInput<S>): FactorSpec<S>;
+}
+
+/** A factor together with validated parameters: what strategies and `computeFactor` take. */
+export interface FactorSpec<S extends ParamSchema = ParamSchema> {
+  readonly plugin: FactorPlugin<S>;
+  readonly params: ParamsOf<S>;
+}
+
+/** Shape problems of a factor plugin object (used by `defineFactor` and the registry). */
+export function checkFactor(value: unknown): Issue[] {
+  const issues = checkPluginBase(value, 'factor');
+  if (issues.some((i) => i.path === '' || i.path === 'meta')) return issues;
+  const plugin = value as Record<string, unknown> & { meta: Record<string, unknown> };
+  const { meta } = plugin;
+  if (typeof meta.category !== 'string' || !FACTOR_CATEGORIES.includes(meta.category as FactorCategory)) {
+    issues.push({ path: 'meta.category', message: `expected one of ${FACTOR_CATEGORIES.join(', ')}, got ${show(meta.category)}` });
+  }
+  issues.push(...checkInputs(meta.inputs));
+  if (meta.direction !== 1 && meta.direction !== -1) {
+    issues.push({ path: 'meta.direction', message: `expected 1 or -1, got ${show(meta.direction)}` });
+  }
+  if (typeof meta.lookback !== 'function' && !(Number.isInteger(meta.lookback) && (meta.lookback as number) >= 0)) {
+    issues.push({ path: 'meta.lookback', message: `expected a non-negative integer or a function of the params, got ${show(meta.lookback)}` });
+  }
+  issues.push(...checkFunction(plugin.compute, 'compute'));
+  return issues;
+}
+
+/**
+ * Define a factor plugin. The definition is checked now (a malformed one throws
+ * `FK_INVALID_PLUGIN` listing every problem); compatibility with the running core is checked
+ * when the plugin is registered.
+ *
+ * @example
+ * export const momentum = defineFactor({
+ *   id: 'momentum_1y',
+ *   apiVersion: '1.0',
+ *   meta: { description: '…', category: 'momentum', inputs: [{ field: 'ret' }], lookback: 250,
+ *           direction: 1, params: { window: param.integer({ default: 250, min: 20 }) } },
+ *   compute: (ctx) => { … },
+ * }) satisfies FactorPlugin;
+ */
+export function defineFactor<const S extends ParamSchema>(definition: FactorDefinition<S>): FactorPlugin<S> {
+  const plugin: FactorPlugin<S> = {
+    kind: 'factor',
+    id: definition.id,
+    apiVersion: definition.apiVersion,
+    meta: definition.meta,
+    compute: definition.compute,
+    with(params) {
+      return { plugin, params: parseParams(definition.meta.params, params ?? {}, `factor \`${definition.id}\``) };
+    },
+  };
+  const issues = checkFactor(plugin);
+  if (issues.length > 0) {
+    throw new ValidationError('FK_INVALID_PLUGIN', `factor ${show(definition.id)} is malformed`, issues);
+  }
+  return Object.freeze(plugin);
+}
+
+/** The lookback of a factor for given parameters. */
+export function factorLookback<S extends ParamSchema>(plugin: FactorPlugin<S>, params: ParamsOf<S>): number {
+  const { lookback } = plugin.meta;
+  const value = typeof lookback === 'function' ? lookback(params) : lookback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new FactorkitError('FK_INVALID_OUTPUT', `factor \`${plugin.id}\`: lookback for these params is ${show(value)}, expected a non-negative integer`);
+  }
+  return value;
+}
+
+/**
+ * The declared, non-optional inputs of `plugin` that `data` lacks (empty when all present).
+ */
+export function missingInputs(plugin: { meta: { inputs: readonly InputSpec[] } }, data: MarketData): string[] {
+  return plugin.meta.inputs.filter((input) => !input.optional && !data.hasField(input.field)).map((input) => input.field);
+}
+
+/** Throw `FK_MISSING_INPUT` naming the plugin and every missing field, if any are missing. */
+export function assertInputs(owner: string, plugin: { meta: { inputs: readonly InputSpec[] } }, data: MarketData): void {
+  const missing = missingInputs(plugin, data);
+  if (missing.length > 0) {
+    throw new FactorkitError(
+      'FK_MISSING_INPUT',
+      `${owner} needs ${missing.length === 1 ? 'field' : 'fields'} ${missing.map((f) => `\`${f}\``).join(', ')}, which the dataset does not have`,
+      { details: { owner, missing, available: data.fieldInfo().map((f) => f.name) } },
+    );
+  }
+}
+
+/** A factor's values over the wanted dates. */
+export interface FactorValues {
+  readonly factor: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly dates: readonly DateString[];
+  readonly assets: readonly string[];
+  /** `dates.length` rows × `assets.length` columns; `NaN` = undefined. */
+  readonly values: Panel;
+}
+
+/** Which dates {@link computeFactor} returns values for. */
+export interface ComputeRange {
+  /** First wanted date (a date or a calendar index); default: the first date of the calendar. */
+  readonly start?: DateString | number;
+  /** Last wanted date, inclusive; default: the last date of the calendar. */
+  readonly end?: DateString | number;
+}
+
+/**
+ * Compute a factor over a date range: validates parameters, checks inputs, cuts the data so
+ * nothing after `end` is visible, runs `compute`, checks the output shape and drops warm-up rows.
+ *
+ * @throws ValidationError `FK_INVALID_PARAMS`; FactorkitError `FK_MISSING_INPUT`,
+ *   `FK_INVALID_ARGUMENT` (dates outside the calendar), `FK_INVALID_OUTPUT`.
+ */
+export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data: MarketData, range: ComputeRange = {}): FactorValues { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const spec: FactorSpec = 'plugin' in factor ? factor : factor.with();
+  const { plugin, params } = spec;
+  const owner = `factor \`${plugin.id}\``;
+  assertInputs(owner, plugin, data);
+  const { calendar } = data;
+  const first = resolveIndex(range.start ?? 0, calendar, 'start', 'ceil');
+  const last = resolveIndex(range.end ?? calendar.length - 1, calendar, 'end', 'floor');
+  if (first > last) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `${owner}: no trading day between start ${show(range.start)} and end ${show(range.end)}`);
+  }
+  const lookback = factorLookback(plugin, params);
+  const from = Math.max(0, first - lookback);
+  const view = data.window(from, last + 1);
+  const declared = new Map(plugin.meta.inputs.map((input) => [input.field, input]));
+  const requireDeclared = (field: string) => {
+    const input = declared.get(field);
+    if (!input) {
+      throw new FactorkitError('FK_INVALID_PLUGIN', `${owner} read field \`${field}\`, which it does not declare in meta.inputs`);
+    }
+    return input.lag ?? 0;
+  };
+  const output = plugin.compute({
+    params,
+    data: view,
+    start: first - from,
+    input: (field) => view.field(field, { lag: requireDeclared(field) }),
+    categorical: (field) => view.categorical(field, { lag: requireDeclared(field) }),
+    has: (field) => declared.has(field) && view.hasField(field),
+  });
+  const rows = view.calendar.length;
+  if (!output || typeof output !== 'object' || output.dates !== rows || output.assets !== data.assets.length || !(output.values instanceof Float64Array)) {
+    throw new FactorkitError(
+      'FK_INVALID_OUTPUT',
+      `${owner}: compute must return a panel of ${rows} dates × ${data.assets.length} assets, got ${output && typeof output === 'object' ? `${String(output.dates)} × ${String(output.assets)}` : show(output)}`,
+    );
+  }
+  const values = new Panel(output.dates, output.assets, output.values).sliceDates(first - from);
+  return {
+    factor: plugin.id,
+    params,
+    dates: calendar.dates.slice(first, last + 1),
+    assets: data.assets,
+    values,
+  };
+}
+
+function resolveIndex(value: DateString | number, calendar: MarketData['calendar'], name: string, mode: 'ceil' | 'floor'): number {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0 || value >= calendar.length) {
+      throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: index ${value} is outside the calendar (0..${calendar.length - 1})`);
+    }
+    return value;
+  }
+  const index = mode === 'ceil' ? calendar.ceil(value) : calendar.floor(value);
+  if (index < 0 || index >= calendar.length) {
+    throw new FactorkitError(
+      'FK_INVALID_ARGUMENT',
+      `${name}: ${show(value)} is outside the calendar (${calendar.dates[0] ?? '-'} .. ${calendar.dates[calendar.length - 1] ?? '-'})`,
+    );
+  }
+  return index;
+}

@@ -1,0 +1,145 @@
+/**
+ * @factorkit/core: the contracts every factorkit package and plugin is written against.
+ *
+ * - data: {@link MarketData} (calendar, assets, point-in-time fields as {@link Panel}s);
+ * - plugins: {@link defineFactor}, {@link defineUniverse}, {@link defineConstraint},
+ *   {@link defineOptimizer}, with typed {@link param} schemas;
+ * - the optimisation {@link Problem} model that constraints build and optimizers solve;
+ * - a {@link createRegistry | registry} that validates plugins before adding them.
+ *
+ * Node-only helpers (loading plugin packages by name) live in `@factorkit/core/node`.
+ *
+ * @packageDocumentation
+ */
+export { CORE_API_VERSION, type ApiVersion, checkApiCompatibility, parseApiVersion } from './version.js';
+export {
+  type ErrorCode,
+  FactorkitError,
+  type FactorkitErrorOptions,
+  type Issue,
+  ValidationError,
+  formatIssues,
+  isFactorkitError,
+  show,
+} from './errors.js';
+export {
+  type ArraySpec,
+  type BooleanSpec,
+  type EnumSpec,
+  type NumberSpec,
+  type ObjectSpec,
+  type ParamSchema,
+  type ParamSpec,
+  type ParamsInput,
+  type ParamsOf,
+  type RecordSpec,
+  type StringSpec,
+  type ValueOf,
+  checkParams,
+  checkSchema,
+  describeParams,
+  param,
+  parseParams,
+} from './params.js';
+export { type Calendar, type DateString, TradingCalendar, isDateString } from './calendar.js';
+export { type CategoricalPanel, Panel } from './panel.js';
+export {
+  type AssetId,
+  FIELD,
+  type FieldInfo,
+  type FieldKind,
+  type FieldRequest,
+  type MarketData,
+  type MemoryDataInput,
+  type MemoryField,
+  createMemoryData,
+  missingField,
+} from './data.js';
+export {
+  type InputSpec,
+  type MetaBase,
+  PLUGIN_ID_PATTERN,
+  PLUGIN_KINDS,
+  type PluginBase,
+  type PluginKind,
+  type PluginSource,
+} from './plugin.js';
+export {
+  type ComputeRange,
+  FACTOR_CATEGORIES,
+  type FactorCategory,
+  type FactorComputeContext,
+  type FactorDefinition,
+  type FactorMeta,
+  type FactorPlugin,
+  type FactorSpec,
+  type FactorValues,
+  assertInputs,
+  checkFactor,
+  computeFactor,
+  defineFactor,
+  factorLookback,
+  missingInputs,
+} from './factor.js';
+export {
+  type BenchmarkWeights,
+  type Tradability,
+  type UniverseContext,
+  type UniverseDefinition,
+  type UniverseInstance,
+  type UniverseMeta,
+  type UniversePlugin,
+  type UniverseSpec,
+  checkUniverse,
+  defineUniverse,
+} from './universe.js';
+export {
+  type ConstraintBuildContext,
+  type ConstraintContext,
+  type ConstraintDefinition,
+  type ConstraintMeta,
+  type ConstraintPlugin,
+  type ConstraintSpec,
+  type RiskModelView,
+  applyConstraints,
+  checkConstraint,
+  defineConstraint,
+  requireExposure,
+} from './constraint.js';
+export {
+  type ConstraintGroup,
+  type GroupBuilder,
+  type GroupResidual,
+  type Problem,
+  ProblemBuilder,
+  type RowInput,
+  type SparseMatrix,
+  type VariableBlock,
+  objectiveValue,
+  problemResiduals,
+} from './problem.js';
+export {
+  type GroupReport,
+  type OptimizerDefinition,
+  type OptimizerInstance,
+  type OptimizerMeta,
+  type OptimizerPlugin,
+  type OptimizerSpec,
+  type SolveDiagnostics,
+  type SolveOptions,
+  type SolveStatus,
+  type Solution,
+  assertSolved,
+  checkOptimizer,
+  defineOptimizer,
+} from './optimizer.js';
+export {
+  type AnyPlugin,
+  type PluginRegistry,
+  PluginRegistrationError,
+  type RegisterOptions,
+  type RegisteredPlugin,
+  type RegistrationProblem,
+  createRegistry,
+  pluginsFromModule,
+} from './registry.js';
