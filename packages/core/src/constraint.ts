@@ -57,7 +57,7 @@ export interface ConstraintDefinition<S extends ParamSchema> {
   readonly apiVersion: PluginBase<'constraint'>['apiVersion'];
   readonly meta: ConstraintMeta<S>;
   /** Add this constraint's rows, bounds and auxiliary variables. */
-  build(ctx: ConstraintBuildContext<ParamsOf<S>>): void;
+  build(this: void, ctx: ConstraintBuildContext<ParamsOf<S>>): void;
 }
 
 /** A constraint plugin: plain typed data made by {@link defineConstraint}. */

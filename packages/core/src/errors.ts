@@ -93,10 +93,13 @@ export function show(value: unknown): string {
   if (typeof value === 'string') text = JSON.stringify(value);
   else if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) text = String(value);
   else if (typeof value === 'function') text = 'function';
+  else if (typeof value === 'bigint') text = `${value}n`;
+  else if (typeof value === 'symbol') text = value.toString();
   else if (ArrayBuffer.isView(value)) text = `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      // Objects only here; JSON.stringify throws on cycles and BigInt members.
+      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
     } catch {
       text = Object.prototype.toString.call(value);
     }

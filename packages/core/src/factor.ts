@@ -1,5 +1,5 @@
 import type { DateString } from './calendar.js';
-import type { MarketData } from './data.js';
+import type { FieldRequest, MarketData } from './data.js';
 import { FactorkitError, type Issue, ValidationError, show } from './errors.js';
 import type { CategoricalPanel } from './panel.js';
 import { Panel } from './panel.js';
@@ -60,6 +60,7 @@ export interface FactorComputeContext<P> {
   /**
    * The data, cut to end at the last date a value is wanted: nothing after it is visible.
    * It starts `lookback` trading days before the first wanted date where history allows.
+   * Only declared fields can be read from it, with at least their declared lag.
    */
   readonly data: MarketData;
   /** Index in `data.calendar` of the first wanted date; rows before it are warm-up. */
@@ -83,7 +84,7 @@ export interface FactorDefinition<S extends ParamSchema> {
    * factor is undefined (too little history, missing inputs). Rows before `ctx.start` are
    * discarded. Must be deterministic and read no data but `ctx`.
    */
-  compute(ctx: FactorComputeContext<ParamsOf<S>>): Panel;
+  compute(this: void, ctx: FactorComputeContext<ParamsOf<S>>): Panel;
 }
 
 /** A factor plugin: plain typed data made by {@link defineFactor}. */
@@ -206,9 +207,11 @@ export interface ComputeRange {
  *   `FK_INVALID_ARGUMENT` (dates outside the calendar), `FK_INVALID_OUTPUT`.
  */
 export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data: MarketData, range: ComputeRange = {}): FactorValues { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const spec: FactorSpec = 'plugin' in factor ? factor : factor.with();
-  const { plugin, params } = spec;
+  const plugin = ('plugin' in factor ? factor.plugin : factor) as FactorPlugin;
   const owner = `factor \`${plugin.id}\``;
+  // Validated here, not only in `with()`: a spec may be written by hand or read from a config
+  // file, and a plugin registered as a plain object has no `with()`. Valid params pass unchanged.
+  const params = parseParams(plugin.meta.params, 'plugin' in factor ? factor.params : {}, owner);
   assertInputs(owner, plugin, data);
   const { calendar } = data;
   const first = resolveIndex(range.start ?? 0, calendar, 'start', 'ceil');
@@ -229,14 +232,21 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
   };
   const output = plugin.compute({
     params,
-    data: view,
+    data: declaredOnly(view, requireDeclared),
     start: first - from,
     input: (field) => view.field(field, { lag: requireDeclared(field) }),
     categorical: (field) => view.categorical(field, { lag: requireDeclared(field) }),
     has: (field) => declared.has(field) && view.hasField(field),
   });
   const rows = view.calendar.length;
-  if (!output || typeof output !== 'object' || output.dates !== rows || output.assets !== data.assets.length || !(output.values instanceof Float64Array)) {
+  if (
+    !output ||
+    typeof output !== 'object' ||
+    output.dates !== rows ||
+    output.assets !== data.assets.length ||
+    !(output.values instanceof Float64Array) ||
+    output.values.length !== rows * data.assets.length
+  ) {
     throw new FactorkitError(
       'FK_INVALID_OUTPUT',
       `${owner}: compute must return a panel of ${rows} dates × ${data.assets.length} assets, got ${output && typeof output === 'object' ? `${String(output.dates)} × ${String(output.assets)}` : show(output)}`,
@@ -249,6 +259,23 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
     dates: calendar.dates.slice(first, last + 1),
     assets: data.assets,
     values,
+  };
+}
+
+/**
+ * `data` as a factor may read it: only declared fields, and never with less than the declared
+ * lag (reading through `ctx.data` must not get round `meta.inputs`).
+ */
+function declaredOnly(data: MarketData, declaredLag: (field: string) => number): MarketData {
+  const lag = (field: string, request: FieldRequest) => Math.max(declaredLag(field), request.lag ?? 0);
+  return {
+    calendar: data.calendar,
+    assets: data.assets,
+    fieldInfo: () => data.fieldInfo(),
+    hasField: (name) => data.hasField(name),
+    field: (name, request = {}) => data.field(name, { lag: lag(name, request) }),
+    categorical: (name, request = {}) => data.categorical(name, { lag: lag(name, request) }),
+    window: (start, end) => declaredOnly(data.window(start, end), declaredLag),
   };
 }
 

@@ -126,7 +126,7 @@ export async function importPluginPackage(name: string, options: { from?: string
     const module: unknown = await import(pathToFileURL(pkg.entry).href);
     return { package: pkg, module };
   } catch (cause) {
-    throw new FactorkitError('FK_PLUGIN_LOAD', `importing plugin package \`${name}\` (${pkg.entry}) failed: ${(cause as Error).message ?? show(cause)}`, { cause });
+    throw new FactorkitError('FK_PLUGIN_LOAD', `importing plugin package \`${name}\` (${pkg.entry}) failed: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
   }
 }
 

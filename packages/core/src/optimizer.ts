@@ -63,7 +63,7 @@ export interface OptimizerDefinition<S extends ParamSchema> {
   readonly id: string;
   readonly apiVersion: PluginBase<'optimizer'>['apiVersion'];
   readonly meta: OptimizerMeta<S>;
-  create(params: ParamsOf<S>): OptimizerInstance | Promise<OptimizerInstance>;
+  create(this: void, params: ParamsOf<S>): OptimizerInstance | Promise<OptimizerInstance>;
 }
 
 /** An optimizer plugin: plain typed data made by {@link defineOptimizer}. */

@@ -93,6 +93,9 @@ export class Panel {
     const out = new Float64Array(this.dates * indices.length);
     for (let k = 0; k < indices.length; k++) {
       const a = indices[k]!;
+      if (!Number.isInteger(a) || a < 0 || a >= this.assets) {
+        throw new FactorkitError('FK_INVALID_ARGUMENT', `panel: asset index ${a} is outside 0..${this.assets - 1}`);
+      }
       out.set(this.column(a), k * this.dates);
     }
     return new Panel(this.dates, indices.length, out);

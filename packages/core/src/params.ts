@@ -262,7 +262,7 @@ function resolveObject(schema: Readonly<Record<string, LooseSpec>>, input: Recor
 }
 
 function structuredCloneSafe<T>(value: T): T {
-  return typeof value === 'object' && value !== null ? (structuredClone(value) as T) : value;
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
 
 /**
@@ -278,7 +278,7 @@ export function checkParams<S extends ParamSchema>(
   if (input !== undefined && !isPlainObject(input)) {
     return { ok: false, issues: [{ path, message: `expected an object, got ${show(input)}` }] };
   }
-  const value = resolveObject(schema as Readonly<Record<string, LooseSpec>>, input ?? {}, path, issues);
+  const value = resolveObject(schema, input ?? {}, path, issues);
   return issues.length === 0 ? { ok: true, value: value as ParamsOf<S> } : { ok: false, issues };
 }
 
@@ -313,6 +313,7 @@ function checkSpec(spec: unknown, path: string, issues: Issue[]): void {
     return;
   }
   const typed = spec as unknown as LooseSpec;
+  const before = issues.length;
   if (typed.type === 'enum' && (!Array.isArray(typed.values) || typed.values.length === 0)) {
     issues.push({ path, message: 'an enum needs at least one value' });
     return;
@@ -326,11 +327,9 @@ function checkSpec(spec: unknown, path: string, issues: Issue[]): void {
     if (!isPlainObject(typed.shape)) issues.push({ path: `${path}.shape`, message: `expected a record of parameter specs, got ${show(typed.shape)}` });
     else for (const [key, inner] of Object.entries(typed.shape)) checkSpec(inner, join(path, key), issues);
   }
-  if (typed.default !== undefined) {
-    const before = issues.length;
-    checkValue(typed, typed.default, `${path}.default`, issues);
-    if (issues.length > before) return;
-  }
+  // A default can only be checked against a well-formed spec (a malformed `items`, `values`
+  // or `shape` would make the check itself fail).
+  if (typed.default !== undefined && issues.length === before) checkValue(typed, typed.default, `${path}.default`, issues);
 }
 
 /** A JSON-friendly description of a schema, for `--help` output, docs and reports. */

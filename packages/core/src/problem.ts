@@ -167,6 +167,12 @@ export class ProblemBuilder {
 
   /** Add `coefficients[i]` to the linear cost of variable `start + i`. */
   addLinearObjective(coefficients: ArrayLike<number>, start = 0): void {
+    if (!Number.isInteger(start) || start < 0 || start + coefficients.length > this.#c.length) {
+      throw new FactorkitError(
+        'FK_INVALID_PROBLEM',
+        `problem: ${coefficients.length} objective coefficients from variable ${show(start)} do not fit ${this.#c.length} variables`,
+      );
+    }
     for (let i = 0; i < coefficients.length; i++) {
       const v = coefficients[i]!;
       if (!Number.isFinite(v)) {
@@ -182,6 +188,14 @@ export class ProblemBuilder {
 
   /** Add `value` to P[i][j] and P[j][i] (for i ≠ j), or to P[i][i]. */
   addQuadratic(i: number, j: number, value: number): void {
+    for (const v of [i, j]) {
+      if (!Number.isInteger(v) || v < 0 || v >= this.#c.length) {
+        throw new FactorkitError('FK_INVALID_PROBLEM', `problem: quadratic term refers to variable ${show(v)}, but there are ${this.#c.length}`);
+      }
+    }
+    if (!Number.isFinite(value)) {
+      throw new FactorkitError('FK_INVALID_PROBLEM', `problem: quadratic coefficient for (${i}, ${j}) is ${show(value)}`);
+    }
     const [r, c] = i <= j ? [i, j] : [j, i];
     const key = c * this.numVariablesForKey + r;
     this.#quad.set(key, (this.#quad.get(key) ?? 0) + value);

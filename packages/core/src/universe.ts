@@ -54,7 +54,7 @@ export interface UniverseDefinition<S extends ParamSchema> {
   readonly id: string;
   readonly apiVersion: PluginBase<'universe'>['apiVersion'];
   readonly meta: UniverseMeta<S>;
-  resolve(ctx: UniverseContext<ParamsOf<S>>): UniverseInstance;
+  resolve(this: void, ctx: UniverseContext<ParamsOf<S>>): UniverseInstance;
 }
 
 /** A universe plugin: plain typed data made by {@link defineUniverse}. */

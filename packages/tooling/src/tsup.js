@@ -9,7 +9,9 @@
 import { defineConfig } from 'tsup';
 
 /**
- * @param {{ entry?: string[] | Record<string, string>, banner?: Record<string, string> }} [options]
+ * @param {{ entry?: string[] | Record<string, string>, shims?: boolean }} [options]
+ *   `shims`: provide `import.meta.url` in the CJS build and `__dirname` in the ESM build
+ *   (for packages that locate files beside themselves, such as the CLI).
  */
 export function createTsupConfig(options = {}) {
   return defineConfig({
@@ -22,7 +24,6 @@ export function createTsupConfig(options = {}) {
     platform: 'node',
     splitting: false,
     treeshake: true,
-    shims: false,
-    ...(options.banner ? { banner: options.banner } : {}),
+    shims: options.shims ?? false,
   });
 }

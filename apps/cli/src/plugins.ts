@@ -1,0 +1,69 @@
+import { type PluginRegistry, createRegistry, isFactorkitError } from '@factorkit/core';
+import { type PluginPackage, discoverPluginPackages, loadPluginPackages } from '@factorkit/core/node';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The directory of this package (`dist/` and `src/` both sit one level below it). */
+export const cliPackageDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** This CLI's version, from its package.json. */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(cliPackageDir, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** A plugin package that could not be loaded, and why. */
+export interface PluginLoadFailure {
+  readonly package: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface LoadedPlugins {
+  readonly registry: PluginRegistry;
+  readonly failures: readonly PluginLoadFailure[];
+}
+
+export interface LoadPluginsOptions {
+  /** The project whose dependencies are searched for plugin packages. */
+  readonly cwd: string;
+  /** Further plugin packages to load by name (resolved from `cwd`). */
+  readonly packages?: readonly string[];
+}
+
+/**
+ * Build the registry the CLI works with: the built-in plugin packages (this CLI's own
+ * dependencies with the `factorkit-plugin` keyword), then the project's installed plugin
+ * packages, then any named explicitly. A project that installs its own copy of a built-in
+ * package uses that copy. Each package loads as one batch; a package that fails is reported
+ * in `failures` and leaves the others loaded.
+ */
+export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPlugins> {
+  const registry = createRegistry();
+  const failures: PluginLoadFailure[] = [];
+  const installed = discoverPluginPackages(options.cwd);
+  const explicit = options.packages ?? [];
+  const overridden = new Set([...installed.map((p) => p.name), ...explicit]);
+  const builtins = discoverPluginPackages(cliPackageDir).filter((p) => !overridden.has(p.name));
+
+  const load = async (name: string, from: string, type: 'builtin' | 'package') => {
+    try {
+      await loadPluginPackages(registry, [name], { from, type });
+    } catch (error) {
+      failures.push({
+        package: name,
+        code: isFactorkitError(error) ? error.code : 'FK_PLUGIN_LOAD',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+  for (const pkg of builtins) await load(pkg.name, cliPackageDir, 'builtin');
+  const seen = new Set<string>();
+  for (const pkg of installed as readonly PluginPackage[]) {
+    seen.add(pkg.name);
+    await load(pkg.name, options.cwd, 'package');
+  }
+  for (const name of explicit) if (!seen.has(name)) await load(name, options.cwd, 'package');
+  return { registry, failures };
+}

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import { type CategoricalPanel, FIELD, Panel, TradingCalendar, createMemoryData, missingField } from '../src/index.js';
+import { arr, thrown } from './helpers.js';
+
+const N = Number.NaN;
+const DATES = ['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-08'];
+const ASSETS = ['600519.SH', '000001.SZ'];
+
+// close[t] = [10 + t, 20 + t]
+const close = () =>
+  Panel.fromRows([
+    [10, 20],
+    [11, 21],
+    [12, 22],
+    [13, 23],
+    [14, 24],
+  ]);
+
+// Asset 0: bank, bank, tech, tech, missing. Asset 1: tech, tech, tech, bank, bank.
+const industry = (): CategoricalPanel => ({
+  dates: 5,
+  assets: 2,
+  codes: Int32Array.from([0, 0, 1, 1, -1, 1, 1, 1, 0, 0]),
+  levels: ['bank', 'tech'],
+});
+
+const data = () =>
+  createMemoryData({
+    calendar: DATES,
+    assets: ASSETS,
+    fields: {
+      close: close(),
+      eps: { values: close(), kind: 'fundamental', description: 'earnings per share', unit: 'CNY' },
+    },
+    categorical: { industry: industry() },
+  });
+
+/** Codes of a categorical panel as rows[t][a]. */
+function codeRows(panel: CategoricalPanel): number[][] {
+  const rows: number[][] = [];
+  for (let t = 0; t < panel.dates; t++) {
+    const row: number[] = [];
+    for (let a = 0; a < panel.assets; a++) row.push(panel.codes[a * panel.dates + t]!);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe('createMemoryData', () => {
+  it('exposes the calendar, assets and field info', () => {
+    const d = data();
+    expect(d.calendar.dates).toEqual(DATES);
+    expect(d.assets).toEqual(ASSETS);
+    expect(Object.isFrozen(d.assets)).toBe(true);
+    expect(d.fieldInfo()).toEqual([
+      { name: 'close', kind: 'market' },
+      { name: 'eps', kind: 'fundamental', description: 'earnings per share', unit: 'CNY' },
+      { name: 'industry', kind: 'categorical' },
+    ]);
+    expect(d.hasField('close')).toBe(true);
+    expect(d.hasField('industry')).toBe(true);
+    expect(d.hasField('open')).toBe(false);
+  });
+
+  it('reuses a given Calendar object', () => {
+    const calendar = new TradingCalendar(DATES);
+    const d = createMemoryData({ calendar, assets: ASSETS, fields: { close: close() } });
+    expect(d.calendar).toBe(calendar);
+  });
+
+  it('works with no fields at all', () => {
+    const d = createMemoryData({ calendar: DATES, assets: ASSETS });
+    expect(d.fieldInfo()).toEqual([]);
+    expect(thrown(() => d.field('close')).message).toBe('the dataset has no field `close`');
+  });
+
+  it('rejects a panel whose shape does not match the calendar and assets', () => {
+    const error = thrown(() => createMemoryData({ calendar: DATES, assets: ASSETS, fields: { close: new Panel(4, 2) } }));
+    expect(error.code).toBe('FK_INVALID_DATA');
+    expect(error.message).toBe('memory data: field `close` is 4 dates × 2 assets, but the calendar has 5 dates and there are 2 assets');
+    expect(thrown(() => createMemoryData({ calendar: DATES, assets: ASSETS, fields: { close: { values: new Panel(5, 3) } } })).code).toBe(
+      'FK_INVALID_DATA',
+    );
+  });
+
+  it('rejects categorical panels of the wrong shape or code count', () => {
+    const wrongShape = thrown(() => createMemoryData({ calendar: DATES, assets: ASSETS, categorical: { industry: { ...industry(), dates: 4 } } }));
+    expect(wrongShape.code).toBe('FK_INVALID_DATA');
+    expect(wrongShape.message).toContain('`industry` is 4 dates × 2 assets');
+    const wrongCodes = thrown(() =>
+      createMemoryData({ calendar: DATES, assets: ASSETS, categorical: { industry: { ...industry(), codes: new Int32Array(9) } } }),
+    );
+    expect(wrongCodes.code).toBe('FK_INVALID_DATA');
+    expect(wrongCodes.message).toBe('memory data: categorical field `industry` has 9 codes, expected 10');
+  });
+
+  it('rejects a duplicate asset', () => {
+    const error = thrown(() => createMemoryData({ calendar: DATES, assets: ['A.SH', 'B.SZ', 'A.SH'] }));
+    expect(error.code).toBe('FK_INVALID_DATA');
+    expect(error.message).toBe('memory data: asset `"A.SH"` appears twice');
+  });
+
+  it('rejects a malformed calendar', () => {
+    expect(thrown(() => createMemoryData({ calendar: ['2024-01-03', '2024-01-02'], assets: ASSETS })).code).toBe('FK_INVALID_DATA');
+  });
+});
+
+describe('MarketData.field', () => {
+  it('returns the values as a copy', () => {
+    const d = data();
+    const panel = d.field('close');
+    expect(panel.toRows()).toEqual(close().toRows());
+    panel.set(0, 0, 999);
+    expect(d.field('close').get(0, 0)).toBe(10);
+  });
+
+  it('applies a lag: row t holds row t − lag, the first rows are NaN', () => {
+    const d = data();
+    expect(d.field('close', { lag: 1 }).toRows()).toEqual([
+      [N, N],
+      [10, 20],
+      [11, 21],
+      [12, 22],
+      [13, 23],
+    ]);
+    expect(d.field('close', { lag: 4 }).toRows()).toEqual([
+      [N, N],
+      [N, N],
+      [N, N],
+      [N, N],
+      [10, 20],
+    ]);
+    expect(d.field('close', { lag: 0 }).toRows()).toEqual(close().toRows());
+  });
+
+  it('rejects a negative or fractional lag', () => {
+    expect(thrown(() => data().field('close', { lag: -1 })).code).toBe('FK_INVALID_ARGUMENT');
+    expect(thrown(() => data().field('close', { lag: 0.5 })).message).toBe('field request: lag must be a non-negative integer, got `0.5`');
+  });
+
+  it('throws FK_MISSING_INPUT naming the field and what the dataset has', () => {
+    const d = data();
+    const error = thrown(() => d.field('open'));
+    expect(error.code).toBe('FK_MISSING_INPUT');
+    expect(error.message).toBe('the dataset has no field `open` (it has: close, eps, industry)');
+    expect(error.details).toEqual({ missing: ['open'], available: ['close', 'eps', 'industry'] });
+    expect(thrown(() => d.categorical('sector')).code).toBe('FK_MISSING_INPUT');
+    expect(thrown(() => d.categorical('sector')).message).toContain('`sector`');
+  });
+
+  it('missingField() throws the same standard error', () => {
+    const error = thrown(() => missingField(FIELD.turnover, data()));
+    expect(error.code).toBe('FK_MISSING_INPUT');
+    expect(error.message).toContain('`turnover`');
+  });
+});
+
+describe('MarketData.window', () => {
+  it('cuts the calendar and every field to [start, end)', () => {
+    const w = data().window(2, 4);
+    expect(w.calendar.dates).toEqual(['2024-01-04', '2024-01-05']);
+    expect(w.assets).toEqual(ASSETS);
+    expect(w.field('close').toRows()).toEqual([
+      [12, 22],
+      [13, 23],
+    ]);
+    expect(w.fieldInfo().map((f) => f.name)).toEqual(['close', 'eps', 'industry']);
+    expect(w.hasField('eps')).toBe(true);
+  });
+
+  it('a lag inside a window still reaches data before the window start', () => {
+    const w = data().window(2, 4);
+    expect(w.field('close', { lag: 1 }).toRows()).toEqual([
+      [11, 21],
+      [12, 22],
+    ]);
+    expect(w.field('close', { lag: 2 }).toRows()).toEqual([
+      [10, 20],
+      [11, 21],
+    ]);
+    expect(w.field('close', { lag: 3 }).toRows()).toEqual([
+      [N, N],
+      [10, 20],
+    ]);
+  });
+
+  it('windows compose relative to the outer window', () => {
+    const w = data().window(1, 5).window(1, 3);
+    expect(w.calendar.dates).toEqual(['2024-01-04', '2024-01-05']);
+    expect(w.field('close', { lag: 1 }).toRows()).toEqual([
+      [11, 21],
+      [12, 22],
+    ]);
+  });
+
+  it('an empty window has no rows', () => {
+    const w = data().window(3, 3);
+    expect(w.calendar.length).toBe(0);
+    expect(w.field('close').dates).toBe(0);
+    expect(w.categorical('industry').dates).toBe(0);
+  });
+
+  it('rejects ranges outside the data', () => {
+    const d = data();
+    for (const [s, e] of [
+      [-1, 2],
+      [0, 6],
+      [3, 2],
+      [0.5, 2],
+    ] as const) {
+      expect(thrown(() => d.window(s, e)).code).toBe('FK_INVALID_ARGUMENT');
+    }
+    expect(thrown(() => d.window(3, 2)).message).toBe('memory data: window [3, 2) is outside 0..5');
+    expect(thrown(() => d.window(2, 4).window(0, 3)).message).toBe('memory data: window [0, 3) is outside 0..2');
+  });
+});
+
+describe('MarketData.categorical', () => {
+  it('returns the codes and levels', () => {
+    const panel = data().categorical('industry');
+    expect([panel.dates, panel.assets]).toEqual([5, 2]);
+    expect(panel.levels).toEqual(['bank', 'tech']);
+    expect(codeRows(panel)).toEqual([
+      [0, 1],
+      [0, 1],
+      [1, 1],
+      [1, 0],
+      [-1, 0],
+    ]);
+  });
+
+  it('applies a lag, with -1 (missing) for the first rows', () => {
+    expect(codeRows(data().categorical('industry', { lag: 1 }))).toEqual([
+      [-1, -1],
+      [0, 1],
+      [0, 1],
+      [1, 1],
+      [1, 0],
+    ]);
+  });
+
+  it('a lag inside a window reaches before the window start', () => {
+    const panel = data().window(2, 4).categorical('industry', { lag: 1 });
+    expect([panel.dates, panel.assets]).toEqual([2, 2]);
+    expect(codeRows(panel)).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(codeRows(data().window(1, 3).categorical('industry', { lag: 2 }))).toEqual([
+      [-1, -1],
+      [0, 1],
+    ]);
+  });
+
+  it('returns a copy of the codes', () => {
+    const source = industry();
+    const d = createMemoryData({ calendar: DATES, assets: ASSETS, categorical: { industry: source } });
+    d.categorical('industry').codes[0] = 7;
+    expect(source.codes[0]).toBe(0);
+    expect(arr(d.categorical('industry').codes)).toEqual(arr(source.codes));
+  });
+
+  it('rejects a bad lag', () => {
+    expect(thrown(() => data().categorical('industry', { lag: -2 })).code).toBe('FK_INVALID_ARGUMENT');
+  });
+});
