@@ -1,9 +1,9 @@
 import type { DateString } from './calendar.js';
 import type { AssetId } from './data.js';
 import { FactorkitError, type Issue, ValidationError, show } from './errors.js';
-import { type ParamSchema, type ParamsInput, type ParamsOf, parseParams } from './params.js';
+import type { ParamSchema, ParamsInput, ParamsOf } from './params.js';
 import type { GroupBuilder, ProblemBuilder } from './problem.js';
-import { type MetaBase, type PluginBase, checkFunction, checkPluginBase } from './plugin.js';
+import { type MetaBase, type PluginBase, checkFunction, checkPluginBase, resolvePluginParams } from './plugin.js';
 import type { Tradability } from './universe.js';
 
 /**
@@ -96,7 +96,7 @@ export function defineConstraint<const S extends ParamSchema>(definition: Constr
     with(params, options = {}) {
       return {
         plugin,
-        params: parseParams(definition.meta.params, params ?? {}, `constraint \`${definition.id}\``),
+        params: resolvePluginParams(definition.meta, params, `constraint \`${definition.id}\``),
         group: options.group ?? definition.id,
         priority: options.priority ?? definition.meta.priority ?? 0,
       };

@@ -176,9 +176,23 @@ function checkShape(name: string, panel: { dates: number; assets: number }, date
   }
 }
 
-/** Throw the standard missing-input error for `name`. */
-export function missingField(name: string, data: MarketData): never {
-  const available = data.fieldInfo().map((f) => f.name);
+/**
+ * Throw the standard error for a field `data` cannot serve as asked: `FK_MISSING_INPUT` when it
+ * has no such field, `FK_INVALID_ARGUMENT` when the field exists but is of the other type
+ * (numeric asked with `categorical()`, or the reverse).
+ */
+export function missingField(name: string, data: MarketData, wanted: 'numeric' | 'categorical' = 'numeric'): never {
+  const info = data.fieldInfo();
+  const existing = info.find((f) => f.name === name);
+  if (existing && (existing.kind === 'categorical') !== (wanted === 'categorical')) {
+    throw new FactorkitError(
+      'FK_INVALID_ARGUMENT',
+      existing.kind === 'categorical'
+        ? `field \`${name}\` is categorical: read it with \`categorical()\`, not \`field()\``
+        : `field \`${name}\` is numeric: read it with \`field()\`, not \`categorical()\``,
+    );
+  }
+  const available = info.map((f) => f.name);
   throw new FactorkitError(
     'FK_MISSING_INPUT',
     `the dataset has no field \`${name}\`${available.length ? ` (it has: ${available.join(', ')})` : ''}`,
@@ -218,7 +232,7 @@ class MemoryData implements MarketData {
 
   categorical(name: string, request: FieldRequest = {}): CategoricalPanel {
     const panel = this.categories.get(name);
-    if (!panel) return missingField(name, this);
+    if (!panel) return missingField(name, this, 'categorical');
     const lag = checkLag(request.lag);
     const rows = this.end - this.start;
     const codes = new Int32Array(rows * panel.assets).fill(-1);

@@ -3,8 +3,8 @@ import type { FieldRequest, MarketData } from './data.js';
 import { FactorkitError, type Issue, ValidationError, show } from './errors.js';
 import type { CategoricalPanel } from './panel.js';
 import { Panel } from './panel.js';
-import { type ParamSchema, type ParamsInput, type ParamsOf, parseParams } from './params.js';
-import { type InputSpec, type MetaBase, type PluginBase, checkFunction, checkInputs, checkPluginBase } from './plugin.js';
+import type { ParamSchema, ParamsInput, ParamsOf } from './params.js';
+import { type InputSpec, type MetaBase, type PluginBase, checkFunction, checkInputs, checkPluginBase, resolvePluginParams } from './plugin.js';
 
 /** Broad families of factors, as reports group them. */
 export type FactorCategory =
@@ -142,7 +142,7 @@ export function defineFactor<const S extends ParamSchema>(definition: FactorDefi
     meta: definition.meta,
     compute: definition.compute,
     with(params) {
-      return { plugin, params: parseParams(definition.meta.params, params ?? {}, `factor \`${definition.id}\``) };
+      return { plugin, params: resolvePluginParams(definition.meta, params, `factor \`${definition.id}\``) };
     },
   };
   const issues = checkFactor(plugin);
@@ -211,7 +211,7 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
   const owner = `factor \`${plugin.id}\``;
   // Validated here, not only in `with()`: a spec may be written by hand or read from a config
   // file, and a plugin registered as a plain object has no `with()`. Valid params pass unchanged.
-  const params = parseParams(plugin.meta.params, 'plugin' in factor ? factor.params : {}, owner);
+  const params = resolvePluginParams(plugin.meta, 'plugin' in factor ? factor.params : {}, owner);
   assertInputs(owner, plugin, data);
   const { calendar } = data;
   const first = resolveIndex(range.start ?? 0, calendar, 'start', 'ceil');

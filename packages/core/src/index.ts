@@ -63,6 +63,7 @@ export {
   type PluginBase,
   type PluginKind,
   type PluginSource,
+  resolvePluginParams,
 } from './plugin.js';
 export {
   type ComputeRange,

@@ -2,7 +2,7 @@
  * Node-only helpers: find plugin packages on disk and import them by package name.
  * Imported as `@factorkit/core/node`, so that `@factorkit/core` itself stays free of Node APIs.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FactorkitError, show } from './errors.js';
@@ -55,25 +55,36 @@ function findPackageDir(name: string, from: string): string | undefined {
   }
 }
 
-const CONDITIONS = ['import', 'node', 'default', 'require'];
+/** The conditions `import()` runs under in Node. */
+const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
+/** Tried only when nothing matched `import()`'s conditions: a CJS-only package. */
+const REQUIRE_CONDITIONS = new Set(['require', 'node', 'default']);
 
-function pickExport(target: unknown): string | undefined {
+/** Node's rule: in a conditions object, the first key in the manifest's order that is active. */
+function pickExport(target: unknown, conditions: ReadonlySet<string>): string | undefined {
   if (typeof target === 'string') return target;
   if (Array.isArray(target)) {
     for (const item of target) {
-      const found = pickExport(item);
+      const found = pickExport(item, conditions);
       if (found) return found;
     }
     return undefined;
   }
   if (typeof target === 'object' && target !== null) {
-    const record = target as Record<string, unknown>;
-    for (const condition of CONDITIONS) {
-      if (condition in record) {
-        const found = pickExport(record[condition]);
-        if (found) return found;
-      }
+    for (const [condition, value] of Object.entries(target as Record<string, unknown>)) {
+      if (!conditions.has(condition)) continue;
+      const found = pickExport(value, conditions);
+      if (found) return found;
     }
+  }
+  return undefined;
+}
+
+/** `main` as Node's CommonJS loader resolves it: as given, then with `.js`, then as a folder. */
+function resolveMain(dir: string, main: string): string | undefined {
+  for (const candidate of [main, `${main}.js`, `${main}.cjs`, join(main, 'index.js')]) {
+    const file = join(dir, candidate);
+    if (existsSync(file) && !statSync(file).isDirectory()) return file;
   }
   return undefined;
 }
@@ -84,10 +95,15 @@ function entryOf(manifest: Manifest, dir: string): string | undefined {
     const keys = Object.keys(target);
     if (keys.some((k) => k.startsWith('.'))) target = (target as Record<string, unknown>)['.'];
   }
-  const fromExports = target === undefined ? undefined : pickExport(target);
-  const relative = fromExports ?? (typeof manifest.module === 'string' ? manifest.module : undefined) ?? (typeof manifest.main === 'string' ? manifest.main : 'index.js');
-  const file = join(dir, relative);
-  return existsSync(file) ? file : undefined;
+  if (target !== undefined) {
+    // With `exports`, Node uses nothing else.
+    const fromExports = pickExport(target, IMPORT_CONDITIONS) ?? pickExport(target, REQUIRE_CONDITIONS);
+    if (fromExports === undefined) return undefined;
+    const file = join(dir, fromExports);
+    return existsSync(file) ? file : undefined;
+  }
+  if (typeof manifest.module === 'string' && existsSync(join(dir, manifest.module))) return join(dir, manifest.module);
+  return resolveMain(dir, typeof manifest.main === 'string' ? manifest.main : 'index.js');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { FactorkitError, type Issue, ValidationError, show } from './errors.js';
-import { type ParamSchema, type ParamsInput, type ParamsOf, parseParams } from './params.js';
+import type { ParamSchema, ParamsInput, ParamsOf } from './params.js';
 import type { GroupResidual, Problem } from './problem.js';
-import { type MetaBase, type PluginBase, checkFunction, checkPluginBase } from './plugin.js';
+import { type MetaBase, type PluginBase, checkFunction, checkPluginBase, resolvePluginParams } from './plugin.js';
 
 /** How a solve ended. Only `optimal` carries usable weights. */
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'iteration_limit' | 'time_limit' | 'numerical_error' | 'error';
@@ -102,7 +102,7 @@ export function defineOptimizer<const S extends ParamSchema>(definition: Optimiz
     meta: definition.meta,
     create: definition.create,
     with(params) {
-      return { plugin, params: parseParams(definition.meta.params, params ?? {}, `optimizer \`${definition.id}\``) };
+      return { plugin, params: resolvePluginParams(definition.meta, params, `optimizer \`${definition.id}\``) };
     },
   };
   const issues = checkOptimizer(plugin);
@@ -123,5 +123,5 @@ export function assertSolved(solution: Solution): void {
     ...solution.diagnostics.messages.map((m) => `  ${m}`),
     ...violated.map((g) => `  group \`${g.name}\` violated by ${g.maxViolation.toExponential(2)}${g.worst ? ` (at ${g.worst})` : ''}`),
   ];
-  throw new FactorkitError('FK_NOT_SOLVED', lines.join('\n'), { details: { status: solution.status, diagnostics: solution.diagnostics } });
+  throw new FactorkitError('FK_NOT_SOLVED', lines.join('\n'), { details: { status: solution.status, diagnostics: solution.diagnostics, violated } });
 }

@@ -1,7 +1,7 @@
 import type { ApiVersion } from './version.js';
-import { type Issue, show } from './errors.js';
+import { type Issue, ValidationError, show } from './errors.js';
 import type { FieldKind } from './data.js';
-import { type ParamSchema, checkSchema } from './params.js';
+import { type ParamSchema, type ParamsOf, checkSchema, parseParams } from './params.js';
 
 /** The four kinds of plugin factorkit composes. */
 export type PluginKind = 'factor' | 'universe' | 'constraint' | 'optimizer';
@@ -28,6 +28,31 @@ export interface MetaBase<S extends ParamSchema> {
   readonly title?: string;
   readonly description: string;
   readonly params: S;
+  /**
+   * Checks across parameters that the per-parameter specs cannot express (for example
+   * `skip < window`). Runs after the specs passed; returns problems with paths relative to the
+   * parameters (`skip`, `bands[1].max`). Called by `with()` and wherever params are resolved.
+   */
+  readonly validate?: (params: ParamsOf<S>) => readonly Issue[];
+}
+
+/**
+ * Validate `input` against a plugin's parameter specs and its `validate` hook, filling in
+ * defaults; every problem is reported at once.
+ * @throws ValidationError `FK_INVALID_PARAMS`
+ */
+export function resolvePluginParams<S extends ParamSchema>(meta: MetaBase<S>, input: unknown, owner: string): ParamsOf<S> {
+  const params = parseParams(meta.params, input ?? {}, owner);
+  const issues = meta.validate?.(params) ?? [];
+  if (issues.length > 0) {
+    throw new ValidationError(
+      'FK_INVALID_PARAMS',
+      `invalid parameters for ${owner}`,
+      issues.map((issue) => ({ path: issue.path ? `params.${issue.path}` : 'params', message: issue.message })),
+      { details: { owner } },
+    );
+  }
+  return params;
 }
 
 /**
@@ -79,6 +104,9 @@ export function checkPluginBase(value: unknown, kind: PluginKind): Issue[] {
     issues.push({ path: 'meta.title', message: `expected a string, got ${show(meta.title)}` });
   }
   issues.push(...checkSchema(meta.params ?? {}, 'meta.params'));
+  if (meta.validate !== undefined && typeof meta.validate !== 'function') {
+    issues.push({ path: 'meta.validate', message: `expected a function, got ${show(meta.validate)}` });
+  }
   return issues;
 }
 

@@ -87,9 +87,12 @@ export interface RowInput {
 export interface GroupBuilder {
   readonly name: string;
   readonly priority: number;
-  /** Add a row; returns its index in the problem. */
+  /**
+   * Add a row; returns its position within this group. `build()` keeps each group's rows
+   * together, so in the built problem the row is `groups[g].rowStart + position`.
+   */
   addRow(row: RowInput): number;
-  /** Add a row over the weights only, from a dense coefficient vector (zeros skipped). */
+  /** Add a row over the weights only, from a dense coefficient vector (zeros skipped); returns its position in the group. */
   addWeightRow(coefficients: ArrayLike<number>, lower: number, upper: number, label?: string): number;
   /** Intersect variable `variable`'s bounds with `[lower, upper]`. */
   bound(variable: number, lower: number, upper: number): void;
@@ -173,16 +176,18 @@ export class ProblemBuilder {
         `problem: ${coefficients.length} objective coefficients from variable ${show(start)} do not fit ${this.#c.length} variables`,
       );
     }
+    // Check everything before adding anything, so that a rejected call leaves no partial sum.
     for (let i = 0; i < coefficients.length; i++) {
       const v = coefficients[i]!;
       if (!Number.isFinite(v)) {
         throw new FactorkitError('FK_INVALID_PROBLEM', `problem: objective coefficient ${i} is ${show(v)}; replace missing exposures before building`);
       }
-      this.#c[start + i]! += v;
     }
+    for (let i = 0; i < coefficients.length; i++) this.#c[start + i]! += coefficients[i]!;
   }
 
   addObjectiveOffset(value: number): void {
+    if (!Number.isFinite(value)) throw new FactorkitError('FK_INVALID_PROBLEM', `problem: objective offset is ${show(value)}`);
     this.#offset += value;
   }
 
@@ -230,7 +235,7 @@ export class ProblemBuilder {
       }
       this.#rows.push({ index, value, lower, upper, label: row.label ?? '' });
       group.rows.push(this.#rows.length - 1);
-      return this.#rows.length - 1;
+      return group.rows.length - 1;
     };
     return {
       name,

@@ -1,9 +1,9 @@
-import { type ConstraintPlugin, checkConstraint } from './constraint.js';
+import { type ConstraintPlugin, checkConstraint, defineConstraint } from './constraint.js';
 import { type ErrorCode, FactorkitError, type Issue, formatIssues, show } from './errors.js';
-import { type FactorPlugin, checkFactor } from './factor.js';
-import { type OptimizerPlugin, checkOptimizer } from './optimizer.js';
+import { type FactorPlugin, checkFactor, defineFactor } from './factor.js';
+import { type OptimizerPlugin, checkOptimizer, defineOptimizer } from './optimizer.js';
 import { PLUGIN_KINDS, type PluginKind, type PluginSource } from './plugin.js';
-import { type UniversePlugin, checkUniverse } from './universe.js';
+import { type UniversePlugin, checkUniverse, defineUniverse } from './universe.js';
 import { CORE_API_VERSION, checkApiCompatibility } from './version.js';
 
 /** Any plugin. */
@@ -77,6 +77,24 @@ const CHECKS: Record<PluginKind, (value: unknown) => Issue[]> = {
   optimizer: checkOptimizer,
 };
 
+/**
+ * A plugin written as a plain object (not made by its `define*` helper, or made by another copy
+ * of core) gets the same `with()` the helpers give, so every registered plugin can be configured.
+ */
+function normalise(plugin: AnyPlugin): AnyPlugin {
+  if (typeof (plugin as { with?: unknown }).with === 'function') return plugin;
+  switch (plugin.kind) {
+    case 'factor':
+      return defineFactor(plugin);
+    case 'universe':
+      return defineUniverse(plugin);
+    case 'constraint':
+      return defineConstraint(plugin);
+    case 'optimizer':
+      return defineOptimizer(plugin);
+  }
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const looksLikePlugin = (value: unknown): boolean =>
@@ -95,11 +113,11 @@ export function pluginsFromModule(moduleValue: unknown): unknown[] {
     if (isRecord(value) && Array.isArray(value.plugins)) return value.plugins as unknown[];
     return undefined;
   };
-  const direct = fromValue(moduleValue);
-  if (direct) return direct;
-  const record = moduleValue as Record<string, unknown>;
+  if (Array.isArray(moduleValue) || looksLikePlugin(moduleValue)) return fromValue(moduleValue) ?? [];
+  const record = moduleValue;
   const fromDefault = fromValue(record.default);
   if (fromDefault) return fromDefault;
+  if (Array.isArray(record.plugins)) return record.plugins as unknown[];
   // CommonJS seen through `import()`: the exports object may sit under `default`.
   if (isRecord(record.default)) {
     const nested = pluginsFromModule(record.default);
@@ -170,7 +188,7 @@ export function createRegistry(options: { apiVersion?: string } = {}): PluginReg
       throw new PluginRegistrationError(problems, source.package ? ` from \`${source.package}\`` : '');
     }
     for (const value of batch) {
-      const plugin = value as AnyPlugin;
+      const plugin = normalise(value as AnyPlugin);
       entries.set(key(plugin.kind, plugin.id), { plugin, source });
     }
   }

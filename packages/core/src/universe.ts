@@ -1,8 +1,8 @@
 import type { DateString } from './calendar.js';
 import type { MarketData } from './data.js';
 import { type Issue, ValidationError, show } from './errors.js';
-import { type ParamSchema, type ParamsInput, type ParamsOf, parseParams } from './params.js';
-import { type InputSpec, type MetaBase, type PluginBase, checkFunction, checkInputs, checkPluginBase } from './plugin.js';
+import type { ParamSchema, ParamsInput, ParamsOf } from './params.js';
+import { type InputSpec, type MetaBase, type PluginBase, checkFunction, checkInputs, checkPluginBase, resolvePluginParams } from './plugin.js';
 
 /** Benchmark weights on one date. */
 export interface BenchmarkWeights {
@@ -89,7 +89,7 @@ export function defineUniverse<const S extends ParamSchema>(definition: Universe
     meta: definition.meta,
     resolve: definition.resolve,
     with(params) {
-      return { plugin, params: parseParams(definition.meta.params, params ?? {}, `universe \`${definition.id}\``) };
+      return { plugin, params: resolvePluginParams(definition.meta, params, `universe \`${definition.id}\``) };
     },
   };
   const issues = checkUniverse(plugin);

@@ -264,3 +264,18 @@ describe('MarketData.categorical', () => {
     expect(thrown(() => data().categorical('industry', { lag: -2 })).code).toBe('FK_INVALID_ARGUMENT');
   });
 });
+
+describe('reading a field as the wrong type', () => {
+  it('says which reader to use instead of calling the field missing', async () => {
+    const { Panel, createMemoryData } = await import('../src/index.js');
+    const data = createMemoryData({
+      calendar: ['2024-01-02'],
+      assets: ['A'],
+      fields: { ret: Panel.fromRows([[0.01]]) },
+      categorical: { industry: { dates: 1, assets: 1, codes: Int32Array.from([0]), levels: ['银行'] } },
+    });
+    expect(() => data.field('industry')).toThrow('field `industry` is categorical: read it with `categorical()`, not `field()`');
+    expect(() => data.categorical('ret')).toThrow('field `ret` is numeric: read it with `field()`, not `categorical()`');
+    expect(() => data.field('nope')).toThrow(expect.objectContaining({ code: 'FK_MISSING_INPUT' }) as Error);
+  });
+});

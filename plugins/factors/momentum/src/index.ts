@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { FIELD, type FactorPlugin, Panel, type ParamsOf, ValidationError, defineFactor, param, show } from '@factorkit/core';
+import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
 
 const ID = 'momentum_1y';
 
@@ -71,6 +71,7 @@ export const momentum = defineFactor({
     lookback: (p) => p.window,
     direction: 1,
     params,
+    validate: (p) => (p.skip >= p.window ? [{ path: 'skip', message: `expected an integer < window (${p.window}), got ${show(p.skip)}` }] : []),
     references: [
       'Jegadeesh, N. & Titman, S. (1993). Returns to Buying Winners and Selling Losers: Implications for Stock Market Efficiency. Journal of Finance 48(1), 65–91.',
       'Carhart, M. M. (1997). On Persistence in Mutual Fund Performance. Journal of Finance 52(1), 57–82 (momentum over the past year, skipping the latest month).',
@@ -79,15 +80,6 @@ export const momentum = defineFactor({
   },
   compute(ctx) {
     const { window, skip, minCoverage } = ctx.params;
-    // The schema cannot relate two parameters, so this one check happens here.
-    if (skip >= window) {
-      throw new ValidationError(
-        'FK_INVALID_PARAMS',
-        `invalid parameters for factor \`${ID}\``,
-        [{ path: 'params.skip', message: `expected an integer < window (${window}), got ${show(skip)}` }],
-        { details: { owner: `factor \`${ID}\`` } },
-      );
-    }
     const ret = ctx.input(FIELD.ret);
     const out = new Panel(ret.dates, ret.assets);
     const span = window - skip;
