@@ -1,0 +1,177 @@
+import { FactorkitError } from '@factorkit/core';
+
+/**
+ * Columnar tables: what loaders read from disk and writers write, before the data is shaped
+ * into date × asset panels.
+ *
+ * - numbers are `Float64Array` with `NaN` for an empty cell;
+ * - dates are `Int32Array` of `yyyymmdd` integers (`20230630`) with `0` for an empty cell:
+ *   they compare as numbers and cost 4 bytes;
+ * - strings are dictionary-encoded: `codes` index `dictionary`, `-1` for an empty cell.
+ */
+export type Column = NumberColumn | DateColumn | StringColumn;
+
+export interface NumberColumn {
+  readonly type: 'number';
+  readonly values: Float64Array;
+}
+
+export interface DateColumn {
+  readonly type: 'date';
+  readonly values: Int32Array;
+}
+
+export interface StringColumn {
+  readonly type: 'string';
+  readonly codes: Int32Array;
+  readonly dictionary: readonly string[];
+}
+
+/** A table read from (or to be written to) a dataset folder. */
+export interface Table {
+  /** The dataset table name (`daily`, `fina`, …). */
+  readonly name: string;
+  readonly rowCount: number;
+  /** Columns in file order. */
+  readonly columns: ReadonlyMap<string, Column>;
+  /** The file it was read from, when it was. */
+  readonly source?: string;
+  /**
+   * For each row, its line in `source` (1-based; the header is line 1), so later checks can
+   * point at the offending line. Absent for tables built in memory or read from Parquet
+   * (where it is the row number + 1).
+   */
+  readonly lines?: Int32Array;
+}
+
+/** An empty date cell. */
+export const NO_DATE = 0;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `2023-06-30` → `20230630`; `NaN` when the text is not a real `YYYY-MM-DD` date. */
+export function dateToInt(text: string): number {
+  const match = ISO.exec(text);
+  if (!match) return Number.NaN;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  return year * 10_000 + month * 100 + day;
+}
+
+/** `20230630` → `2023-06-30`. */
+export function intToDate(value: number): string {
+  const year = Math.floor(value / 10_000);
+  const month = Math.floor(value / 100) % 100;
+  const day = value % 100;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a `yyyymmdd` integer (for calendar-day arithmetic). */
+export function dateIntToEpochDay(value: number): number {
+  return Math.floor(Date.UTC(Math.floor(value / 10_000), (Math.floor(value / 100) % 100) - 1, value % 100) / 86_400_000);
+}
+
+/** The `yyyymmdd` integer of a day count since 1970-01-01. */
+export function epochDayToDateInt(day: number): number {
+  const date = new Date(day * 86_400_000);
+  return date.getUTCFullYear() * 10_000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
+}
+
+function column(table: Table, name: string): Column {
+  const found = table.columns.get(name);
+  if (!found) {
+    throw new FactorkitError(
+      'FK_INVALID_DATA',
+      `table \`${table.name}\`${table.source ? ` (${table.source})` : ''} has no column \`${name}\`; it has ${[...table.columns.keys()].map((c) => `\`${c}\``).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** A numeric column's values. @throws FK_INVALID_DATA when absent or not numeric. */
+export function numberColumn(table: Table, name: string): Float64Array {
+  const found = column(table, name);
+  if (found.type !== 'number') throw new FactorkitError('FK_INVALID_DATA', `table \`${table.name}\`: column \`${name}\` is ${found.type}, not number`);
+  return found.values;
+}
+
+/** A date column's `yyyymmdd` values. @throws FK_INVALID_DATA when absent or not a date column. */
+export function dateColumn(table: Table, name: string): Int32Array {
+  const found = column(table, name);
+  if (found.type !== 'date') throw new FactorkitError('FK_INVALID_DATA', `table \`${table.name}\`: column \`${name}\` is ${found.type}, not date`);
+  return found.values;
+}
+
+/** A string column. @throws FK_INVALID_DATA when absent or not a string column. */
+export function stringColumn(table: Table, name: string): StringColumn {
+  const found = column(table, name);
+  if (found.type !== 'string') throw new FactorkitError('FK_INVALID_DATA', `table \`${table.name}\`: column \`${name}\` is ${found.type}, not string`);
+  return found;
+}
+
+/** Row `row` of a string column (`undefined` when empty). */
+export function stringAt(columnValue: StringColumn, row: number): string | undefined {
+  const code = columnValue.codes[row]!;
+  return code < 0 ? undefined : columnValue.dictionary[code];
+}
+
+/** Values of one column given row by row, for {@link tableFromColumns}. */
+export type ColumnInput =
+  | { readonly type: 'number'; readonly values: ArrayLike<number> }
+  | { readonly type: 'date'; readonly values: ArrayLike<number | string> }
+  | { readonly type: 'string'; readonly values: readonly (string | undefined | null)[] };
+
+/**
+ * Build a table in memory (tests, generators). Dates may be given as `yyyymmdd` integers or
+ * `YYYY-MM-DD` text; strings are dictionary-encoded here.
+ */
+export function tableFromColumns(name: string, columns: Readonly<Record<string, ColumnInput>>): Table {
+  const out = new Map<string, Column>();
+  let rowCount = -1;
+  for (const [columnName, input] of Object.entries(columns)) {
+    const length = input.values.length;
+    if (rowCount >= 0 && length !== rowCount) {
+      throw new FactorkitError('FK_INVALID_DATA', `table \`${name}\`: column \`${columnName}\` has ${length} rows, others ${rowCount}`);
+    }
+    rowCount = length;
+    if (input.type === 'number') out.set(columnName, { type: 'number', values: Float64Array.from(input.values) });
+    else if (input.type === 'date') {
+      const values = new Int32Array(length);
+      for (let i = 0; i < length; i++) {
+        const v = input.values[i]!;
+        values[i] = typeof v === 'string' ? (v === '' ? NO_DATE : dateToInt(v)) : v;
+      }
+      out.set(columnName, { type: 'date', values });
+    } else out.set(columnName, encodeStrings(input.values));
+  }
+  return { name, rowCount: Math.max(rowCount, 0), columns: out };
+}
+
+/** Dictionary-encode strings; empty, `null` and `undefined` become code −1. */
+export function encodeStrings(values: readonly (string | undefined | null)[]): StringColumn {
+  const dictionary: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === undefined || v === null || v === '') {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(v);
+    if (code === undefined) {
+      code = dictionary.length;
+      dictionary.push(v);
+      index.set(v, code);
+    }
+    codes[i] = code;
+  }
+  return { type: 'string', codes, dictionary };
+}
