@@ -1,0 +1,5 @@
+export { type AssetMaster, type CategoricalSource, Dataset, type DatasetParts, type FieldSource, type IndexLevels } from './dataset.js';
+export { type BuildContext, type BuildNote, datasetFromTables } from './build.js';
+export { COVERAGE_WINDOW_DAYS } from './analyst.js';
+export { STANDARD_FIELDS, createDataset, loadDataset } from './load.js';
+export { windowCategorical, windowPanel } from './panels.js';

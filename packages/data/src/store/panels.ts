@@ -1,0 +1,53 @@
+import { type CategoricalPanel, Panel } from '@factorkit/core';
+
+/**
+ * Rows `[start, end)` of `source` shifted down by `lag` (row t of the result = row
+ * `start + t − lag` of the source, `NaN` before the source's first row), in one pass.
+ */
+export function windowPanel(source: Panel, start: number, end: number, lag: number): Panel {
+  const rows = end - start;
+  const out = new Float64Array(rows * source.assets);
+  const from = start - lag;
+  const lead = Math.min(rows, Math.max(0, -from));
+  for (let a = 0; a < source.assets; a++) {
+    const base = a * source.dates;
+    const target = a * rows;
+    if (lead > 0) out.fill(Number.NaN, target, target + lead);
+    if (lead < rows) out.set(source.values.subarray(base + from + lead, base + from + rows), target + lead);
+  }
+  return new Panel(rows, source.assets, out);
+}
+
+/** The categorical counterpart of {@link windowPanel}; `-1` before the first row. */
+export function windowCategorical(source: CategoricalPanel, start: number, end: number, lag: number): CategoricalPanel {
+  const rows = end - start;
+  const codes = new Int32Array(rows * source.assets);
+  const from = start - lag;
+  const lead = Math.min(rows, Math.max(0, -from));
+  for (let a = 0; a < source.assets; a++) {
+    const base = a * source.dates;
+    const target = a * rows;
+    if (lead > 0) codes.fill(-1, target, target + lead);
+    if (lead < rows) codes.set(source.codes.subarray(base + from + lead, base + from + rows), target + lead);
+  }
+  return { dates: rows, assets: source.assets, codes, levels: source.levels };
+}
+
+/** Index of each `yyyymmdd` in a sorted calendar; −1 when absent. */
+export function calendarIndex(calendar: Int32Array): (date: number) => number {
+  const map = new Map<number, number>();
+  calendar.forEach((d, i) => map.set(d, i));
+  return (date) => map.get(date) ?? -1;
+}
+
+/** First calendar index with date ≥ `date` (`calendar.length` when none). */
+export function ceilIndex(calendar: Int32Array, date: number): number {
+  let lo = 0;
+  let hi = calendar.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (calendar[mid]! < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
