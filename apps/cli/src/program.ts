@@ -1,5 +1,6 @@
 import { isFactorkitError } from '@factorkit/core';
 import { Command, CommanderError } from 'commander';
+import { registerDataCommand } from './commands/data.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { type CliIo, processIo } from './io.js';
 import { cliVersion } from './plugins.js';
@@ -13,6 +14,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerPluginsCommand(program, io, setExitCode);
+  registerDataCommand(program, io, setExitCode);
   return program;
 }
 

@@ -6,18 +6,23 @@
  * that project. Slow (it runs npm); it runs in CI like every other test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Every publishable (non-private) workspace package: the CLI's dependencies among them. */
 const published = [
-  { name: '@factorkit/core', dir: 'packages/core' },
-  { name: '@factorkit/factor-momentum', dir: 'plugins/factors/momentum' },
-  { name: '@factorkit/cli', dir: 'apps/cli' },
-];
+  ...readdirSync(join(workspace, 'packages')).map((d) => `packages/${d}`),
+  ...readdirSync(join(workspace, 'plugins')).flatMap((group) => readdirSync(join(workspace, 'plugins', group)).map((d) => `plugins/${group}/${d}`)),
+  ...readdirSync(join(workspace, 'apps')).map((d) => `apps/${d}`),
+]
+  .filter((dir) => existsSync(join(workspace, dir, 'package.json')))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(workspace, dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
+  .filter(({ manifest }) => manifest.private !== true)
+  .map(({ dir, manifest }) => ({ name: manifest.name, dir }));
 const bin = (name: string) => join(workspace, 'apps/cli/node_modules/.bin', name);
 
 // npm and pnpm pass their configuration to child processes as npm_config_* variables; the
@@ -126,9 +131,9 @@ beforeAll(() => {
   writePluginPackage(join(root, 'future'), 'factorkit-factor-future', '9.0.0', '2.0');
   for (const name of ['acme', 'future']) mustRun('npm', ['pack', '--pack-destination', packs, '--silent'], join(root, name));
 
-  // A user's project: it declares core, the CLI and the third-party plugin. The momentum
-  // plugin comes in only as the CLI's own dependency (a built-in), redirected to its tarball
-  // with `overrides` because it is not on the registry.
+  // A user's project: it declares core, the CLI and the third-party plugin. The built-in plugins
+  // come in only as the CLI's own dependencies, redirected to their tarballs with `overrides`
+  // because they are not on the registry.
   project = join(root, 'project');
   mkdirSync(project);
   const file = (name: string) => `file:${tarballs.get(name)!}`;
@@ -144,7 +149,13 @@ beforeAll(() => {
           '@factorkit/cli': file('@factorkit/cli'),
           'factorkit-factor-acme': `file:${join(packs, 'factorkit-factor-acme-1.2.3.tgz')}`,
         },
-        overrides: { '@factorkit/core': '$@factorkit/core', '@factorkit/factor-momentum': file('@factorkit/factor-momentum') },
+        // Workspace packages are not on the registry: every dependency on one resolves to its tarball.
+        overrides: Object.fromEntries(
+          published
+            .filter((p) => !['@factorkit/core', '@factorkit/cli'].includes(p.name))
+            .map((p) => [p.name, file(p.name)])
+            .concat([['@factorkit/core', '$@factorkit/core']]),
+        ),
       },
       null,
       2,
