@@ -298,7 +298,3 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     extraColumns: 'ignore',
   },
 };
-
-/** The file endings a table may be stored with, in the order they are looked for. */
-export const TABLE_FORMATS = ['.csv', '.csv.gz', '.parquet'] as const;
-export type TableFormat = (typeof TABLE_FORMATS)[number];

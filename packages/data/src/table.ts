@@ -37,9 +37,9 @@ export interface Table {
   /** The file it was read from, when it was. */
   readonly source?: string;
   /**
-   * For each row, its line in `source` (1-based; the header is line 1), so later checks can
-   * point at the offending line. Absent for tables built in memory or read from Parquet
-   * (where it is the row number + 1).
+   * For each row, where it came from in `source`, so later checks can point at it: the CSV line
+   * (1-based; the header is line 1), or the 1-based row number in a Parquet file. Absent for
+   * tables built in memory.
    */
   readonly lines?: Int32Array;
 }

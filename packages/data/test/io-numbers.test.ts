@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatNumber, parseDate, parseDecimal } from '../src/index.js';
+import { formatCsvNumber, parseCsvDate, parseCsvNumber } from '../src/index.js';
 import { scanDecimalFast } from '../src/io/numbers.js';
 
 /** Decimal text in the reader's grammar: sign, digits, optional fraction, optional exponent. */
@@ -21,11 +21,11 @@ const dataLike = fc
 
 const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-describe('parseDecimal', () => {
+describe('parseCsvNumber', () => {
   it('gives exactly Number(text) for every text of the grammar (fast-check)', () => {
     fc.assert(
       fc.property(decimalText, (text) => {
-        expect(Object.is(parseDecimal(text), Number(text)), text).toBe(true);
+        expect(Object.is(parseCsvNumber(text), Number(text)), text).toBe(true);
       }),
       { numRuns: 20_000 },
     );
@@ -35,7 +35,7 @@ describe('parseDecimal', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
         // String(-0) is "0".
-        expect(parseDecimal(String(x))).toBe(x === 0 ? 0 : x);
+        expect(parseCsvNumber(String(x))).toBe(x === 0 ? 0 : x);
       }),
       { numRuns: 20_000 },
     );
@@ -54,32 +54,33 @@ describe('parseDecimal', () => {
   });
 
   it('golden values by hand', () => {
-    expect(parseDecimal('11474.50033')).toBe(11474.50033);
-    expect(parseDecimal('0.1896')).toBe(0.1896);
-    expect(parseDecimal('-78.95')).toBe(-78.95);
-    expect(parseDecimal('242000000000')).toBe(242e9);
-    expect(parseDecimal('2.42E+11')).toBe(242e9);
-    expect(parseDecimal('1.')).toBe(1);
-    expect(parseDecimal('.5')).toBe(0.5);
-    expect(Object.is(parseDecimal('-0'), -0)).toBe(true);
-    expect(parseDecimal('0.1') + parseDecimal('0.2')).toBe(0.30000000000000004);
+    expect(parseCsvNumber('11474.50033')).toBe(11474.50033);
+    expect(parseCsvNumber('0.1896')).toBe(0.1896);
+    expect(parseCsvNumber('-78.95')).toBe(-78.95);
+    expect(parseCsvNumber('242000000000')).toBe(242e9);
+    expect(parseCsvNumber('2.42E+11')).toBe(242e9);
+    expect(parseCsvNumber('1.')).toBe(1);
+    expect(parseCsvNumber('.5')).toBe(0.5);
+    expect(Object.is(parseCsvNumber('-0'), -0)).toBe(true);
+    expect(parseCsvNumber('0.1') + parseCsvNumber('0.2')).toBe(0.30000000000000004);
     // 17 significant digits: the slow path, still exact.
-    expect(parseDecimal('0.12345678901234567')).toBe(0.12345678901234567);
-    expect(parseDecimal('1e400')).toBe(Infinity);
+    expect(parseCsvNumber('0.30000000000000004')).toBe(0.1 + 0.2);
+    expect(parseCsvNumber('123456789012345678')).toBe(123456789012345680);
+    expect(parseCsvNumber('1e400')).toBe(Infinity);
   });
 
   it('rejects everything outside the grammar with NaN', () => {
     for (const text of ['', ' ', ' 1', '1 ', 'abc', '1,5', '1.2.3', '--1', '+-1', '.', '-', 'e5', '1e', '1e+', 'NaN', 'Infinity', '0x10', '1_000', '١٢']) {
-      expect(parseDecimal(text), JSON.stringify(text)).toBeNaN();
+      expect(parseCsvNumber(text), JSON.stringify(text)).toBeNaN();
     }
   });
 });
 
-describe('formatNumber', () => {
+describe('formatCsvNumber', () => {
   it('writes exactly String(x) for any finite double (fast-check)', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
-        expect(formatNumber(x)).toBe(String(x));
+        expect(formatCsvNumber(x)).toBe(String(x));
       }),
       { numRuns: 50_000 },
     );
@@ -88,37 +89,37 @@ describe('formatNumber', () => {
   it('writes exactly String(x) for data-like decimals (fast-check)', () => {
     fc.assert(
       fc.property(dataLike, (x) => {
-        expect(formatNumber(x)).toBe(String(x));
+        expect(formatCsvNumber(x)).toBe(String(x));
       }),
       { numRuns: 50_000 },
     );
   });
 
   it('golden values by hand', () => {
-    expect(formatNumber(11474.50033)).toBe('11474.50033');
-    expect(formatNumber(963.00398148)).toBe('963.00398148');
-    expect(formatNumber(0.1 + 0.2)).toBe('0.30000000000000004');
-    expect(formatNumber(-0.000001)).toBe('-0.000001');
-    expect(formatNumber(1e-7)).toBe('1e-7');
-    expect(formatNumber(1e21)).toBe('1e+21');
-    expect(formatNumber(123456789012345)).toBe('123456789012345');
-    expect(formatNumber(-0)).toBe('0');
-    expect(formatNumber(100)).toBe('100');
-    expect(formatNumber(0.5)).toBe('0.5');
+    expect(formatCsvNumber(11474.50033)).toBe('11474.50033');
+    expect(formatCsvNumber(963.00398148)).toBe('963.00398148');
+    expect(formatCsvNumber(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(formatCsvNumber(-0.000001)).toBe('-0.000001');
+    expect(formatCsvNumber(1e-7)).toBe('1e-7');
+    expect(formatCsvNumber(1e21)).toBe('1e+21');
+    expect(formatCsvNumber(123456789012345)).toBe('123456789012345');
+    expect(formatCsvNumber(-0)).toBe('0');
+    expect(formatCsvNumber(100)).toBe('100');
+    expect(formatCsvNumber(0.5)).toBe('0.5');
   });
 });
 
-describe('parseDate', () => {
+describe('parseCsvDate', () => {
   it('reads YYYY-MM-DD and YYYYMMDD to yyyymmdd', () => {
-    expect(parseDate('2023-06-30')).toBe(20230630);
-    expect(parseDate('20230630')).toBe(20230630);
-    expect(parseDate('2024-02-29')).toBe(20240229);
-    expect(parseDate('2000-02-29')).toBe(20000229);
+    expect(parseCsvDate('2023-06-30')).toBe(20230630);
+    expect(parseCsvDate('20230630')).toBe(20230630);
+    expect(parseCsvDate('2024-02-29')).toBe(20240229);
+    expect(parseCsvDate('2000-02-29')).toBe(20000229);
   });
 
   it('rejects impossible dates and other forms with 0', () => {
     for (const text of ['2023-02-29', '1900-02-29', '2023-13-01', '2023-00-10', '2023-04-31', '2023-1-05', '2023/01/05', '2023-01-05 00:00', '230105', '2023010', '202301055', 'abcdefgh', '']) {
-      expect(parseDate(text), text).toBe(0);
+      expect(parseCsvDate(text), text).toBe(0);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { Panel } from '@factorkit/core';
+import type { Panel } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
 import { type Table, createDataset, tableFromColumns } from '../src/index.js';
 

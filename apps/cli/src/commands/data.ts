@@ -68,7 +68,7 @@ export function registerDataCommand(program: Command, io: CliIo, setExitCode: (c
     .option('--seed <n>', 'random seed', integer('--seed', 0), 1)
     .option('--stocks <n>', 'number of stocks', integer('--stocks', 50), 3000)
     .option('--years <n>', 'years of history', integer('--years', 1), 10)
-    .option('--format <format>', 'csv, csv.gz or parquet', format, 'parquet' as Format)
+    .option('--format <format>', 'csv, csv.gz or parquet', format, 'csv.gz' as Format)
     .action(async (options: { out: string; seed: number; stocks: number; years: number; format: Format }) => {
       const { generateMarket } = await import('@factorkit/synth');
       const started = performance.now();

@@ -47,9 +47,20 @@ export async function readCsv(file: string, gzip: boolean, schema: TableSchema, 
   let first = true;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
-      pending = undefined;
+      let buf = chunk;
       let pos = 0;
+      if (pending && parser) {
+        // Finish the row that straddles the two chunks on its own, so the chunk is not copied.
+        const lf = chunk.indexOf(LF);
+        if (lf < 0) buf = Buffer.concat([pending, chunk]);
+        else {
+          const head = Buffer.concat([pending, chunk.subarray(0, lf + 1)]);
+          const used = parser.parse(head, 0, false);
+          if (used < head.length) buf = Buffer.concat([head.subarray(used), chunk.subarray(lf + 1)]);
+          else pos = lf + 1;
+        }
+      } else if (pending) buf = Buffer.concat([pending, chunk]);
+      pending = undefined;
       if (first) {
         if (buf.length < 3) {
           pending = buf;
@@ -64,6 +75,7 @@ export async function readCsv(file: string, gzip: boolean, schema: TableSchema, 
           pending = buf;
           continue;
         }
+        if (isBlank(header)) return emptyFile(file, schema, options);
         parser = startParser(header, buf, expectedBytes, file, schema, options);
         if (parser.builder.hasErrors) return parser.builder.finish();
         pos = header.next;
@@ -79,23 +91,30 @@ export async function readCsv(file: string, gzip: boolean, schema: TableSchema, 
   let pos = 0;
   if (!parser) {
     const header = readHeader(buf, 0, true);
-    if (!header || (header.fields.length === 1 && header.fields[0] === '')) {
-      const builder = newBuilder([], 0, file, schema, options);
-      builder.error({
-        severity: 'error',
-        code: 'empty_file',
-        table: schema.name,
-        file,
-        message: `${basename(file)}: the file is empty; expected a header row naming the columns of \`${schema.name}\``,
-      });
-      return builder.finish();
-    }
+    if (!header || isBlank(header)) return emptyFile(file, schema, options);
     parser = startParser(header, buf, expectedBytes, file, schema, options);
     if (parser.builder.hasErrors) return parser.builder.finish();
     pos = header.next;
   }
   parser.parse(buf, pos, true);
   return parser.builder.finish();
+}
+
+/** A header line with nothing on it: the file has no header. */
+function isBlank(header: Header): boolean {
+  return header.fields.length === 1 && header.fields[0]!.trim() === '';
+}
+
+function emptyFile(file: string, schema: TableSchema, options: CsvReadOptions): { table: Table; report: TableReport } {
+  const builder = newBuilder([], 0, file, schema, options);
+  builder.error({
+    severity: 'error',
+    code: 'empty_file',
+    table: schema.name,
+    file,
+    message: `${basename(file)}: no header row (the file is empty or its first line is blank); expected a header naming the columns of \`${schema.name}\``,
+  });
+  return builder.finish();
 }
 
 function newBuilder(columns: KeptColumn[], capacity: number, file: string, schema: TableSchema, options: CsvReadOptions): TableBuilder {
@@ -200,7 +219,9 @@ class CsvParser {
   private readonly fieldColumn: Int32Array;
   private readonly fieldCount: number;
   private line: number;
+  /** Unescaped quoted fields (`""` → `"`) and their length. */
   private scratch = Buffer.alloc(256);
+  private scratchLength = 0;
 
   constructor(builder: TableBuilder, fieldColumn: Int32Array, firstLine: number) {
     this.builder = builder;
@@ -375,8 +396,6 @@ class CsvParser {
     const problem = builder.checkNumber(column, row);
     if (problem !== P_NONE) builder.flag(problem, column, decodeUtf8(buf, start, stop));
   }
-
-  private scratchLength = 0;
 
   /** Copy `buf[start, stop)` to the scratch buffer with each `""` made `"`. */
   private unescape(buf: Buffer, start: number, stop: number): Buffer {

@@ -4,7 +4,7 @@ import { FactorkitError } from '@factorkit/core';
 import { TABLES } from '../schema.js';
 import type { Table } from '../table.js';
 import { dateColumn } from '../table.js';
-import { formatOfFile, tableOfFile } from './files.js';
+import { tableOfFile } from './files.js';
 import { readTable } from './read.js';
 import type { DataProblem, DatasetReport, TableReport } from './report.js';
 import { DataValidationError } from './report.js';

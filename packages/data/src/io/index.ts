@@ -16,4 +16,4 @@ export {
   type TableReport,
 } from './report.js';
 export { FORMAT_EXTENSIONS, formatOfFile, tableFileName } from './files.js';
-export { parseDecimal, parseDate, formatNumber } from './numbers.js';
+export { parseCsvNumber, parseCsvDate, formatCsvNumber } from './numbers.js';

