@@ -54,7 +54,7 @@ export function registerDataCommand(program: Command, io: CliIo, setExitCode: (c
       }
       if (options.json) io.stdout(`${JSON.stringify({ ...report, summary }, null, 2)}\n`);
       else {
-        io.stdout(formatReport(report));
+        io.stdout(`${formatReport(report).trimEnd()}\n`);
         if (summary.dateRange) io.stdout(`\ncalendar ${String((summary.dateRange as string[])[0])} .. ${String((summary.dateRange as string[])[1])} (${String(summary.tradingDays)} trading days), ${String(summary.assets)} assets\n`);
         io.stdout(report.usable ? 'dataset usable\n' : 'dataset UNUSABLE: fix the errors above\n');
       }

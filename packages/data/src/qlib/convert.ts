@@ -410,9 +410,11 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
     ['calendar', table('calendar', cal.length, [['trade_date', { type: 'date', values: Int32Array.from(cal) }]])],
     ['stocks', stocksTable],
     ['daily', daily.table],
-    ['index_daily', indexDaily.table],
-    ['index_members', membersTable],
   ]);
+  // Optional tables only when the qlib folder had something for them: an empty table carries no
+  // information and (having no value columns) would not be a valid table of the format.
+  if (indexDaily.table.rowCount > 0) tables.set('index_daily', indexDaily.table);
+  if (membersTable.rowCount > 0) tables.set('index_members', membersTable);
   skippedSymbols.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const report: QlibImportReport = {
     stocks: stocksTable.rowCount,
