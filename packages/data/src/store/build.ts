@@ -3,7 +3,7 @@ import { TABLES } from '../schema.js';
 import { type StringColumn, type Table, dateColumn, numberColumn, stringAt, stringColumn } from '../table.js';
 import { type Board, boardOfCode } from '../rules/limits.js';
 import { type AssetMaster, type CategoricalSource, Dataset, type FieldSource, type IndexLevels } from './dataset.js';
-import { ceilIndex } from './panels.js';
+import { lowerBound } from '../pit/internal.js';
 
 /** Something the store noticed while assembling (rows it could not place, approximations). */
 export interface BuildNote {
@@ -171,7 +171,7 @@ function buildMaster(stocks: Table, daily: Table, dates: Int32Array): AssetMaste
 /** The trading day after `date` (the first day a delisted stock is gone); 0 when unknown. */
 function nextDay(dates: Int32Array, date: number): number {
   if (!date) return 0;
-  const i = ceilIndex(dates, date + 1);
+  const i = lowerBound(dates, date + 1);
   return i < dates.length ? dates[i]! : date + 1;
 }
 

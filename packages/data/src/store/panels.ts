@@ -32,22 +32,3 @@ export function windowCategorical(source: CategoricalPanel, start: number, end: 
   }
   return { dates: rows, assets: source.assets, codes, levels: source.levels };
 }
-
-/** Index of each `yyyymmdd` in a sorted calendar; −1 when absent. */
-export function calendarIndex(calendar: Int32Array): (date: number) => number {
-  const map = new Map<number, number>();
-  calendar.forEach((d, i) => map.set(d, i));
-  return (date) => map.get(date) ?? -1;
-}
-
-/** First calendar index with date ≥ `date` (`calendar.length` when none). */
-export function ceilIndex(calendar: Int32Array, date: number): number {
-  let lo = 0;
-  let hi = calendar.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (calendar[mid]! < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

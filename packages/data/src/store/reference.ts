@@ -2,7 +2,7 @@ import { type CategoricalPanel, Panel } from '@factorkit/core';
 import { type Table, dateColumn, numberColumn, stringAt, stringColumn } from '../table.js';
 import type { BuildContext } from './build.js';
 import { assetIndexOfCodes, groupRowsByAsset, groupTableByAsset, intervalPanel, membershipPanel } from '../pit/panel.js';
-import { ceilIndex } from './panels.js';
+import { lowerBound } from '../pit/internal.js';
 
 /**
  * Fields from tables with their own effective dates: industry classification, index
@@ -98,8 +98,8 @@ function snapshotWeights(ctx: BuildContext, table: Table, indexCode: string): { 
   const asOf = new Panel(T, N);
   const row = new Float64Array(N);
   snapshots.forEach((date, s) => {
-    const from = ceilIndex(ctx.dates, date);
-    const to = s + 1 < snapshots.length ? ceilIndex(ctx.dates, snapshots[s + 1]!) : T;
+    const from = lowerBound(ctx.dates, date);
+    const to = s + 1 < snapshots.length ? lowerBound(ctx.dates, snapshots[s + 1]!) : T;
     if (from >= to) return;
     row.fill(0);
     for (const r of bySnapshot.get(date)!) {
