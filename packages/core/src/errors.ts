@@ -28,7 +28,9 @@ export type ErrorCode =
   /** A solver did not reach an optimal solution and the caller required one. */
   | 'FK_NOT_SOLVED'
   /** A function was called with an argument outside its domain. */
-  | 'FK_INVALID_ARGUMENT';
+  | 'FK_INVALID_ARGUMENT'
+  /** A plugin failed a conformance check of a test kit (`@factorkit/factor-testkit`). */
+  | 'FK_CHECK_FAILED';
 
 /** One problem found by a validation, located by a dot-path such as `params.window`. */
 export interface Issue {
