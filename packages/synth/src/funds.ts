@@ -12,7 +12,7 @@ import type { IndexResult } from './indexes.js';
 import { INDEX_SPECS } from './indexes.js';
 import type { SimResult } from './simulate.js';
 import type { Universe } from './universe.js';
-import { monthOf, round4, yearOf } from './util.js';
+import { floorIndex, monthOf, round4, yearOf } from './util.js';
 
 export type FundType = 'index_enhanced' | 'passive_index' | 'active_equity';
 
@@ -46,6 +46,8 @@ export interface FundResult {
 }
 
 const CASH_RATE = 0.015 / 252;
+/** Ex-ante specific tracking error → tilt strength (calibrated so realised tracking errors land in 3–7 %). */
+const KAPPA_SCALE = 0.45;
 const TRADING_COST = 0.0015;
 
 /** Create and run `count` funds. */
@@ -63,7 +65,7 @@ export function buildFunds(
   const N = u.n;
   const T = dates.length;
   const { rowStart, rowEnd, rowOffset } = sim.layout;
-  const { pct_chg, close, adj_factor } = sim.daily;
+  const { close, adj_factor } = sim.daily;
   const row = (i: number, t: number): number => (t >= rowStart[i]! && t < rowEnd[i]! ? rowOffset[i]! + t - rowStart[i]! : -1);
   const monthEnds: number[] = [];
   for (let t = 0; t < T; t++) if (monthOf(ext[off + t + 1]!) !== monthOf(dates[t]!)) monthEnds.push(t);
@@ -118,189 +120,221 @@ export function buildFunds(
   sim.snapshotDays.forEach((t, s) => snapIndex.set(t, s));
   const signs = PLANTED_FACTORS.map((p) => Math.sign(p.premiumMonthly));
 
-  for (let f = 0; f < specs.length; f++) {
-    const spec = specs[f]!;
+  // Total-return prices (hfq close) date-major, forward-filled after a delisting, so that each
+  // day's lookups for all funds hit one cache-resident row. Holdings are units of these.
+  const price = new Float64Array(T * N);
+  for (let i = 0; i < N; i++) {
+    let k = rowOffset[i]!;
+    for (let t = rowStart[i]!; t < rowEnd[i]!; t++, k++) price[t * N + i] = close[k]!;
+    const last = rowEnd[i]! > rowStart[i]! ? close[k - 1]! : 0;
+    for (let t = rowEnd[i]!; t < T; t++) price[t * N + i] = last;
+  }
+
+  interface FundState {
+    readonly spec: FundSpec;
+    readonly omega: Float64Array;
+    readonly view: Float64Array;
+    stocks: Int32Array;
+    units: Float64Array;
+    cash: number;
+    /** Net asset value per unit of the fund's own money (1 at inception, `nav0` for old funds). */
+    nav: number;
+    readonly nav0: number;
+    lastValue: number;
+    sumDiff: number;
+    sumDiff2: number;
+    nDiff: number;
+  }
+  const state: FundState[] = specs.map((spec) => {
     // The fund's model: positive weights on a few planted characteristics, plus a private view.
     const omega = new Float64Array(K);
     for (let j = 0; j < K; j++) if (rng.chance(0.5)) omega[j] = rng.uniform(0.2, 1) * signs[j]!;
     const view = new Float64Array(N);
     for (let i = 0; i < N; i++) view[i] = rng.normal();
-    const stocks: number[] = [];
-    const w: number[] = [];
-    let navValue = spec.inceptionDay === 0 && spec.inceptionDate < dates[0]! ? Math.round(Math.exp(0.25 + 0.3 * rng.normal()) * 1e4) / 1e4 : 1;
-    const nav0 = navValue;
-    let sumDiff = 0;
-    let sumDiff2 = 0;
-    let nDiff = 0;
-    const bench = spec.benchmark;
+    const nav0 = spec.inceptionDay === 0 && spec.inceptionDate < dates[0]! ? Math.round(Math.exp(0.25 + 0.3 * rng.normal()) * 1e4) / 1e4 : 1;
+    return { spec, omega, view, stocks: new Int32Array(0), units: new Float64Array(0), cash: nav0, nav: nav0, nav0, lastValue: nav0, sumDiff: 0, sumDiff2: 0, nDiff: 0 };
+  });
 
-    const rebalance = (t: number): void => {
-      const s = snapIndex.get(t);
-      let target: Map<number, number>;
-      if (spec.type === 'active_equity') target = activeTarget(t, s);
-      else target = indexTarget(t, s);
-      let turnover = 0;
-      const old = new Map<number, number>();
-      for (let j = 0; j < stocks.length; j++) old.set(stocks[j]!, w[j]!);
-      for (const [i, v] of target) turnover += Math.abs(v - (old.get(i) ?? 0));
-      for (const [i, v] of old) if (!target.has(i)) turnover += v;
-      navValue *= 1 - (TRADING_COST * turnover) / 2;
-      stocks.length = 0;
-      w.length = 0;
-      for (const [i, v] of target) {
-        stocks.push(i);
-        w.push(v);
+  /** Standardised fund score of stocks `ids` at exposure snapshot `s`. */
+  const scores = (fs: FundState, ids: Int32Array, s: number, viewWeight: number): Float64Array => {
+    const out = new Float64Array(ids.length);
+    let sum = 0;
+    let sum2 = 0;
+    for (let j = 0; j < ids.length; j++) {
+      const i = ids[j]!;
+      let v = viewWeight * fs.view[i]! * 0.8;
+      for (let q = 0; q < K; q++) {
+        const x = sim.snapshotValues[q]![s * N + i]!;
+        if (fs.omega[q] !== 0 && x === x) v += fs.omega[q]! * x;
       }
+      out[j] = v;
+      sum += v;
+      sum2 += v * v;
+    }
+    const mean = sum / Math.max(1, ids.length);
+    const sd = Math.sqrt(Math.max(1e-12, sum2 / Math.max(1, ids.length) - mean * mean));
+    for (let j = 0; j < ids.length; j++) out[j] = Math.max(-3, Math.min(3, (out[j]! - mean) / sd));
+    return out;
+  };
+
+  /** Target weights (fractions of net assets): benchmark tilted toward the fund's score (enhanced) or as it is (passive). */
+  const indexTarget = (fs: FundState, t: number, s: number | undefined): { stocks: Int32Array; weights: Float64Array } => {
+    const spec = fs.spec;
+    const { stocks: bs, weights: bw } = idx.weightsAt(spec.benchmark, t);
+    const weights = new Float64Array(bs.length);
+    if (spec.type === 'passive_index' || s === undefined) {
+      for (let j = 0; j < bs.length; j++) weights[j] = bw[j]! * spec.equity;
+      return { stocks: bs, weights };
+    }
+    const score = scores(fs, bs, s, 1);
+    // Ex-ante tracking error of a unit tilt from specific risk; scale to the target.
+    let te1 = 0;
+    for (let j = 0; j < bs.length; j++) {
+      const a = bw[j]! * score[j]!;
+      te1 += a * a * u.sigma[bs[j]!]! ** 2;
+    }
+    te1 = Math.sqrt(te1 * 252);
+    // w ∝ b·exp(κ·score): for small κ the active weights are κ·b·score, whose specific-risk
+    // tracking error is κ·te1; the realised one adds style exposures and cash.
+    const kappa = te1 > 0 ? Math.min(4, (KAPPA_SCALE * spec.targetTrackingError) / te1) : 0;
+    let total = 0;
+    for (let j = 0; j < bs.length; j++) {
+      weights[j] = bw[j]! * Math.exp(kappa * score[j]!);
+      total += weights[j]!;
+    }
+    for (let j = 0; j < bs.length; j++) weights[j] = (weights[j]! / total) * spec.equity;
+    return { stocks: bs, weights };
+  };
+
+  /** 40–80 names among the CSI 300 and CSI 500 with the best fund score, rank-weighted, ≤ 9 % each. */
+  const activeTarget = (fs: FundState, f: number, t: number, s: number | undefined): { stocks: Int32Array; weights: Float64Array } => {
+    const a = idx.weightsAt(0, t);
+    const b = idx.weightsAt(1, t);
+    const pool = new Int32Array(a.stocks.length + b.stocks.length);
+    pool.set(a.stocks);
+    pool.set(b.stocks, a.stocks.length);
+    const score = s === undefined ? Float64Array.from(pool, (_, j) => -j) : scores(fs, pool, s, 1.5);
+    const n = Math.min(pool.length, 40 + (f % 41));
+    const threshold = Float64Array.from(score).sort()[pool.length - n]!;
+    const top = [...pool.keys()].filter((j) => score[j]! >= threshold).sort((x, y) => score[y]! - score[x]! || x - y).slice(0, n);
+    let total = 0;
+    for (let r = 0; r < n; r++) total += 1 / (r + 8);
+    return {
+      stocks: Int32Array.from(top, (j) => pool[j]!),
+      weights: Float64Array.from(top, (_, r) => Math.min(0.09, 1 / (r + 8) / total) * fs.spec.equity),
     };
+  };
 
-    /** Benchmark weights tilted toward the fund's score (enhanced) or as they are (passive). */
-    const indexTarget = (t: number, s: number | undefined): Map<number, number> => {
-      const { stocks: bs, weights: bw } = idx.weightsAt(bench, t);
-      const out = new Map<number, number>();
-      if (spec.type === 'passive_index' || s === undefined) {
-        for (let j = 0; j < bs.length; j++) out.set(bs[j]!, bw[j]! * spec.equity);
-        return out;
-      }
-      const score = scores(bs, s);
-      // Ex-ante tracking error of a unit tilt from specific risk; scale to the target.
-      let te1 = 0;
-      for (let j = 0; j < bs.length; j++) {
-        const a = bw[j]! * score[j]!;
-        te1 += a * a * u.sigma[bs[j]!]! ** 2;
-      }
-      te1 = Math.sqrt(te1 * 252);
-      const kappa = te1 > 0 ? Math.min(30, (0.8 * spec.targetTrackingError) / te1) : 0;
-      let total = 0;
-      const raw = new Float64Array(bs.length);
-      for (let j = 0; j < bs.length; j++) {
-        raw[j] = Math.max(0, bw[j]! * (1 + kappa * score[j]!));
-        total += raw[j]!;
-      }
-      for (let j = 0; j < bs.length; j++) if (raw[j]! > 0) out.set(bs[j]!, (raw[j]! / total) * spec.equity);
-      return out;
-    };
+  const scratch = new Float64Array(N);
+  /** Trade to the target at the close of day t (costs come out of the fund). */
+  const rebalance = (fs: FundState, f: number, t: number, value: number): void => {
+    const s = snapIndex.get(t);
+    const target = fs.spec.type === 'active_equity' ? activeTarget(fs, f, t, s) : indexTarget(fs, t, s);
+    const base = t * N;
+    // Turnover = Σ |target − current| over the union of names (`scratch` holds current weights by stock).
+    for (let j = 0; j < fs.stocks.length; j++) scratch[fs.stocks[j]!] = (fs.units[j]! * price[base + fs.stocks[j]!]!) / value;
+    let turnover = 0;
+    for (let j = 0; j < target.stocks.length; j++) {
+      const i = target.stocks[j]!;
+      turnover += Math.abs(target.weights[j]! - scratch[i]!);
+      scratch[i] = 0;
+    }
+    for (let j = 0; j < fs.stocks.length; j++) {
+      turnover += scratch[fs.stocks[j]!]!;
+      scratch[fs.stocks[j]!] = 0;
+    }
+    const after = value * (1 - (TRADING_COST * turnover) / 2);
+    const n = target.stocks.length;
+    const units = new Float64Array(n);
+    let invested = 0;
+    for (let j = 0; j < n; j++) {
+      units[j] = (target.weights[j]! * after) / price[base + target.stocks[j]!]!;
+      invested += target.weights[j]!;
+    }
+    fs.stocks = target.stocks;
+    fs.units = units;
+    fs.cash = (1 - invested) * after;
+    fs.lastValue = after;
+  };
 
-    /** 40–80 names among the CSI 300 and CSI 500 with the best fund score, rank-weighted, ≤ 9 % each. */
-    const activeTarget = (t: number, s: number | undefined): Map<number, number> => {
-      const a = idx.weightsAt(0, t);
-      const b = idx.weightsAt(1, t);
-      const pool = Int32Array.from([...a.stocks, ...b.stocks]);
-      const score = s === undefined ? Float64Array.from(pool, (_, j) => -j) : scores(pool, s, 1.5);
-      const order = [...pool.keys()].sort((x, y) => score[y]! - score[x]!);
-      const n = Math.min(order.length, 40 + (f % 41));
-      const out = new Map<number, number>();
-      let total = 0;
-      for (let r = 0; r < n; r++) total += 1 / (r + 8);
-      for (let r = 0; r < n; r++) out.set(pool[order[r]!]!, Math.min(0.09, 1 / (r + 8) / total) * spec.equity);
-      return out;
-    };
-
-    /** Standardised fund score of stocks `ids` at exposure snapshot `s`. */
-    const scores = (ids: Int32Array, s: number, viewWeight = 1): Float64Array => {
-      const out = new Float64Array(ids.length);
-      let sum = 0;
-      let sum2 = 0;
-      for (let j = 0; j < ids.length; j++) {
-        const i = ids[j]!;
-        let v = viewWeight * view[i]! * 0.8;
-        for (let q = 0; q < K; q++) {
-          const x = sim.snapshotValues[q]![s * N + i]!;
-          if (omega[q] !== 0 && x === x) v += omega[q]! * x;
-        }
-        out[j] = v;
-        sum += v;
-        sum2 += v * v;
-      }
-      const mean = sum / Math.max(1, ids.length);
-      const sd = Math.sqrt(Math.max(1e-12, sum2 / Math.max(1, ids.length) - mean * mean));
-      for (let j = 0; j < ids.length; j++) out[j] = Math.max(-3, Math.min(3, (out[j]! - mean) / sd));
-      return out;
-    };
-
-    const start = spec.inceptionDay;
-    for (let t = start; t < T; t++) {
+  for (let t = 0; t < T; t++) {
+    const base = t * N;
+    const monthEnd = monthOf(ext[off + t + 1]!) !== monthOf(dates[t]!);
+    const month = monthOf(dates[t]!);
+    for (let f = 0; f < state.length; f++) {
+      const fs = state[f]!;
+      const spec = fs.spec;
+      const start = spec.inceptionDay;
+      if (t < start) continue;
+      let value = fs.lastValue;
       if (t > start) {
-        // Daily return of yesterday's holdings.
-        let gross = 0;
-        let stockShare = 0;
-        for (let j = 0; j < stocks.length; j++) {
-          const k = row(stocks[j]!, t);
-          const r = k >= 0 ? pct_chg[k]! / 100 : 0;
-          gross += w[j]! * r;
-          stockShare += w[j]!;
-        }
-        gross += (1 - stockShare) * CASH_RATE;
-        const net = gross - spec.fee / 252;
-        navValue *= 1 + net;
-        let newTotal = 0;
-        for (let j = 0; j < stocks.length; j++) {
-          const k = row(stocks[j]!, t);
-          const r = k >= 0 ? pct_chg[k]! / 100 : 0;
-          w[j] = w[j]! * (1 + r);
-          newTotal += w[j]!;
-        }
-        const cash = (1 - stockShare) * (1 + CASH_RATE);
-        const scale = 1 / (newTotal + cash);
-        for (let j = 0; j < w.length; j++) w[j] = w[j]! * scale;
-        // Stocks that left the market: their weight becomes cash.
-        for (let j = stocks.length - 1; j >= 0; j--) {
-          if (row(stocks[j]!, t + 1) < 0 && t + 1 < T) {
-            stocks.splice(j, 1);
-            w.splice(j, 1);
-          }
-        }
-        if (bench >= 0) {
-          const d = net - idx.returns[bench * T + t]!;
-          sumDiff += d;
-          sumDiff2 += d * d;
-          nDiff++;
+        const { stocks, units } = fs;
+        fs.cash *= 1 + CASH_RATE;
+        let v = fs.cash;
+        for (let j = 0; j < stocks.length; j++) v += units[j]! * price[base + stocks[j]!]!;
+        // Fees accrue daily out of cash.
+        const fee = (v * spec.fee) / 252;
+        fs.cash -= fee;
+        value = v - fee;
+        const net = value / fs.lastValue - 1;
+        fs.lastValue = value;
+        if (spec.benchmark >= 0) {
+          const d = net - idx.returns[spec.benchmark * T + t]!;
+          fs.sumDiff += d;
+          fs.sumDiff2 += d * d;
+          fs.nDiff++;
         }
       }
-      if (t === start || monthOf(ext[off + t + 1]!) !== monthOf(dates[t]!)) rebalance(t);
+      if (t === start || monthEnd) {
+        rebalance(fs, f, t, value);
+        value = fs.lastValue;
+      }
+      fs.nav = value;
       nav.fund.push(f);
       nav.day.push(t);
-      nav.nav.push(round4(navValue));
+      nav.nav.push(round4(value));
 
-      // Quarter-end disclosure.
-      const month = monthOf(dates[t]!);
-      if (monthOf(ext[off + t + 1]!) !== month && month % 3 === 0) {
+      // Quarter-end disclosure: top ten in the quarterly report, the rest in the (semi-)annual report.
+      if (monthEnd && month % 3 === 0) {
         const year = yearOf(dates[t]!);
         const endDate = year * 10_000 + [331, 630, 930, 1231][month / 3 - 1]!;
         const quarterAnn = t + 15 + rng.int(6);
-        const fullAnn = month === 6 ? lastTradingDayOnOrBefore(year * 10_000 + 831 - rng.int(6)) : month === 12 ? lastTradingDayOnOrBefore((year + 1) * 10_000 + 331 - rng.int(6)) : -1;
-        const aum = (spec.aum * navValue) / nav0;
-        const order = [...stocks.keys()].sort((x, y) => w[y]! - w[x]! || stocks[x]! - stocks[y]!);
-        for (let r = 0; r < order.length; r++) {
-          const ann = r < 10 ? quarterAnn : fullAnn;
+        const fullAnn = month === 6 ? tradingDayOnOrBefore(year * 10_000 + 831 - rng.int(6)) : month === 12 ? tradingDayOnOrBefore((year + 1) * 10_000 + 331 - rng.int(6)) : -1;
+        const aum = (spec.aum * value) / fs.nav0;
+        const { stocks, units } = fs;
+        const weights = new Float64Array(stocks.length);
+        for (let j = 0; j < stocks.length; j++) weights[j] = (units[j]! * price[base + stocks[j]!]!) / value;
+        const tenth = stocks.length > 10 ? Float64Array.from(weights).sort()[stocks.length - 10]! : -1;
+        let topCount = 0;
+        for (let j = 0; j < stocks.length; j++) {
+          const top = weights[j]! >= tenth && topCount < 10;
+          if (top) topCount++;
+          const ann = top ? quarterAnn : fullAnn;
           if (ann < 0 || ann >= T) continue;
-          const i = stocks[order[r]!]!;
-          const weight = w[order[r]!]!;
+          const i = stocks[j]!;
           const k = row(i, t);
           const raw = k >= 0 ? close[k]! / adj_factor[k]! : Number.NaN;
           holdings.fund.push(f);
           holdings.annDay.push(ann);
           holdings.endDate.push(endDate);
           holdings.stock.push(i);
-          holdings.weight.push(round4(weight * 100));
-          holdings.shares.push(raw > 0 ? Math.round((weight * aum) / raw / 100) * 100 : Number.NaN);
+          holdings.weight.push(round4(weights[j]! * 100));
+          holdings.shares.push(raw > 0 ? Math.round((weights[j]! * aum) / raw / 100) * 100 : Number.NaN);
         }
       }
     }
-    if (nDiff > 20) {
-      const mean = sumDiff / nDiff;
-      realizedTrackingError.push(Math.sqrt(Math.max(0, sumDiff2 / nDiff - mean * mean) * 252));
+  }
+  for (const fs of state) {
+    if (fs.nDiff > 20) {
+      const mean = fs.sumDiff / fs.nDiff;
+      realizedTrackingError.push(Math.sqrt(Math.max(0, fs.sumDiff2 / fs.nDiff - mean * mean) * 252));
     } else realizedTrackingError.push(Number.NaN);
   }
   return { specs, nav, holdings, realizedTrackingError };
 
-  function lastTradingDayOnOrBefore(date: number): number {
-    let lo = 0;
-    let hi = T;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (dates[mid]! <= date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1 < 0 ? -1 : lo - 1 === T - 1 && dates[T - 1]! < date && ext[off + T]! <= date ? T : lo - 1;
+  /** The data day of the last trading day on or before `date`; T when that day is after the data. */
+  function tradingDayOnOrBefore(date: number): number {
+    const e = floorIndex(ext, date) - off;
+    return e >= T ? T : e;
   }
 }

@@ -76,6 +76,8 @@ export interface MarketTruth {
   readonly indexReviews: Int32Array;
   readonly funds: readonly FundTruth[];
   readonly stats: SimStats & { readonly ipos: number; readonly delisted: number; readonly rows: Readonly<Record<string, number>> };
+  /** Wall-clock milliseconds of each generation phase (diagnostics; not deterministic). */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /** A generated market: the dataset tables (as `@factorkit/data` reads and writes them) and the truth. */
@@ -155,11 +157,23 @@ export function generateMarket(options: MarketOptions = {}): SyntheticMarket {
   const off = floorIndex(ext, dates[0]!);
   if (ext[off] !== dates[0] || ceilIndex(ext, dates[0]!) !== off) throw new Error('synth: calendar mismatch');
 
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timings[name] = Math.round(now - clock);
+    clock = now;
+  };
   const u = buildUniverse(o.seed, o.stocks, o.listedAtStart, dates);
+  lap('universe');
   const sim = simulate({ seed: o.seed, u, dates, ext, off, baseYear, snapshots: true });
+  lap('simulate');
   const idx = buildIndexes(u, sim, dates, ext, off);
+  lap('indexes');
   const funds = buildFunds(o.seed, o.funds, u, sim, idx, dates, ext, off);
+  lap('funds');
   const tables = buildTables({ u, sim, idx, funds, dates, ext, off, baseYear });
+  lap('tables');
 
   const T = dates.length;
   const factorReturns = {} as Record<FactorId, Float64Array>;
@@ -197,6 +211,7 @@ export function generateMarket(options: MarketOptions = {}): SyntheticMarket {
       realizedTrackingError: funds.realizedTrackingError[f]!,
     })),
     stats: { ...sim.stats, ipos, delisted, rows },
+    timings,
   };
   return { tables, truth };
 }

@@ -64,17 +64,15 @@ export interface IndexResult {
   };
   /** Daily price return of each index (`x × T + t`). */
   readonly returns: Float64Array;
-  /** Benchmark weights (fractions) of index `x` at the close of day `t`. */
+  /** Benchmark weights (fractions) of index `x` at the close of day `t`: the first day and month ends only. */
   weightsAt(x: number, t: number): { stocks: Int32Array; weights: Float64Array };
-  /** Whether stock `i` is a member of index `x` on day `t` (from the interval table). */
-  readonly memberDays: Uint8Array[];
 }
 
-/** CSI free-float bands: the free-float ratio is rounded up to these inclusion factors. */
+/** CSI free-float bands: the free-float ratio is rounded up to these inclusion factors (≤ 15 %: to a whole percent). */
 export function freeFloatBand(ratio: number): number {
-  if (ratio <= 0.15) return Math.max(0.01, Math.ceil(ratio * 100) / 100);
-  for (const band of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) if (ratio <= band) return band;
-  return 1;
+  if (ratio <= 0.15) return Math.max(0.01, Math.ceil(ratio * 100 - 1e-9) / 100);
+  if (ratio > 0.8) return 1;
+  return Math.ceil(ratio * 10 - 1e-9) / 10;
 }
 
 /** Build the index family from the simulated daily table. */
@@ -88,26 +86,24 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
   const finalStart = new Int32Array(N);
   for (let i = 0; i < N; i++) finalStart[i] = u.delistDay[i]! < T ? rowEnd[i]! - u.finalSuspension[i]! : T + 1000;
   const industryAt = (i: number, t: number): number => (t < u.reclassDay[i]! ? u.industry0[i]! : u.industry1[i]!);
-
-  /** Weight base of stock i at the close of day t: total cap × banded free-float ratio. */
+  /** Weight base of row k of stock i: total cap × banded free-float ratio. */
+  const baseOfRow = (i: number, k: number): number => total_mv[k]! * freeFloatBand(Math.max(0.02, float_share[k]! / total_share[k]! - u.strategicFrac[i]!));
   const weightBase = (i: number, t: number): number => {
     const k = row(i, t);
-    if (k < 0) return 0;
-    const ratio = float_share[k]! / total_share[k]! - u.strategicFrac[i]!;
-    return total_mv[k]! * freeFloatBand(Math.max(0.02, ratio));
+    return k < 0 ? 0 : baseOfRow(i, k);
   };
 
-  // ---------- reviews ----------
+  // ---------- review calendar ----------
   const reviewDays: number[] = [];
   const cutoffDays: number[] = [];
   for (let t = 1; t < T; t++) {
     const month = monthOf(dates[t]!);
     if (month !== 6 && month !== 12) continue;
-    // Effective: first trading day after the second Friday of the month.
+    // Effective: the first trading day after the second Friday of the month.
     const y = yearOf(dates[t]!);
     const firstDow = new Date(Date.UTC(y, month - 1, 1)).getUTCDay();
-    const secondFriday = 1 + ((5 - firstDow + 7) % 7) + 7;
-    if (dates[t]! > y * 10_000 + month * 100 + secondFriday && dates[t - 1]! <= y * 10_000 + month * 100 + secondFriday) {
+    const secondFriday = y * 10_000 + month * 100 + 1 + ((5 - firstDow + 7) % 7) + 7;
+    if (dates[t]! > secondFriday && dates[t - 1]! <= secondFriday) {
       const cutMonth = month === 6 ? 4 : 10;
       let c = t;
       while (c >= 0 && (yearOf(dates[c]!) !== y || monthOf(dates[c]!) > cutMonth)) c--;
@@ -118,20 +114,34 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
     }
   }
 
-  // ---------- state ----------
+  // ---------- phase 1: membership and cap factors, as segments ----------
   const member = INDEX_SPECS.map(() => new Uint8Array(N));
   const inDay = INDEX_SPECS.map(() => new Int32Array(N).fill(-1));
   const capFactor = INDEX_SPECS.map(() => new Float64Array(N).fill(1));
+  const segOpen = INDEX_SPECS.map(() => new Int32Array(N).fill(-1));
   const reserve: Int32Array[] = INDEX_SPECS.map(() => new Int32Array(0));
   const members = { index: [] as number[], stock: [] as number[], inDay: [] as number[], outDay: [] as number[] };
-  const memberDays = INDEX_SPECS.map(() => new Uint8Array(N * T));
-
+  /** Constant-weight-factor stretches of membership: index, stock, [from, to), cap factor. */
+  const seg = { index: [] as number[], stock: [] as number[], from: [] as number[], to: [] as number[], cap: [] as number[] };
+  const closeSegment = (x: number, i: number, t: number): void => {
+    const from = segOpen[x]![i]!;
+    if (from >= 0 && t > from) {
+      seg.index.push(x);
+      seg.stock.push(i);
+      seg.from.push(from);
+      seg.to.push(t);
+      seg.cap.push(capFactor[x]![i]!);
+    }
+    segOpen[x]![i] = -1;
+  };
   const add = (x: number, i: number, t: number): void => {
     member[x]![i] = 1;
     inDay[x]![i] = t;
     capFactor[x]![i] = 1;
+    segOpen[x]![i] = t;
   };
   const remove = (x: number, i: number, t: number): void => {
+    closeSegment(x, i, t);
     member[x]![i] = 0;
     members.index.push(x);
     members.stock.push(i);
@@ -148,13 +158,10 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
     for (let i = 0; i < N; i++) {
       const k = row(i, c);
       if (k < 0 || row(i, e) < 0 || finalStart[i]! <= e + 10) continue;
-      let s = 0;
-      let n = 0;
-      for (let d = Math.max(rowStart[i]!, c - 249); d <= c; d++) {
-        s += circ_mv[rowOffset[i]! + d - rowStart[i]!]!;
-        n++;
-      }
-      score[i] = s / n;
+      let sum = 0;
+      const first = Math.max(rowStart[i]!, c - 249);
+      for (let d = first; d <= c; d++) sum += circ_mv[rowOffset[i]! + d - rowStart[i]!]!;
+      score[i] = sum / (c - first + 1);
       const age = u.listDay[i]! < 0 ? Number.POSITIVE_INFINITY : c - u.listDay[i]!;
       if (age >= minAge && is_st[k] === 0) good.push(i);
       else fallback.push(i);
@@ -191,47 +198,48 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
   let sizes: number[] = [];
   let cniOffset = 0;
 
-  /** Apply a new constituent list for index x effective on day t. */
+  /** Apply a new constituent list for index x effective on day t, with new cap factors for everyone. */
   const apply = (x: number, chosen: number[], t: number): void => {
     const next = new Uint8Array(N);
     for (const i of chosen) next[i] = 1;
     for (let i = 0; i < N; i++) if (member[x]![i] === 1 && next[i] === 0) remove(x, i, t);
     for (const i of chosen) if (member[x]![i] === 0) add(x, i, t);
-    setCaps(x, t);
-  };
-
-  /** Cap factors so that no weight exceeds 10 % at the previous close. */
-  const setCaps = (x: number, t: number): void => {
-    const base = Math.max(0, t - 1);
+    // Cap factors so that no weight exceeds 10 % at the previous close.
     const ids: number[] = [];
     const w: number[] = [];
     for (let i = 0; i < N; i++) {
       if (member[x]![i] !== 1) continue;
       ids.push(i);
-      w.push(weightBase(i, base) || weightBase(i, t));
+      w.push(weightBase(i, Math.max(0, t - 1)) || weightBase(i, t));
     }
     const capped = capWeights(w, WEIGHT_CAP);
-    for (let j = 0; j < ids.length; j++) capFactor[x]![ids[j]!] = w[j]! > 0 ? capped[j]! / w[j]! : 1;
+    const total = w.reduce((sum, v) => sum + v, 0);
+    for (let j = 0; j < ids.length; j++) {
+      const i = ids[j]!;
+      closeSegment(x, i, t);
+      // A ratio: 1 for a stock under the cap (so a later replacement, factor 1, fits in).
+      capFactor[x]![i] = w[j]! > 0 ? (capped[j]! * total) / w[j]! : 1;
+      segOpen[x]![i] = t;
+    }
   };
 
   const review = (c: number, e: number, initial: boolean): void => {
     const { ranked, eligible } = ranking(c, e, initial ? 0 : 63);
     if (initial) {
       const scale = Math.min(1, (eligible * 0.9) / 1800);
-      sizes = [300, 500, 1000].map((s) => Math.max(10, Math.round(s * scale)));
+      sizes = [300, 500, 1000].map((n) => Math.max(10, Math.round(n * scale)));
       sizes.push(Math.max(10, Math.min(500, Math.round(500 * scale), Math.floor(eligible * 0.25))));
       cniOffset = Math.round(1000 * scale);
       sizes.push(Math.max(10, Math.floor(Math.min(2000 * scale, 0.9 * (eligible - cniOffset)) / 5) * 5));
     }
-    // CSI tiers.
+    // CSI tiers: each takes the next tier after removing the higher tiers' members and top ranks.
     const excluded = new Uint8Array(N);
     let skipTop = 0;
     for (let x = 0; x < CSI_TIERS; x++) {
       const pool: number[] = [];
       for (let r = 0; r < ranked.length; r++) {
         const i = ranked[r]!;
-        if (r < skipTop || excluded[i] === 1) continue;
-        pool.push(i);
+        if (r >= skipTop && excluded[i] === 0) pool.push(i);
       }
       const chosen = select(pool, member[x]!, sizes[x]!);
       apply(x, chosen, e);
@@ -247,8 +255,7 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
         const i = ranked[r]!;
         const k = industryAt(i, c);
         byInd[k]!.push(i);
-        const kk = row(i, c);
-        capSum[k] = capSum[k]! + (kk >= 0 ? circ_mv[kk]! : 0);
+        capSum[k] = capSum[k]! + circ_mv[row(i, c)]!;
       }
       const quotas = allocateQuotas(capSum, byInd.map((l) => l.length), sizes[A500]!);
       const chosen: number[] = [];
@@ -260,9 +267,9 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
       apply(A500, chosen, e);
       reserve[A500] = ranked;
     }
-    // CNI 2000.
+    // CNI 2000: ranks after the first `cniOffset`.
     {
-      const { ranked: cniRanked } = initial ? { ranked } : ranking(c, e, 126);
+      const cniRanked = initial ? ranked : ranking(c, e, 126).ranked;
       const pool = Array.from(cniRanked.subarray(Math.min(cniOffset, cniRanked.length)));
       apply(CNI, select(pool, member[CNI]!, sizes[CNI]!), e);
       reserve[CNI] = Int32Array.from(pool);
@@ -276,11 +283,9 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
     for (let r = 0; r < list.length; r++) {
       const j = list[r]!;
       if (member[x]![j] === 1 || row(j, t) < 0 || finalStart[j]! <= t + 20) continue;
-      if (x < CSI_TIERS) {
-        let higher = false;
-        for (let y = 0; y < x; y++) if (member[y]![j] === 1) higher = true;
-        if (higher) continue;
-      }
+      let higher = false;
+      if (x < CSI_TIERS) for (let y = 0; y < x; y++) if (member[y]![j] === 1) higher = true;
+      if (higher) continue;
       add(x, j, t);
       if (x < CSI_TIERS) for (let y = x + 1; y < CSI_TIERS; y++) if (member[y]![j] === 1) replace(y, j, t);
       return;
@@ -288,7 +293,43 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
     throw new Error(`synth: no replacement for ${INDEX_SPECS[x]!.code} on day ${t}`);
   };
 
-  // ---------- daily loop ----------
+  const leaving = new Map<number, number[]>();
+  for (let i = 0; i < N; i++) {
+    if (finalStart[i]! >= T) continue;
+    const d = Math.max(1, finalStart[i]! - 5);
+    (leaving.get(d) ?? leaving.set(d, []).get(d)!).push(i);
+  }
+  const events = [...new Set([0, ...reviewDays, ...leaving.keys()])].sort((a, b) => a - b);
+  let nextReview = 0;
+  for (const t of events) {
+    if (t === 0) review(0, 0, true);
+    if (nextReview < reviewDays.length && reviewDays[nextReview] === t) {
+      review(cutoffDays[nextReview]!, t, false);
+      nextReview++;
+    }
+    for (const i of leaving.get(t) ?? []) for (let x = 0; x < nX; x++) if (member[x]![i] === 1) replace(x, i, t);
+  }
+  for (let x = 0; x < nX; x++) {
+    for (let i = 0; i < N; i++) {
+      if (member[x]![i] !== 1) continue;
+      closeSegment(x, i, T);
+      members.index.push(x);
+      members.stock.push(i);
+      members.inDay.push(inDay[x]![i]!);
+      members.outDay.push(-1);
+    }
+  }
+
+  // ---------- phase 2: stock by stock, sums per index and day ----------
+  const isSnapshot = new Uint8Array(T);
+  isSnapshot[0] = 1;
+  for (let t = 0; t < T; t++) if (monthOf(ext[off + t + 1]!) !== monthOf(dates[t]!)) isSnapshot[t] = 1;
+  const snapshotOf = new Int32Array(T).fill(-1);
+  let nSnap = 0;
+  for (let t = 0; t < T; t++) if (isSnapshot[t] === 1) snapshotOf[t] = nSnap++;
+  const snapStocks: number[][] = Array.from({ length: nX * nSnap }, () => []);
+  const snapWeights: number[][] = Array.from({ length: nX * nSnap }, () => []);
+  const sums = { w: new Float64Array(nX * T), r: new Float64Array(nX * T), o: new Float64Array(nX * T), h: new Float64Array(nX * T), l: new Float64Array(nX * T) };
   const levels = {
     open: new Float64Array(nX * T),
     high: new Float64Array(nX * T),
@@ -297,106 +338,97 @@ export function buildIndexes(u: Universe, sim: SimResult, dates: Int32Array, ext
     volume: new Float64Array(nX * T),
     amount: new Float64Array(nX * T),
   };
-  const returns = new Float64Array(nX * T);
-  const weights = { index: [] as number[], day: [] as number[], stock: [] as number[], weight: [] as number[] };
-  const level = INDEX_SPECS.map((s) => s.base);
-  let nextReview = 0;
-  const leaving: number[][] = Array.from({ length: T }, () => []);
-  for (let i = 0; i < N; i++) if (finalStart[i]! < T) leaving[Math.max(1, finalStart[i]! - 5)]!.push(i);
-
-  for (let t = 0; t < T; t++) {
-    if (t === 0) review(0, 0, true);
-    else if (nextReview < reviewDays.length && reviewDays[nextReview] === t) {
-      review(cutoffDays[nextReview]!, t, false);
-      nextReview++;
-    }
-    for (const i of leaving[t]!) for (let x = 0; x < nX; x++) if (member[x]![i] === 1) replace(x, i, t);
-
-    for (let x = 0; x < nX; x++) {
-      let wSum = 0;
-      let rSum = 0;
-      let oSum = 0;
-      let hSum = 0;
-      let lSum = 0;
-      let vSum = 0;
-      let aSum = 0;
-      const m = member[x]!;
-      const days = memberDays[x]!;
-      for (let i = 0; i < N; i++) {
-        if (m[i] !== 1) continue;
-        days[i * T + t] = 1;
-        const k = row(i, t);
-        if (k < 0) continue;
-        vSum += volume[k]!;
-        aSum += amount[k]!;
-        if (t === 0 || k === rowOffset[i]) continue;
-        const w = weightBase(i, t - 1) * capFactor[x]![i]!;
-        if (!(w > 0)) continue;
+  const order = [...seg.stock.keys()].sort((a, b) => seg.stock[a]! - seg.stock[b]! || seg.from[a]! - seg.from[b]!);
+  for (const s of order) {
+    const x = seg.index[s]!;
+    const i = seg.stock[s]!;
+    const cap = seg.cap[s]!;
+    const from = Math.max(seg.from[s]!, rowStart[i]!);
+    const to = Math.min(seg.to[s]!, rowEnd[i]!);
+    let k = rowOffset[i]! + from - rowStart[i]!;
+    let prevBase = from > rowStart[i]! ? baseOfRow(i, k - 1) * cap : 0;
+    for (let t = from; t < to; t++, k++) {
+      const p = x * T + t;
+      levels.volume[p] = levels.volume[p]! + volume[k]!;
+      levels.amount[p] = levels.amount[p]! + amount[k]!;
+      const base = baseOfRow(i, k) * cap;
+      if (prevBase > 0) {
         const pr = total_mv[k]! / total_mv[k - 1]! - 1;
-        const r = pct_chg[k]! / 100;
-        const div = (1 + pr) / (1 + r);
-        wSum += w;
-        rSum += w * pr;
+        const div = (1 + pr) / (1 + pct_chg[k]! / 100);
+        const w = prevBase;
+        sums.w[p] = sums.w[p]! + w;
+        sums.r[p] = sums.r[p]! + w * pr;
         if (is_trading[k] === 1) {
-          oSum += w * (open[k]! / pre_close[k]!) * div;
-          hSum += w * (high[k]! / pre_close[k]!) * div;
-          lSum += w * (low[k]! / pre_close[k]!) * div;
+          const wd = (w * div) / pre_close[k]!;
+          sums.o[p] = sums.o[p]! + wd * open[k]!;
+          sums.h[p] = sums.h[p]! + wd * high[k]!;
+          sums.l[p] = sums.l[p]! + wd * low[k]!;
         } else {
-          oSum += w * div;
-          hSum += w * div;
-          lSum += w * div;
+          sums.o[p] = sums.o[p]! + w * div;
+          sums.h[p] = sums.h[p]! + w * div;
+          sums.l[p] = sums.l[p]! + w * div;
         }
       }
-      const prev = level[x]!;
-      const ret = wSum > 0 ? rSum / wSum : 0;
+      const sn = snapshotOf[t]!;
+      if (sn >= 0) {
+        snapStocks[x * nSnap + sn]!.push(i);
+        snapWeights[x * nSnap + sn]!.push(base);
+      }
+      prevBase = base;
+    }
+  }
+
+  // ---------- phase 3: chain-linked levels and weight snapshots ----------
+  const returns = new Float64Array(nX * T);
+  for (let x = 0; x < nX; x++) {
+    let prev = INDEX_SPECS[x]!.base;
+    for (let t = 0; t < T; t++) {
+      const p = x * T + t;
+      const wSum = sums.w[p]!;
+      const ret = wSum > 0 ? sums.r[p]! / wSum : 0;
       const c = prev * (1 + ret);
-      const o = wSum > 0 ? (prev * oSum) / wSum : prev;
-      const hAgg = wSum > 0 ? (prev * hSum) / wSum : prev;
-      const lAgg = wSum > 0 ? (prev * lSum) / wSum : prev;
+      const o = wSum > 0 ? (prev * sums.o[p]!) / wSum : prev;
+      const hAgg = wSum > 0 ? (prev * sums.h[p]!) / wSum : prev;
+      const lAgg = wSum > 0 ? (prev * sums.l[p]!) / wSum : prev;
       const top = Math.max(o, c);
       const bottom = Math.min(o, c);
-      const p = x * T + t;
       returns[p] = ret;
       levels.close[p] = round4(c);
       levels.open[p] = round4(o);
       // Constituents do not all peak at once: the index range is about half the weighted average range.
       levels.high[p] = round4(Math.max(top, top + 0.5 * (hAgg - top)));
       levels.low[p] = round4(Math.min(bottom, bottom - 0.5 * (bottom - lAgg)));
-      levels.volume[p] = vSum;
-      levels.amount[p] = Math.round(aSum * 100) / 100;
-      level[x] = c;
+      levels.amount[p] = Math.round(levels.amount[p]! * 100) / 100;
+      prev = c;
     }
-
-    // Month-end weight snapshots.
-    if (monthOf(ext[off + t + 1]!) !== monthOf(dates[t]!)) {
-      for (let x = 0; x < nX; x++) {
-        const { stocks, weights: w } = weightsAt(x, t);
-        for (let j = 0; j < stocks.length; j++) {
-          weights.index.push(x);
-          weights.day.push(t);
-          weights.stock.push(stocks[j]!);
-          weights.weight.push(round4(w[j]! * 100));
-        }
+  }
+  const weights = { index: [] as number[], day: [] as number[], stock: [] as number[], weight: [] as number[] };
+  const cached = new Map<number, { stocks: Int32Array; weights: Float64Array }>();
+  for (let x = 0; x < nX; x++) {
+    for (let t = 0; t < T; t++) {
+      const sn = snapshotOf[t]!;
+      if (sn < 0) continue;
+      const stocks = Int32Array.from(snapStocks[x * nSnap + sn]!);
+      const raw = snapWeights[x * nSnap + sn]!;
+      const total = raw.reduce((a, b) => a + b, 0);
+      const w = Float64Array.from(raw, (v) => v / total);
+      cached.set(x * T + t, { stocks, weights: w });
+      if (t === 0 && !(monthOf(ext[off + 1]!) !== monthOf(dates[0]!))) continue;
+      for (let j = 0; j < stocks.length; j++) {
+        weights.index.push(x);
+        weights.day.push(t);
+        weights.stock.push(stocks[j]!);
+        weights.weight.push(round4(w[j]! * 100));
       }
     }
   }
-  for (let x = 0; x < nX; x++) for (let i = 0; i < N; i++) if (member[x]![i] === 1) remove(x, i, -1);
 
-  function weightsAt(x: number, t: number): { stocks: Int32Array; weights: Float64Array } {
-    const stocks: number[] = [];
-    const w: number[] = [];
-    let sum = 0;
-    for (let i = 0; i < N; i++) {
-      if (memberDays[x]![i * T + t] !== 1) continue;
-      const v = weightBase(i, t) * capFactor[x]![i]!;
-      stocks.push(i);
-      w.push(v);
-      sum += v;
-    }
-    return { stocks: Int32Array.from(stocks), weights: Float64Array.from(w, (v) => v / sum) };
-  }
-
-  return { sizes, cniOffset, reviewDays, members, weights, levels, returns, weightsAt, memberDays };
+  const weightsAt = (x: number, t: number): { stocks: Int32Array; weights: Float64Array } => {
+    const found = cached.get(x * T + t);
+    if (!found) throw new Error(`synth: no weight snapshot of ${INDEX_SPECS[x]!.code} on day ${t}`);
+    return found;
+  };
+  return { sizes, cniOffset, reviewDays, members, weights, levels, returns, weightsAt };
 }
 
 /** Proportional weights capped at `cap` (iteratively redistributing the excess). */

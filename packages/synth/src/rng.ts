@@ -1,6 +1,6 @@
 /**
  * A small, fast, seeded pseudo-random generator: xoshiro128** (Blackman & Vigna) seeded through
- * splitmix32, with Box–Muller normals. Every component of the generator draws from its own
+ * splitmix32, with ziggurat normals. Every component of the generator draws from its own
  * stream (`new Rng(seed, STREAM.x)`), so changing how one component consumes numbers never
  * shifts the numbers another component sees.
  */
@@ -21,7 +21,32 @@ export const STREAM = {
 } as const;
 
 const TWO_POW_32 = 4_294_967_296;
-const TWO_PI = 2 * Math.PI;
+
+// Ziggurat tables (Marsaglia & Tsang 2000, 128 layers) for standard normals.
+const ZIG_R = 3.442619855899;
+const ZK = new Float64Array(128);
+const ZW = new Float64Array(128);
+const ZF = new Float64Array(128);
+{
+  const m1 = 2_147_483_648;
+  const vn = 9.91256303526217e-3;
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  ZK[0] = Math.floor((dn / q) * m1);
+  ZK[1] = 0;
+  ZW[0] = q / m1;
+  ZW[127] = dn / m1;
+  ZF[0] = 1;
+  ZF[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    ZK[i + 1] = Math.floor((dn / tn) * m1);
+    tn = dn;
+    ZF[i] = Math.exp(-0.5 * dn * dn);
+    ZW[i] = dn / m1;
+  }
+}
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
@@ -29,11 +54,8 @@ function rotl(x: number, k: number): number {
 
 /** One stream of pseudo-random numbers. Not cryptographic. */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-  private spare = Number.NaN;
+  /** xoshiro128** state; a typed array keeps the 32-bit words unboxed. */
+  private readonly s = new Int32Array(4);
 
   /**
    * @param seed any safe integer (both 32-bit halves are mixed in)
@@ -50,29 +72,93 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) | 0;
     };
-    this.a = splitmix32();
-    this.b = splitmix32();
-    this.c = splitmix32();
-    this.d = splitmix32();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    const s = this.s;
+    s[0] = splitmix32();
+    s[1] = splitmix32();
+    s[2] = splitmix32();
+    s[3] = splitmix32();
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   }
 
   /** A uniform 32-bit unsigned integer. */
   u32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const s = this.s;
+    const a = s[0]!;
+    const b = s[1]!;
+    const c = s[2]! ^ a;
+    const d = s[3]! ^ b;
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    s[0] = a ^ d;
+    s[1] = b ^ c;
+    s[2] = c ^ (b << 9);
+    s[3] = rotl(d, 11);
     return result;
   }
 
   /** Uniform on the open interval (0, 1): never exactly 0, so `Math.log(u)` is safe. */
   float(): number {
     return (this.u32() + 0.5) / TWO_POW_32;
+  }
+
+  /** Fill `out[0 … n)` with uniforms on (0, 1), in the order `float()` would give them. */
+  fillUniform(out: Float64Array, n: number): void {
+    const s = this.s;
+    let a = s[0]!;
+    let b = s[1]!;
+    let c = s[2]!;
+    let d = s[3]!;
+    for (let k = 0; k < n; k++) {
+      const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+      c ^= a;
+      d ^= b;
+      const t = b << 9;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+      out[k] = (result + 0.5) / TWO_POW_32;
+    }
+    s[0] = a;
+    s[1] = b;
+    s[2] = c;
+    s[3] = d;
+  }
+
+  /** Fill `out[0 … n)` with standard normals, as `normal()` would give them. */
+  fillNormal(out: Float64Array, n: number): void {
+    const s = this.s;
+    let a = s[0]!;
+    let b = s[1]!;
+    let c = s[2]!;
+    let d = s[3]!;
+    for (let k = 0; k < n; k++) {
+      const hz = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      c ^= a;
+      d ^= b;
+      const t = b << 9;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+      const iz = hz & 127;
+      if (Math.abs(hz) < ZK[iz]!) out[k] = hz * ZW[iz]!;
+      else {
+        // Rare slow path: hand the state back to the generator for it.
+        s[0] = a;
+        s[1] = b;
+        s[2] = c;
+        s[3] = d;
+        out[k] = this.normalTail(hz, iz);
+        a = s[0]!;
+        b = s[1]!;
+        c = s[2]!;
+        d = s[3]!;
+      }
+    }
+    s[0] = a;
+    s[1] = b;
+    s[2] = c;
+    s[3] = d;
   }
 
   /** Uniform on [lo, hi). */
@@ -90,17 +176,33 @@ export class Rng {
     return this.float() < p;
   }
 
-  /** A standard normal deviate (Box–Muller; the second value of each pair is kept). */
+  /** A standard normal deviate (ziggurat; the layer from the low 7 bits, the value from all 32). */
   normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const value = this.spare;
-      this.spare = Number.NaN;
-      return value;
+    const hz = this.u32() | 0;
+    const iz = hz & 127;
+    return Math.abs(hz) < ZK[iz]! ? hz * ZW[iz]! : this.normalTail(hz, iz);
+  }
+
+  /** The ziggurat's slow path: the wedges and the tail beyond `ZIG_R`. */
+  private normalTail(hz0: number, iz0: number): number {
+    let hz = hz0;
+    let iz = iz0;
+    for (;;) {
+      const x = hz * ZW[iz]!;
+      if (iz === 0) {
+        let tx: number;
+        let ty: number;
+        do {
+          tx = -Math.log(this.float()) / ZIG_R;
+          ty = -Math.log(this.float());
+        } while (ty + ty < tx * tx);
+        return hz > 0 ? ZIG_R + tx : -ZIG_R - tx;
+      }
+      if (ZF[iz]! + this.float() * (ZF[iz - 1]! - ZF[iz]!) < Math.exp(-0.5 * x * x)) return x;
+      hz = this.u32() | 0;
+      iz = hz & 127;
+      if (Math.abs(hz) < ZK[iz]!) return hz * ZW[iz]!;
     }
-    const r = Math.sqrt(-2 * Math.log(this.float()));
-    const theta = TWO_PI * this.float();
-    this.spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
   }
 
   /** Student-t deviate with `dof` degrees of freedom, scaled to unit variance (dof > 2). */
@@ -116,20 +218,6 @@ export class Rng {
   /** Exponential deviate with mean 1. */
   exponential(): number {
     return -Math.log(this.float());
-  }
-
-  /** Poisson deviate (Knuth; for the small means used here). */
-  poisson(mean: number): number {
-    if (mean <= 0) return 0;
-    if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
-    const limit = Math.exp(-mean);
-    let k = 0;
-    let p = this.float();
-    while (p > limit) {
-      k++;
-      p *= this.float();
-    }
-    return k;
   }
 
   /** An index drawn with probability proportional to `weights` (given their `total`). */

@@ -2,15 +2,17 @@
  * The day-by-day simulation of the stock market: the factor model of returns, price limits,
  * suspensions, ST, corporate actions, trading volume, quarterly fundamentals with
  * point-in-time announcements, analyst reports and consensus, executive pay, and the planted
- * characteristics that drive expected returns. Everything is column-wise on typed arrays; the
- * `daily` rows are written straight into stock-major columns (each stock's rows contiguous).
+ * characteristics that drive expected returns. Everything is column-wise on typed arrays. The
+ * per-stock work of a day runs in the kernels of `kernel.ts`; each day's `daily` values are
+ * staged date-major and moved into stock-major rows (each stock's rows contiguous) every 64 days.
  */
-import { type Board, limitPrice, priceBand } from '@factorkit/data';
-import { F, K, PLANTED_FACTORS } from './model.js';
+import type { Board } from '@factorkit/data';
+import { DAILY_COLUMNS, NORMALS_PER_STOCK, STAGE_MASK, UNIFORMS_PER_STOCK, computeExposures, flushStage, type Kernel, RING_MASK, stepRolling, stepStocks, stepValuation } from './kernel.js';
+import { K, PLANTED_FACTORS } from './model.js';
 import { INDUSTRIES, INSTITUTIONS } from './reference.js';
 import { Rng, STREAM } from './rng.js';
 import { DELIST_DISTRESS, type Universe } from './universe.js';
-import { ceilIndex, floorIndex, monthOf, quarterOfDate, round2, round4, round6, roundSig, yearOf } from './util.js';
+import { ceilIndex, floorIndex, monthOf, quarterOfDate, round2, round4, round6, yearOf } from './util.js';
 
 /** Inputs of {@link simulate}. */
 export interface SimConfig {
@@ -49,8 +51,6 @@ export interface DailyColumns {
   readonly float_share: Float64Array;
   readonly total_mv: Float64Array;
   readonly circ_mv: Float64Array;
-  readonly up_limit: Float64Array;
-  readonly down_limit: Float64Array;
 }
 
 /** Row layout of the daily table: stock `i` owns rows `rowOffset[i] + (t − rowStart[i])` for `rowStart[i] ≤ t < rowEnd[i]`. */
@@ -146,10 +146,6 @@ const GARCH_A = 0.08;
 const GARCH_B = 0.9;
 const GARCH_W = SIGMA_M * SIGMA_M * (1 - GARCH_A - GARCH_B);
 const SIGMA_IND = 0.0075;
-const JUMP_P = 0.004;
-const JUMP_SIZE = 0.07;
-/** Smoothing of market cap into "fundamental scale" (half-life 120 trading days). */
-const M_SMOOTH = 1 - 2 ** (-1 / 120);
 /** Revenue seasonality by fiscal quarter (sums to 1). */
 const SEASON = [0.22, 0.245, 0.25, 0.285] as const;
 /** Quarterly persistence of margin shocks. */
@@ -165,7 +161,6 @@ export function simulate(config: SimConfig): SimResult {
   const T = dates.length;
   const nInd = INDUSTRIES.length;
   const nInst = INSTITUTIONS.length;
-  const lastDataExt = off + T - 1;
   const Qn = (yearOf(ext[ext.length - 1]!) - baseYear + 1) * 4;
 
   const mrng = new Rng(seed, STREAM.market);
@@ -208,12 +203,7 @@ export function simulate(config: SimConfig): SimResult {
     float_share: col(),
     total_mv: col(),
     circ_mv: col(),
-    up_limit: col(),
-    down_limit: col(),
   };
-  const { open, high, low, close, pre_close, pct_chg, volume, amount, turnover_rate, is_trading, is_st, pe_ttm, pb_mrq, ps_ttm } = daily;
-  const { adj_factor, total_share, float_share, total_mv, circ_mv, up_limit, down_limit } = daily;
-  const logRet = new Float64Array(rows);
 
   // ---------- per-stock state ----------
   const f64 = (fill = 0): Float64Array => new Float64Array(N).fill(fill);
@@ -570,13 +560,13 @@ export function simulate(config: SimConfig): SimResult {
     adj[i] = u.adj0[i]!;
     totalShare[i] = u.totalShare0[i]!;
     floatFrac[i] = u.floatFrac0[i]!;
-    floatShare[i] = Math.round(totalShare[i]! * floatFrac[i]!);
+    floatShare[i] = Math.round(totalShare[i] * floatFrac[i]);
     mTilde[i] = u.mcap0[i]!;
     aTurn[i] = (0.12 / Math.sqrt(1 - 0.93 * 0.93)) * irng.normal();
     const list = u.listDay[i]!;
     if (list >= 0) {
       carry[i] = Math.exp(u.ipoGap[i]!) - 1;
-      raised[i] = u.price0[i]! * totalShare[i]! * 0.25;
+      raised[i] = u.price0[i]! * totalShare[i] * 0.25;
       // Prospectus: eight quarters of history, published on the listing day.
       const qL = quarterOfDate(dates[list]!, baseYear);
       const firstQ = Math.max(0, qL - 8 - (qL % 4));
@@ -676,6 +666,81 @@ export function simulate(config: SimConfig): SimResult {
   const consYears: number[] = [];
   let h = SIGMA_M * SIGMA_M;
   let sentiment = 0;
+  const stage = Object.fromEntries(DAILY_COLUMNS.map((name) => [name, new Float64Array((STAGE_MASK + 1) * N)])) as unknown as DailyColumns;
+  const kernel: Kernel = {
+    T,
+    u,
+    boards,
+    alive,
+    rowStart,
+    rowOffset,
+    finalStart,
+    zBuf: new Float64Array(N * NORMALS_PER_STOCK),
+    uBuf: new Float64Array(N * UNIFORMS_PER_STOCK),
+    arng,
+    stats,
+    reports,
+    expiries,
+    nInst,
+    X,
+    C,
+    xbar: new Float64Array(K),
+    f,
+    indRet,
+    ...stage,
+    N,
+    ringLr: new Float64Array((RING_MASK + 1) * N),
+    ringR: new Float64Array((RING_MASK + 1) * N),
+    ringTv: new Float64Array((RING_MASK + 1) * N),
+    ringIl: new Float64Array((RING_MASK + 1) * N),
+    rawClose,
+    adj,
+    totalShare,
+    floatFrac,
+    floatShare,
+    carry,
+    mTilde,
+    aTurn,
+    annJump,
+    suspUntil,
+    stRule,
+    stOther,
+    pendDps,
+    pendBonus,
+    divPaid,
+    firstTrade,
+    lastTrade,
+    bandKey: new Int32Array(N).fill(-1),
+    bandUp: f64(),
+    bandDown: f64(),
+    s20,
+    n20,
+    s60,
+    a60,
+    q60,
+    n60,
+    sMom,
+    nMom,
+    tu20,
+    tn20,
+    il20,
+    in20,
+    il240,
+    in240,
+    ttmNp,
+    ttmRev,
+    eqLatest,
+    growth,
+    payKnown,
+    lambda,
+    boostUntil,
+    covCount,
+    lastRep,
+    instPerm,
+    instUse,
+    consNp0,
+    revision,
+  };
 
   for (let t = 0; t < T; t++) {
     const date = dates[t]!;
@@ -710,7 +775,7 @@ export function simulate(config: SimConfig): SimResult {
       for (let e = 0; e < un.length; e += 2) {
         const i = un[e]!;
         floatFrac[i] = Math.max(floatFrac[i]!, unlockFrac[un[e + 1]!]!);
-        floatShare[i] = Math.round(totalShare[i]! * floatFrac[i]!);
+        floatShare[i] = Math.round(totalShare[i]! * floatFrac[i]);
       }
     }
     const su = suspEvents[t];
@@ -739,198 +804,14 @@ export function simulate(config: SimConfig): SimResult {
     if (t === 0 || monthOf(dates[t - 1]!) !== monthOf(date)) updateAnalysts(t, nAlive);
 
     // ---------- stocks ----------
-    for (let a = 0; a < nAlive; a++) {
-      const i = alive[a]!;
-      const pos = t - rowStart[i]!;
-      const k = rowOffset[i]! + pos;
-      const ind = t < u.reclassDay[i]! ? u.industry0[i]! : u.industry1[i]!;
-      const stNow = stRule[i]! === 1 || stOther[i]! > 0 ? 1 : 0;
-      const suspended = t < suspUntil[i]!;
-      const prev = rawClose[i]!;
-      let ref = prev;
-      if (!suspended && !Number.isNaN(pendDps[i]!)) {
-        const dps = pendDps[i]!;
-        const bonus = pendBonus[i]!;
-        ref = Math.max(0.01, round2((prev - dps) / (1 + bonus)));
-        adj[i] = round6((adj[i]! * prev) / ref);
-        divPaid[i] = divPaid[i]! + dps * totalShare[i]!;
-        if (bonus > 0) {
-          totalShare[i] = Math.round(totalShare[i]! * (1 + bonus));
-          floatShare[i] = Math.round(totalShare[i]! * floatFrac[i]!);
-          stats.bonusIssues++;
-        }
-        stats.dividends++;
-        pendDps[i] = Number.NaN;
-      }
-      // The model return.
-      let xf = 0;
-      const xb = i * K;
-      for (let j = 0; j < K; j++) xf += X[xb + j]! * f[j]!;
-      const sig = u.sigma[i]! * specScale;
-      let eps = sig * drng.normal();
-      if (drng.float() < JUMP_P) eps += JUMP_SIZE * drng.normal();
-      let rm = u.beta[i]! * m + indRet[ind]! + xf + eps + annJump[i]!;
-      annJump[i] = 0;
-      if (t >= finalStart[i]! - 250 && u.delistKind[i] === DELIST_DISTRESS) rm -= 0.003;
-      const a0 = adj[i]!;
-      if (suspended) {
-        carry[i] = Math.max(-0.9, (1 + carry[i]!) * (1 + rm) - 1);
-        const p = round6(prev * a0);
-        open[k] = high[k] = low[k] = close[k] = pre_close[k] = p;
-        pct_chg[k] = 0;
-        volume[k] = 0;
-        amount[k] = 0;
-        turnover_rate[k] = Number.NaN;
-        is_trading[k] = 0;
-        up_limit[k] = Number.NaN;
-        down_limit[k] = Number.NaN;
-        stats.suspendedRows++;
-      } else {
-        const R = Math.max(-0.95, (1 + carry[i]!) * (1 + rm) - 1);
-        const age = u.listDay[i]! < 0 ? Number.POSITIVE_INFINITY : t - u.listDay[i]!;
-        const band = priceBand(boards[i]!, date, { st: stNow === 1, tradingDaysListed: age, listDate: u.listDate[i]! });
-        const upP = Number.isFinite(band.up) ? limitPrice(ref, band.up, 'up') : Number.POSITIVE_INFINITY;
-        const dnP = Number.isFinite(band.down) ? Math.max(0.01, limitPrice(ref, band.down, 'down')) : 0.01;
-        const target = ref * (1 + R);
-        let c: number;
-        let hit = 0;
-        if (target >= upP - 0.005) {
-          c = upP;
-          hit = 1;
-        } else if (target <= dnP + 0.005 && Number.isFinite(band.down)) {
-          c = dnP;
-          hit = -1;
-        } else c = Math.max(0.01, round2(target));
-        carry[i] = hit === 0 ? 0 : target / c - 1;
-        const onePrice = hit !== 0 && Math.abs(Math.log(target / c)) > 0.03;
-        let o: number;
-        let hi: number;
-        let lo: number;
-        const ret = c / ref - 1;
-        if (onePrice) {
-          o = hi = lo = c;
-          stats.onePriceDays++;
-        } else {
-          o = Math.min(upP, Math.max(dnP, round2(ref * (1 + 0.35 * ret + 0.45 * sig * drng.normal()))));
-          hi = Math.min(upP, round2(Math.max(o, c) * (1 + 0.6 * sig * Math.abs(drng.normal()))));
-          lo = Math.max(dnP, round2(Math.min(o, c) * (1 - 0.6 * sig * Math.abs(drng.normal()))));
-        }
-        if (hit === 1) stats.limitUpCloses++;
-        else if (hit === -1) stats.limitDownCloses++;
-        // Volume: baseline × market sentiment × persistent stock liquidity × size of the move.
-        const at = 0.93 * aTurn[i]! + 0.12 * drng.normal();
-        aTurn[i] = at;
-        let tau = Math.exp(u.turnoverBase[i]! + sentiment + at + 0.3 * Math.min(3, Math.abs(ret) / sig) - 0.35);
-        if (age === 0 && !Number.isFinite(band.up)) tau = 45 + 35 * drng.float();
-        else if (onePrice) tau *= 0.06;
-        else if (hit !== 0) tau *= 0.8;
-        tau = Math.min(tau, 90);
-        const fl = floatShare[i]!;
-        const vol = Math.max(100, Math.round((tau / 100) * (fl / 100)) * 100);
-        const vwap = onePrice ? c : Math.min(hi, Math.max(lo, ((o + hi + lo + 2 * c) / 5) * (1 + 0.002 * drng.normal())));
-        open[k] = round6(o * a0);
-        high[k] = round6(hi * a0);
-        low[k] = round6(lo * a0);
-        close[k] = round6(c * a0);
-        pre_close[k] = round6(ref * a0);
-        pct_chg[k] = round4(ret * 100);
-        volume[k] = vol;
-        amount[k] = round2(vol * vwap);
-        turnover_rate[k] = round6((vol / fl) * 100);
-        is_trading[k] = 1;
-        up_limit[k] = Number.isFinite(upP) ? upP : Number.NaN;
-        down_limit[k] = Number.isFinite(band.down) ? dnP : Number.NaN;
-        rawClose[i] = c;
-        if (firstTrade[i]! < 0) firstTrade[i] = t;
-        lastTrade[i] = t;
-        // Research reports (not on suspended days).
-        const lam = lambda[i]!;
-        if (lam > 0 && arng.float() < (t <= boostUntil[i]! ? Math.min(0.9, lam * 4) : lam)) {
-          const kk = instPerm[i * nInst + arng.int(instUse[i]!)]!;
-          reports.stock.push(i);
-          reports.day.push(t);
-          reports.institution.push(kk);
-          const code = i * nInst + kk;
-          if (lastRep[code]! < t - 62) covCount[i] = covCount[i]! + 1;
-          lastRep[code] = t;
-          push(expiries, t + 63, code);
-        }
-      }
-      is_st[k] = stNow;
-      if (stNow) stats.stRows++;
-      const mcap = rawClose[i]! * totalShare[i]!;
-      adj_factor[k] = a0;
-      total_share[k] = totalShare[i]!;
-      float_share[k] = floatShare[i]!;
-      total_mv[k] = round2(mcap);
-      circ_mv[k] = round2(rawClose[i]! * floatShare[i]!);
-      const tn = ttmNp[i]!;
-      pe_ttm[k] = tn !== 0 && Number.isFinite(tn) ? roundSig(mcap / tn, 7) : Number.NaN;
-      const eq = eqLatest[i]!;
-      pb_mrq[k] = eq !== 0 && Number.isFinite(eq) ? roundSig(mcap / eq, 7) : Number.NaN;
-      const tr = ttmRev[i]!;
-      ps_ttm[k] = tr > 0 ? roundSig(mcap / tr, 7) : Number.NaN;
-      mTilde[i] = mTilde[i]! + M_SMOOTH * (mcap - mTilde[i]!);
-
-      // Rolling windows over the stock's own rows.
-      const r = pct_chg[k]! / 100;
-      const lr = Math.log1p(r);
-      logRet[k] = lr;
-      s20[i] = s20[i]! + lr;
-      n20[i] = n20[i]! + 1;
-      s60[i] = s60[i]! + lr;
-      a60[i] = a60[i]! + r;
-      q60[i] = q60[i]! + r * r;
-      n60[i] = n60[i]! + 1;
-      if (pos >= 20) {
-        s20[i] = s20[i]! - logRet[k - 20]!;
-        n20[i] = n20[i]! - 1;
-        sMom[i] = sMom[i]! + logRet[k - 20]!;
-        nMom[i] = nMom[i]! + 1;
-      }
-      if (pos >= 60) {
-        const old = pct_chg[k - 60]! / 100;
-        s60[i] = s60[i]! - logRet[k - 60]!;
-        a60[i] = a60[i]! - old;
-        q60[i] = q60[i]! - old * old;
-        n60[i] = n60[i]! - 1;
-      }
-      if (pos >= 250) {
-        sMom[i] = sMom[i]! - logRet[k - 250]!;
-        nMom[i] = nMom[i]! - 1;
-      }
-      const tv = turnover_rate[k]!;
-      if (tv === tv) {
-        tu20[i] = tu20[i]! + tv;
-        tn20[i] = tn20[i]! + 1;
-      }
-      if (is_trading[k] === 1 && amount[k]! > 0) {
-        const il = Math.abs(r) / amount[k]!;
-        il20[i] = il20[i]! + il;
-        in20[i] = in20[i]! + 1;
-        il240[i] = il240[i]! + il;
-        in240[i] = in240[i]! + 1;
-      }
-      if (pos >= 20) {
-        const ko = k - 20;
-        const tvo = turnover_rate[ko]!;
-        if (tvo === tvo) {
-          tu20[i] = tu20[i]! - tvo;
-          tn20[i] = tn20[i]! - 1;
-        }
-        if (is_trading[ko] === 1 && amount[ko]! > 0) {
-          il20[i] = il20[i]! - Math.abs(pct_chg[ko]! / 100) / amount[ko]!;
-          in20[i] = in20[i]! - 1;
-        }
-      }
-      if (pos >= 240) {
-        const ko = k - 240;
-        if (is_trading[ko] === 1 && amount[ko]! > 0) {
-          il240[i] = il240[i]! - Math.abs(pct_chg[ko]! / 100) / amount[ko]!;
-          in240[i] = in240[i]! - 1;
-        }
-      }
-    }
+    drng.fillNormal(kernel.zBuf, nAlive * NORMALS_PER_STOCK);
+    drng.fillUniform(kernel.uBuf, nAlive * UNIFORMS_PER_STOCK);
+    let styleShift = 0;
+    for (let j = 0; j < K; j++) styleShift += kernel.xbar[j]! * f[j]!;
+    stepStocks(kernel, t, date, m, styleShift, specScale, sentiment, nAlive);
+    stepValuation(kernel, t, nAlive);
+    stepRolling(kernel, t, nAlive);
+    if ((t & STAGE_MASK) === STAGE_MASK || t === T - 1) flushStage(stage, daily, N, rowStart, rowEnd, rowOffset, t - (t & STAGE_MASK), t);
 
     // ---------- quarter end: fundamentals of the quarter ----------
     if (monthEnd[t] === 1 && monthOf(date) % 3 === 0) {
@@ -944,7 +825,8 @@ export function simulate(config: SimConfig): SimResult {
     // ---------- month end: consensus snapshot ----------
     if (monthEnd[t] === 1) consensusSnapshot(t, nAlive);
 
-    computeExposures(nAlive);
+    // Exposures are refreshed every fifth trading day and at each month end.
+    if (t % 5 === 4 || monthEnd[t] === 1) computeExposures(kernel, nAlive);
     if (monthEnd[t] === 1 && config.snapshots) {
       const s = snapshotDays.length;
       snapshotDays.push(t);
@@ -1058,105 +940,8 @@ export function simulate(config: SimConfig): SimResult {
       let before = Number.NaN;
       if (back) before = backYear === Y ? back[i * 2]! : backYear === Y - 1 ? back[i * 2 + 1]! : Number.NaN;
       before = Math.round(before);
-      revision[i] = before !== 0 && Number.isFinite(before) ? (consNp0[i]! - before) / Math.abs(before) : Number.NaN;
+      revision[i] = before !== 0 && Number.isFinite(before) ? (consNp0[i] - before) / Math.abs(before) : Number.NaN;
     }
   }
 
-  /** End of day: characteristics → standardised exposures X for tomorrow's returns. */
-  function computeExposures(nAlive: number): void {
-    for (let a = 0; a < nAlive; a++) {
-      const i = alive[a]!;
-      const b = i * K;
-      const mcap = rawClose[i]! * totalShare[i]!;
-      C[b + F.ep] = ttmNp[i]! / mcap;
-      C[b + F.bp] = eqLatest[i]! / mcap;
-      C[b + F.eep] = consNp0[i]! / mcap;
-      C[b + F.growth] = growth[i]!;
-      C[b + F.mom] = nMom[i]! >= 184 ? Math.expm1(sMom[i]!) : Number.NaN;
-      C[b + F.rev3] = n60[i]! >= 48 ? Math.expm1(s60[i]!) : Number.NaN;
-      C[b + F.rev1] = n20[i]! >= 16 ? Math.expm1(s20[i]!) : Number.NaN;
-      const n = n60[i]!;
-      const variance = n >= 48 ? (q60[i]! - (a60[i]! * a60[i]!) / n) / (n - 1) : Number.NaN;
-      C[b + F.vol] = variance > 0 ? 0.5 * Math.log(variance) : Number.NaN;
-      C[b + F.turn] = tn20[i]! >= 10 && tu20[i]! > 0 ? Math.log(tu20[i]! / tn20[i]!) : Number.NaN;
-      C[b + F.illiq] =
-        in20[i]! >= 10 && in240[i]! >= 120 && il20[i]! > 0 && il240[i]! > 0 ? Math.log(il20[i]! / in20[i]! / (il240[i]! / in240[i]!)) : Number.NaN;
-      C[b + F.size] = Math.log(mcap);
-      C[b + F.coverage] = Math.log1p(covCount[i]!);
-      C[b + F.pay] = Math.log(payKnown[i]!);
-      C[b + F.revision] = revision[i]!;
-    }
-    neutralise(F.coverage, nAlive);
-    neutralise(F.pay, nAlive);
-    for (let j = 0; j < K; j++) standardise(j, nAlive);
-  }
-
-  /** Replace characteristic j by its residual of an OLS on size (log total market cap). */
-  function neutralise(j: number, nAlive: number): void {
-    let n = 0;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let sxy = 0;
-    for (let a = 0; a < nAlive; a++) {
-      const b = alive[a]! * K;
-      const y = C[b + j]!;
-      const x = C[b + F.size]!;
-      if (!Number.isFinite(y) || !Number.isFinite(x)) continue;
-      n++;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      sxy += x * y;
-    }
-    if (n < 3) return;
-    const vx = sxx - (sx * sx) / n;
-    const slope = vx > 0 ? (sxy - (sx * sy) / n) / vx : 0;
-    const intercept = (sy - slope * sx) / n;
-    for (let a = 0; a < nAlive; a++) {
-      const b = alive[a]! * K;
-      C[b + j] = C[b + j]! - intercept - slope * C[b + F.size]!;
-    }
-  }
-
-  /** Winsorised z-score of characteristic j into X (missing → 0). */
-  function standardise(j: number, nAlive: number): void {
-    let n = 0;
-    let s = 0;
-    let ss = 0;
-    for (let a = 0; a < nAlive; a++) {
-      const v = C[alive[a]! * K + j]!;
-      if (v - v === 0) {
-        n++;
-        s += v;
-        ss += v * v;
-      }
-    }
-    if (n < 3) {
-      for (let a = 0; a < nAlive; a++) X[alive[a]! * K + j] = 0;
-      return;
-    }
-    let mean = s / n;
-    let sd = Math.sqrt(Math.max(0, ss / n - mean * mean));
-    const lo = mean - 3 * sd;
-    const hi = mean + 3 * sd;
-    s = 0;
-    ss = 0;
-    for (let a = 0; a < nAlive; a++) {
-      const v = C[alive[a]! * K + j]!;
-      if (v - v === 0) {
-        const c = v < lo ? lo : v > hi ? hi : v;
-        s += c;
-        ss += c * c;
-      }
-    }
-    mean = s / n;
-    sd = Math.sqrt(Math.max(0, ss / n - mean * mean));
-    const inv = sd > 0 ? 1 / sd : 0;
-    for (let a = 0; a < nAlive; a++) {
-      const b = alive[a]! * K + j;
-      const v = C[b]!;
-      X[b] = v - v === 0 ? ((v < lo ? lo : v > hi ? hi : v) - mean) * inv : 0;
-    }
-  }
 }

@@ -113,8 +113,6 @@ export function buildTables(input: TableInputs): Map<string, Table> {
         ['float_share', num(d.float_share)],
         ['total_mv', num(d.total_mv)],
         ['circ_mv', num(d.circ_mv)],
-        ['up_limit', num(d.up_limit)],
-        ['down_limit', num(d.down_limit)],
       ]),
     );
   }

@@ -279,8 +279,8 @@ export function buildUniverse(seed: number, n: number, listedAtStart: number, da
     }
     u.strategicFrac[i] = Math.min(u.floatFrac0[i]! * 0.8, rng.uniform(0, 0.45) * (spec.code === '480000' ? 1.3 : 1));
     u.beta[i] = Math.min(2, Math.max(0.3, spec.beta + 0.18 * rng.normal()));
-    u.sigma[i] = Math.min(0.05, Math.max(0.007, 0.02 * spec.vol * Math.exp(-0.13 * rel + 0.2 * rng.normal()) * (ipo ? 1.15 : 1)));
-    u.turnoverBase[i] = Math.log(Math.min(12, Math.max(0.08, Math.exp(Math.log(1.6) - 0.3 * rel + 0.45 * rng.normal()))));
+    u.sigma[i] = Math.min(0.05, Math.max(0.007, 0.02 * spec.vol * Math.exp(-0.08 * rel + 0.22 * rng.normal()) * (ipo ? 1.15 : 1)));
+    u.turnoverBase[i] = Math.log(Math.min(12, Math.max(0.08, Math.exp(Math.log(1.6) - 0.2 * rel + 0.5 * rng.normal()))));
     const bank = spec.code === '480000';
     u.margin[i] = spec.margin * Math.exp((bank ? 0.15 : 0.35) * rng.normal());
     u.marginVol[i] = u.margin[i]! * (bank ? 0.08 : rng.uniform(0.3, 0.75));
