@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Dataset } from '@factorkit/data';
 import { measure, report } from '@factorkit/tooling/bench';
 
 const FIELDS = ['open', 'high', 'low', 'close', 'pre_close', 'pct_chg', 'volume', 'amount', 'turnover_rate', 'is_trading', 'is_st', 'pe_ttm', 'pb_mrq', 'ret', 'vwap', 'turnover', 'float_market_cap', 'market_cap', 'net_profit_ttm', 'listed_days'];
@@ -51,5 +52,5 @@ if (process.argv[2] === '--load') {
 }
 
 declare global {
-  var dataset: import('@factorkit/data').Dataset | undefined;
+  var dataset: Dataset | undefined;
 }
