@@ -109,3 +109,25 @@ describe('factorkit data to-qlib / from-qlib', () => {
     expect(validated.out).toContain('calendar 2024-01-02 .. 2024-01-04 (3 trading days), 2 assets');
   });
 });
+
+describe('factorkit data synth', () => {
+  it('writes a small synthetic market that validates, deterministically', async () => {
+    const root = tempDir();
+    const first = await cli(['data', 'synth', '--out', 'a', '--stocks', '120', '--years', '2', '--seed', '7', '--format', 'csv'], root);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^wrote \d+ tables \([\d,]+ rows\) to .*\/a in [\d.]+ s\n$/);
+    const validated = await cli(['data', 'validate', '--data', 'a'], root);
+    expect(validated.code).toBe(0);
+    expect(validated.out).toContain('120 assets');
+    await cli(['data', 'synth', '--out', 'b', '--stocks', '120', '--years', '2', '--seed', '7', '--format', 'csv'], root);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(root, 'b', 'daily.csv'), 'utf8')).toBe(readFileSync(join(root, 'a', 'daily.csv'), 'utf8'));
+  }, 60_000);
+
+  it('rejects bad options with the option named', async () => {
+    const { code, err } = await cli(['data', 'synth', '--out', 'x', '--stocks', 'many']);
+    expect(code).toBe(1);
+    expect(err).toContain('--stocks: expected an integer ≥ 50, got `many`');
+  });
+});
