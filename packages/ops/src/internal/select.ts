@@ -1,0 +1,137 @@
+/**
+ * The `k`-th smallest (0-based) of `a[lo … hi]`, rearranging that range so that everything
+ * before position `k` is ≤ `a[k]` and everything after is ≥ it (Hoare quickselect with a
+ * median-of-three pivot; expected O(n), copes with many equal values). Values must be finite.
+ */
+export function selectKth(a: Float64Array, lo: number, hi: number, k: number): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const tmp = a[i]!;
+        a[i] = a[j]!;
+        a[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** The median of the finite values `a[0 … m)` (m ≥ 1; the order of `a` is changed). */
+export function medianOf(a: Float64Array, m: number): number {
+  const upper = selectKth(a, 0, m - 1, m >> 1);
+  if (m % 2 === 1) return upper;
+  let lower = a[0]!;
+  for (let i = 1; i < m >> 1; i++) if (a[i]! > lower) lower = a[i]!;
+  return (lower + upper) / 2;
+}
+
+/** The first index in sorted `a[lo … hi)` whose value is ≥ `v`. */
+export function lowerBound(a: Float64Array, lo: number, hi: number, v: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index in sorted `a[lo … hi)` whose value is > `v`. */
+export function upperBound(a: Float64Array, lo: number, hi: number, v: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Sort `v[lo … hi)` ascending, applying the same permutation to `idx` (introsort-style
+ * quicksort: median-of-three pivot, insertion sort for short runs, smaller side first so the
+ * stack stays logarithmic). Values must be finite. Faster than `Float64Array#sort` and gives
+ * the permutation, so ranks need no searching.
+ */
+export function sortWithIndex(v: Float64Array, idx: Int32Array, lo: number, hi: number): void {
+  const stack: number[] = [];
+  let l = lo;
+  let r = hi - 1;
+  for (;;) {
+    while (r - l > 16) {
+      const mid = (l + r) >>> 1;
+      const x = v[l]!;
+      const y = v[mid]!;
+      const z = v[r]!;
+      const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+      let i = l;
+      let j = r;
+      while (i <= j) {
+        while (v[i]! < pivot) i++;
+        while (v[j]! > pivot) j--;
+        if (i <= j) {
+          const tv = v[i]!;
+          v[i] = v[j]!;
+          v[j] = tv;
+          const ti = idx[i]!;
+          idx[i] = idx[j]!;
+          idx[j] = ti;
+          i++;
+          j--;
+        }
+      }
+      // Recurse (via the stack) into the larger side later; continue with the smaller.
+      if (j - l < r - i) {
+        if (i < r) stack.push(i, r);
+        r = j;
+      } else {
+        if (l < j) stack.push(l, j);
+        l = i;
+      }
+    }
+    for (let i = l + 1; i <= r; i++) {
+      const tv = v[i]!;
+      const ti = idx[i]!;
+      let j = i - 1;
+      while (j >= l && v[j]! > tv) {
+        v[j + 1] = v[j]!;
+        idx[j + 1] = idx[j]!;
+        j--;
+      }
+      v[j + 1] = tv;
+      idx[j + 1] = ti;
+    }
+    if (stack.length === 0) return;
+    r = stack.pop()!;
+    l = stack.pop()!;
+  }
+}
+
+/**
+ * Given `v[lo … hi)` sorted with its asset indices `idx`, write each asset's average-tie rank
+ * into `out`: `1 … m`, or `(r − 1) / (m − 1)` as a fraction (0.5 when m = 1).
+ */
+export function assignRanks(v: Float64Array, idx: Int32Array, lo: number, hi: number, out: Float64Array, fraction: boolean): void {
+  const m = hi - lo;
+  let i = lo;
+  while (i < hi) {
+    let j = i;
+    while (j + 1 < hi && v[j + 1] === v[i]) j++;
+    const r = (i + j) / 2 - lo + 1;
+    const value = fraction ? (m === 1 ? 0.5 : (r - 1) / (m - 1)) : r;
+    for (let k = i; k <= j; k++) out[idx[k]!] = value;
+    i = j + 1;
+  }
+}
