@@ -1,6 +1,7 @@
 import { isFactorkitError } from '@factorkit/core';
 import { Command, CommanderError } from 'commander';
 import { registerDataCommand } from './commands/data.js';
+import { registerFactorsCommand } from './commands/factors.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { type CliIo, processIo } from './io.js';
 import { cliVersion } from './plugins.js';
@@ -15,6 +16,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerPluginsCommand(program, io, setExitCode);
   registerDataCommand(program, io, setExitCode);
+  registerFactorsCommand(program, io, setExitCode);
   return program;
 }
 
