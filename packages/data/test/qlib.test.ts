@@ -5,7 +5,7 @@ import { FactorkitError } from '@factorkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Table, dateColumn, numberColumn, stringAt, stringColumn } from '../src/index.js';
 import { isQlibIndexSymbol, qlibSymbolToTsCode, readQlib, qlibToTables, tsCodeToQlibSymbol, writeQlib } from '../src/index.js';
-import { boardOfCode } from '../src/qlib/format.js';
+import { boardOfCode } from '../src/rules/limits.js';
 import { writeQlibFolder } from '../src/qlib/write.js';
 
 const N = Number.NaN;
@@ -223,14 +223,14 @@ describe('symbol helpers', () => {
   it('tells indices from stocks and finds the board', () => {
     expect(['SH000300', 'SH000905', 'SH000852', 'SZ399303', 'sh000903'].every(isQlibIndexSymbol)).toBe(true);
     expect(['SZ000001', 'SH600519', 'SZ300750', 'BJ430047'].some(isQlibIndexSymbol)).toBe(false);
-    expect(boardOfCode('688981', 'SH')).toBe('star');
-    expect(boardOfCode('689009', 'SH')).toBe('star');
-    expect(boardOfCode('300750', 'SZ')).toBe('chinext');
-    expect(boardOfCode('301236', 'SZ')).toBe('chinext');
-    expect(boardOfCode('430047', 'BJ')).toBe('bse');
-    expect(boardOfCode('920001', 'BJ')).toBe('bse');
-    expect(boardOfCode('000001', 'SZ')).toBe('main');
-    expect(boardOfCode('600519', 'SH')).toBe('main');
+    expect(boardOfCode('688981.SH')).toBe('star');
+    expect(boardOfCode('689009.SH')).toBe('star');
+    expect(boardOfCode('300750.SZ')).toBe('chinext');
+    expect(boardOfCode('301236.SZ')).toBe('chinext');
+    expect(boardOfCode('430047.BJ')).toBe('bse');
+    expect(boardOfCode('920001.BJ')).toBe('bse');
+    expect(boardOfCode('000001.SZ')).toBe('main');
+    expect(boardOfCode('600519.SH')).toBe('main');
   });
 });
 

@@ -24,7 +24,7 @@ export function checkCalendar(calendar: Int32Array, where: string): void {
 }
 
 /** First index `i` with `calendar[i] >= date` (`calendar.length` when none). */
-export function lowerBound(calendar: Int32Array, date: number): number {
+export function lowerBound(calendar: ArrayLike<number>, date: number): number {
   let lo = 0;
   let hi = calendar.length;
   while (lo < hi) {

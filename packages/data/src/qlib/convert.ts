@@ -18,15 +18,15 @@ import {
   QLIB_ALL_MARKET,
   QLIB_FEATURES_DIR,
   QLIB_MARKET_INDEX_CODES,
-  boardOfCode,
   calendarToInts,
   isQlibIndexSymbol,
-  lowerBound,
   mapLimit,
   qlibSymbolToTsCode,
   tsCodeToQlibSymbol,
   upperBound,
 } from './format.js';
+import { lowerBound } from '../pit/internal.js';
+import { boardOfCode } from '../rules/limits.js';
 import { type StoredSeries, listQlibFields, listQlibSymbols, readQlibBin, readQlibCalendar, readQlibInstruments } from './read.js';
 import { type QlibSymbolFields, type QlibWriteSummary, type WriteQlibOptions, writeQlibFolder } from './write.js';
 
@@ -371,7 +371,7 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
   const stocksTable = table('stocks', stockCodes.length, [
     ['ts_code', encodeStrings(stockCodes)],
     ['exchange', encodeStrings(exchanges)],
-    ['board', encodeStrings(stockCodes.map((c, i) => boardOfCode(c.slice(0, 6), exchanges[i]!)))],
+    ['board', encodeStrings(stockCodes.map((c, i) => boardOfCode(`${c.slice(0, 6)}.${exchanges[i]!}`)))],
     ['first_trade_date', { type: 'date', values: Int32Array.from(daily.kept, (k) => k.chunk.firstTrade) }],
     ['last_trade_date', { type: 'date', values: Int32Array.from(daily.kept, (k) => k.chunk.lastTrade) }],
   ]);

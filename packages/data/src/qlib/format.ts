@@ -103,14 +103,6 @@ export function isQlibIndexSymbol(symbol: string): boolean {
   return /^(SH000\d{3}|SZ399\d{3}|BJ899\d{3}|CSI\d{6})$/.test(symbol.toUpperCase());
 }
 
-/** The board of a six-digit A-share code: star (688/689), chinext (300/301), bse (BJ, 4xx, 8xx, 920), else main. */
-export function boardOfCode(code: string, exchange: string): 'main' | 'chinext' | 'star' | 'bse' {
-  if (exchange === 'BJ' || code.startsWith('4') || code.startsWith('8') || code.startsWith('920')) return 'bse';
-  if (code.startsWith('688') || code.startsWith('689')) return 'star';
-  if (code.startsWith('300') || code.startsWith('301')) return 'chinext';
-  return 'main';
-}
-
 // Windows device names cannot be folder names; qlib's `code_to_fname` prefixes them with `_qlib_`.
 const RESERVED = new Set(['CON', 'PRN', 'AUX', 'NUL', ...Array.from({ length: 10 }, (_, i) => `COM${i}`), ...Array.from({ length: 10 }, (_, i) => `LPT${i}`)]);
 const RESERVED_PREFIX = '_qlib_';
@@ -144,18 +136,6 @@ export function upperBound(sorted: ArrayLike<number>, value: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element of the ascending `sorted` that is ≥ `value` (`sorted.length` if none). */
-export function lowerBound(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
