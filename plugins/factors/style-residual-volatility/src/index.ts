@@ -1,0 +1,233 @@
+/**
+ * `@factorkit/factor-style-residual-volatility`: a simplified Barra CNE5-style RESVOL risk
+ * factor (残差波动率) as a factorkit plugin.
+ *
+ * Value at date `t`: `0.74·z(DASTD) + 0.16·z(CMRA) + 0.10·z(HSIGMA)`, each descriptor
+ * standardised across assets on the date.
+ *
+ * @packageDocumentation
+ */
+import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
+import { rollingResidualStd, rollingSum, zscore } from '@factorkit/ops';
+
+const ID = 'residual_volatility';
+
+/** CNE5 descriptor weights of DASTD, CMRA and HSIGMA. */
+export const RESVOL_WEIGHTS = Object.freeze({ dastd: 0.74, cmra: 0.16, hsigma: 0.1 });
+
+/** Months in the CMRA range. */
+const CMRA_MONTHS = 12;
+
+const params = {
+  window: param.integer({
+    default: 252,
+    min: 10,
+    max: 1000,
+    description: 'Trading days of daily returns for DASTD and HSIGMA (≈ one year at 252).',
+  }),
+  minObs: param.integer({
+    default: 126,
+    min: 3,
+    description: 'Least number of returns in a window (pairs with the market for HSIGMA); fewer makes the descriptor NaN. Must be ≤ window.',
+  }),
+  halfLife: param.number({
+    default: 42,
+    min: 0,
+    description: 'Half-life in trading days of the DASTD exponential weights; 0 = equal weights.',
+  }),
+  month: param.integer({
+    default: 21,
+    min: 1,
+    max: 63,
+    description: 'Trading days in a month for CMRA, which spans 12 months.',
+  }),
+};
+
+/** The validated parameters of {@link residualVolatility}: `{ window, minObs, halfLife, month }`. */
+export type ResidualVolatilityParams = ParamsOf<typeof params>;
+
+/**
+ * RESVOL (残差波动率), simplified from Barra CNE5. Per stock and date:
+ * - DASTD: the exponentially weighted (half-life `halfLife`) standard deviation of the daily
+ *   returns over the last `window` days;
+ * - CMRA: with `Z(T)` the log return over the last `T` months (`T = 1 … 12` of `month` days),
+ *   `ln(1 + max Z) − ln(1 + min Z)`;
+ * - HSIGMA: the residual standard deviation of the OLS regression of the return on the
+ *   float-cap-weighted market return (previous-day float caps as weights) over `window` days.
+ *
+ * Each is z-scored across assets (equal-weighted mean, sample std) and combined with weights
+ * 0.74, 0.16, 0.10, renormalised over the descriptors present; `NaN` without DASTD. Not
+ * orthogonalised to BETA or SIZE; returns, not excess returns (no risk-free rate in the data).
+ *
+ * @example
+ * import { computeFactor } from '@factorkit/core';
+ * import { residualVolatility } from '@factorkit/factor-style-residual-volatility';
+ * const { values } = computeFactor(residualVolatility, data, { start: '2024-01-02' });
+ */
+export const residualVolatility = defineFactor({
+  id: ID,
+  apiVersion: '1.0',
+  meta: {
+    title: '残差波动率 RESVOL (Barra CNE5 style residual volatility, simplified)',
+    description:
+      '0.74·z(DASTD) + 0.16·z(CMRA) + 0.10·z(HSIGMA): exponentially weighted daily-return std ' +
+      '(252 days, half-life 42), 12-month cumulative log-return range, and OLS residual std ' +
+      'against the float-cap-weighted market; each z-scored across assets per date, not orthogonalised.',
+    category: 'style',
+    inputs: [
+      {
+        field: FIELD.ret,
+        kind: 'market',
+        lag: 0,
+        description: 'Daily simple return, known at that day’s close; NaN = missing. Also the market-return constituents.',
+      },
+      {
+        field: FIELD.floatMarketCap,
+        kind: 'market',
+        lag: 1,
+        description: 'Float market cap at the previous close: the market-return weight for HSIGMA.',
+      },
+    ],
+    lookback: (p) => Math.max(p.window, CMRA_MONTHS * p.month),
+    direction: -1,
+    params,
+    validate: (p) => (p.minObs > p.window ? [{ path: 'minObs', message: `expected an integer ≤ window (${p.window}), got ${show(p.minObs)}` }] : []),
+    references: [
+      'Orr, D. J., Mashtaler, I. & Nagy, A. (2012). The Barra China Equity Model (CNE5). MSCI Model Insight: RESVOL = 0.74·DASTD + 0.16·CMRA + 0.10·HSIGMA, orthogonalised to BETA and SIZE.',
+      '中信建投证券 / 国泰君安证券 金融工程, Barra CNE5 风险模型复现 style-factor reports (残差波动率因子).',
+    ],
+  },
+  compute(ctx) {
+    const { window, minObs, halfLife, month } = ctx.params;
+    const ret = ctx.input(FIELD.ret);
+    const market = capWeightedMarketReturn(ret, ctx.input(FIELD.floatMarketCap));
+    const dastd = new Panel(ret.dates, ret.assets);
+    const cmra = new Panel(ret.dates, ret.assets);
+    const hsigma = new Panel(ret.dates, ret.assets);
+    const decay = halfLife > 0 ? 2 ** (-1 / halfLife) : 1;
+    const weights = Float64Array.from({ length: window }, (_, k) => decay ** k);
+    const span = CMRA_MONTHS * month;
+    // Same coverage share for CMRA as for the other two descriptors.
+    const cmraMinObs = Math.min(span, Math.max(1, Math.ceil((minObs / window) * span - 1e-9)));
+    const logRet = new Float64Array(ret.dates);
+    const monthly = Array.from({ length: CMRA_MONTHS }, () => new Float64Array(ret.dates));
+    const count = new Float64Array(ret.dates);
+    const ones = new Float64Array(ret.dates);
+    for (let a = 0; a < ret.assets; a++) {
+      const r = ret.column(a);
+      weightedStd(r, weights, minObs, dastd.column(a));
+      rollingResidualStd(r, market, window, { minObs }, hsigma.column(a));
+      // CMRA: Z(T) = Σ ln(1 + r) over the last T months; a missing day counts as a zero return.
+      for (let t = 0; t < r.length; t++) {
+        const v = r[t]!;
+        logRet[t] = v > -1 && v < Infinity ? Math.log1p(v) : Number.NaN;
+        ones[t] = Number.isFinite(v) ? 1 : Number.NaN;
+      }
+      rollingSum(ones, span, { minObs: 1 }, count);
+      for (let k = 0; k < CMRA_MONTHS; k++) rollingSum(logRet, (k + 1) * month, { minObs: 1 }, monthly[k]);
+      const out = cmra.column(a);
+      for (let t = 0; t < r.length; t++) {
+        let max = Number.NEGATIVE_INFINITY;
+        let min = Number.POSITIVE_INFINITY;
+        for (const z of monthly) {
+          // A month without any return has Z equal to the previous month's.
+          const value = Number.isNaN(z[t]!) ? 0 : z[t]!;
+          if (value > max) max = value;
+          if (value < min) min = value;
+        }
+        out[t] = count[t]! >= cmraMinObs && 1 + min > 0 && hasNoInvalid(r, t, span) ? Math.log1p(max) - Math.log1p(min) : Number.NaN;
+      }
+    }
+    return combine([zscore(dastd), zscore(cmra), zscore(hsigma)], [RESVOL_WEIGHTS.dastd, RESVOL_WEIGHTS.cmra, RESVOL_WEIGHTS.hsigma]);
+  },
+}) satisfies FactorPlugin<typeof params>;
+
+export default residualVolatility;
+
+/** Whether `r[t − span + 1 … t]` holds no return that cannot be compounded (≤ −100 %, +∞). */
+function hasNoInvalid(r: Float64Array, t: number, span: number): boolean {
+  for (let s = Math.max(0, t - span + 1); s <= t; s++) {
+    const v = r[s]!;
+    if (!Number.isNaN(v) && !(v > -1 && v < Infinity)) return false;
+  }
+  return true;
+}
+
+/**
+ * The float-cap-weighted market return of every row over the assets with a finite return and
+ * a finite, positive weight (`weights` known before the row: the lagged float cap).
+ */
+export function capWeightedMarketReturn(ret: Panel, weights: Panel): Float64Array {
+  const out = new Float64Array(ret.dates);
+  for (let t = 0; t < ret.dates; t++) {
+    let sw = 0;
+    let swr = 0;
+    for (let a = 0; a < ret.assets; a++) {
+      const r = ret.get(t, a);
+      const w = weights.get(t, a);
+      if (Number.isFinite(r) && Number.isFinite(w) && w > 0) {
+        sw += w;
+        swr += w * r;
+      }
+    }
+    out[t] = sw > 0 ? swr / sw : Number.NaN;
+  }
+  return out;
+}
+
+/**
+ * Exponentially weighted std over each trailing window, `√(Σ w (x − x̄_w)² / Σ w)` with weight
+ * `weights[t − s]`. The weights move with `t` and the window is finite, which no running sum in
+ * @factorkit/ops covers (its `ewma` is expanding), so this is a direct O(window) loop per cell.
+ */
+function weightedStd(x: Float64Array, weights: Float64Array, minObs: number, out: Float64Array): void {
+  const window = weights.length;
+  for (let t = 0; t < x.length; t++) {
+    const from = Math.max(0, t - window + 1);
+    let sw = 0;
+    let swx = 0;
+    let n = 0;
+    for (let s = from; s <= t; s++) {
+      const v = x[s]!;
+      if (!Number.isFinite(v)) continue;
+      sw += weights[t - s]!;
+      swx += weights[t - s]! * v;
+      n++;
+    }
+    if (n < minObs) {
+      out[t] = Number.NaN;
+      continue;
+    }
+    const mean = swx / sw;
+    let ss = 0;
+    for (let s = from; s <= t; s++) {
+      const v = x[s]!;
+      if (Number.isFinite(v)) ss += weights[t - s]! * (v - mean) * (v - mean);
+    }
+    out[t] = Math.sqrt(ss / sw);
+  }
+}
+
+/** `Σ w_k x_k / Σ w_k` over the panels with a finite value; `NaN` when the first is missing. */
+function combine(panels: readonly Panel[], weights: readonly number[]): Panel {
+  const first = panels[0]!;
+  const out = new Panel(first.dates, first.assets);
+  const o = out.values;
+  for (let i = 0; i < o.length; i++) {
+    if (!Number.isFinite(first.values[i]!)) {
+      o[i] = Number.NaN;
+      continue;
+    }
+    let sum = 0;
+    let sw = 0;
+    panels.forEach((p, k) => {
+      const v = p.values[i]!;
+      if (Number.isFinite(v)) {
+        sum += weights[k]! * v;
+        sw += weights[k]!;
+      }
+    });
+    o[i] = sum / sw;
+  }
+  return out;
+}
