@@ -143,6 +143,13 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
         ]),
       };
       await writeTable(out, table);
-      io.stdout(`wrote ${table.rowCount.toLocaleString('en-US')} rows (${ids.length} factor${ids.length === 1 ? '' : 's'}, ${intToDate(columns.date[0] ?? 0)} .. ${intToDate(columns.date.at(-1) ?? 0)}) to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      let firstDate = Number.POSITIVE_INFINITY;
+      let lastDate = 0;
+      for (const d of columns.date) {
+        if (d < firstDate) firstDate = d;
+        if (d > lastDate) lastDate = d;
+      }
+      const span = columns.date.length > 0 ? `, ${intToDate(firstDate)} .. ${intToDate(lastDate)}` : ', no values';
+      io.stdout(`wrote ${table.rowCount.toLocaleString('en-US')} rows (${ids.length} factor${ids.length === 1 ? '' : 's'}${span}) to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     });
 }
