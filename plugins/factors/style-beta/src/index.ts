@@ -39,20 +39,25 @@ export type BetaParams = ParamsOf<typeof params>;
  * with no such asset.
  */
 export function capWeightedMarketReturn(ret: Panel, weights: Panel): Float64Array {
-  const out = new Float64Array(ret.dates);
-  for (let t = 0; t < ret.dates; t++) {
-    let sw = 0;
-    let swr = 0;
-    for (let a = 0; a < ret.assets; a++) {
-      const r = ret.get(t, a);
-      const w = weights.get(t, a);
-      if (Number.isFinite(r) && Number.isFinite(w) && w > 0) {
-        sw += w;
-        swr += w * r;
+  const dates = ret.dates;
+  const sw = new Float64Array(dates);
+  const swr = new Float64Array(dates);
+  // Column by column (the panels are column-major), accumulating per date: the same additions
+  // in the same asset order as a row-by-row loop, so the same result to the bit.
+  for (let a = 0; a < ret.assets; a++) {
+    const r = ret.column(a);
+    const w = weights.column(a);
+    for (let t = 0; t < dates; t++) {
+      const rt = r[t]!;
+      const wt = w[t]!;
+      if (Number.isFinite(rt) && Number.isFinite(wt) && wt > 0) {
+        sw[t] = sw[t]! + wt;
+        swr[t] = swr[t]! + wt * rt;
       }
     }
-    out[t] = sw > 0 ? swr / sw : Number.NaN;
   }
+  const out = new Float64Array(dates);
+  for (let t = 0; t < dates; t++) out[t] = sw[t]! > 0 ? swr[t]! / sw[t]! : Number.NaN;
   return out;
 }
 
@@ -114,9 +119,7 @@ export const beta = defineFactor({
     // Weight of the day k rows before t, k = 0 … window − 1.
     const weights = Float64Array.from({ length: window }, (_, k) => decay ** k);
     const out = new Panel(ret.dates, ret.assets);
-    // The weights change with t for every day of the window, so there are no running sums to
-    // slide; @factorkit/ops has no weighted rolling regression. O(window) per cell, exact and
-    // independent of where the data starts.
+    // Exponentially weighted running sums, O(1) per cell (see weightedSlope).
     for (let a = 0; a < ret.assets; a++) weightedSlope(ret.column(a), market, weights, minObs, out.column(a));
     return out;
   },
@@ -124,42 +127,143 @@ export const beta = defineFactor({
 
 export default beta;
 
-/** One asset: the weighted slope of `y` on `x` over each trailing window, two passes per cell. */
+/**
+ * One asset: the weighted slope of `y` on `x` over each trailing window, `weights[k]` for the
+ * day `k` rows back (`weights[k] = decay^k`).
+ *
+ * Exponentially weighted running sums over the pairs with both values finite (a missing pair
+ * has weight 0): `S_t = d·S_{t−1} + v_t − d^W·v_{t−W}` for the weighted sums of 1, x, y, x², xy,
+ * plus the plain count for `minObs`. O(1) per cell. The sums are re-seeded from scratch every
+ * `window` steps, and x and y are shifted by the plain mean of the re-seed window, so the
+ * rounding drift stays around `window · ε` relative. A cell whose centred x-sum of squares lost
+ * more than four digits to cancellation is recomputed exactly by the two-pass loop.
+ */
 function weightedSlope(y: Float64Array, x: Float64Array, weights: Float64Array, minObs: number, out: Float64Array): void {
   const window = weights.length;
+  const decay = window > 1 ? weights[1]! : 1;
+  const dW = decay ** window;
+  const reseedEvery = window;
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  let n = 0;
+  let cx = 0;
+  let cy = 0;
+  let since = reseedEvery;
   for (let t = 0; t < y.length; t++) {
-    let sw = 0;
-    let swx = 0;
-    let swy = 0;
-    let count = 0;
     const from = Math.max(0, t - window + 1);
-    for (let s = from; s <= t; s++) {
-      const xs = x[s]!;
-      const ys = y[s]!;
-      if (!Number.isFinite(xs) || !Number.isFinite(ys)) continue;
-      const w = weights[t - s]!;
-      sw += w;
-      swx += w * xs;
-      swy += w * ys;
-      count++;
+    if (since >= reseedEvery) {
+      // Re-seed: shift by the plain mean of the window's pairs, then sum directly.
+      since = 0;
+      let mx = 0;
+      let my = 0;
+      let k = 0;
+      for (let s = from; s <= t; s++) {
+        const xs = x[s]!;
+        const ys = y[s]!;
+        if (!Number.isFinite(xs) || !Number.isFinite(ys)) continue;
+        mx += xs;
+        my += ys;
+        k++;
+      }
+      cx = k > 0 ? mx / k : 0;
+      cy = k > 0 ? my / k : 0;
+      sw = sx = sy = sxx = sxy = 0;
+      n = 0;
+      for (let s = from; s <= t; s++) {
+        const xs = x[s]!;
+        const ys = y[s]!;
+        if (!Number.isFinite(xs) || !Number.isFinite(ys)) continue;
+        const w = weights[t - s]!;
+        const dx = xs - cx;
+        const dy = ys - cy;
+        sw += w;
+        sx += w * dx;
+        sy += w * dy;
+        sxx += w * dx * dx;
+        sxy += w * dx * dy;
+        n++;
+      }
+    } else {
+      sw *= decay;
+      sx *= decay;
+      sy *= decay;
+      sxx *= decay;
+      sxy *= decay;
+      const xs = x[t]!;
+      const ys = y[t]!;
+      if (Number.isFinite(xs) && Number.isFinite(ys)) {
+        const dx = xs - cx;
+        const dy = ys - cy;
+        sw += 1;
+        sx += dx;
+        sy += dy;
+        sxx += dx * dx;
+        sxy += dx * dy;
+        n++;
+      }
+      const old = t - window;
+      if (old >= 0) {
+        const xo = x[old]!;
+        const yo = y[old]!;
+        if (Number.isFinite(xo) && Number.isFinite(yo)) {
+          const dx = xo - cx;
+          const dy = yo - cy;
+          sw -= dW;
+          sx -= dW * dx;
+          sy -= dW * dy;
+          sxx -= dW * dx * dx;
+          sxy -= dW * dx * dy;
+          n--;
+        }
+      }
     }
-    if (count < minObs) {
+    since++;
+    if (n < minObs) {
       out[t] = Number.NaN;
       continue;
     }
-    const mx = swx / sw;
-    const my = swy / sw;
-    let sxx = 0;
-    let sxy = 0;
-    for (let s = from; s <= t; s++) {
-      const xs = x[s]!;
-      const ys = y[s]!;
-      if (!Number.isFinite(xs) || !Number.isFinite(ys)) continue;
-      const w = weights[t - s]!;
-      sxx += w * (xs - mx) * (xs - mx);
-      sxy += w * (xs - mx) * (ys - my);
+    const mxs = sx / sw;
+    const cxx = sxx - sx * mxs;
+    if (!(cxx >= 1e-4 * sxx)) {
+      out[t] = exactSlope(y, x, weights, from, t);
+      continue;
     }
+    const cxy = sxy - mxs * sy;
+    const mx = mxs + cx;
     // A (numerically) constant market return has no slope.
-    out[t] = sxx > 1e-14 * sw * Math.max(1, mx * mx) ? sxy / sxx : Number.NaN;
+    out[t] = cxx > 1e-14 * sw * Math.max(1, mx * mx) ? cxy / cxx : Number.NaN;
   }
+}
+
+/** The weighted slope of one cell by the direct two-pass loop (the ill-conditioned fallback). */
+function exactSlope(y: Float64Array, x: Float64Array, weights: Float64Array, from: number, t: number): number {
+  let sw = 0;
+  let swx = 0;
+  let swy = 0;
+  for (let s = from; s <= t; s++) {
+    const xs = x[s]!;
+    const ys = y[s]!;
+    if (!Number.isFinite(xs) || !Number.isFinite(ys)) continue;
+    const w = weights[t - s]!;
+    sw += w;
+    swx += w * xs;
+    swy += w * ys;
+  }
+  const mx = swx / sw;
+  const my = swy / sw;
+  let sxx = 0;
+  let sxy = 0;
+  for (let s = from; s <= t; s++) {
+    const xs = x[s]!;
+    const ys = y[s]!;
+    if (!Number.isFinite(xs) || !Number.isFinite(ys)) continue;
+    const w = weights[t - s]!;
+    sxx += w * (xs - mx) * (xs - mx);
+    sxy += w * (xs - mx) * (ys - my);
+  }
+  // A (numerically) constant market return has no slope.
+  return sxx > 1e-14 * sw * Math.max(1, mx * mx) ? sxy / sxx : Number.NaN;
 }

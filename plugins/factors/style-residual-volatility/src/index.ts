@@ -126,7 +126,11 @@ export const residualVolatility = defineFactor({
       rollingSum(ones, span, { minObs: 1 }, count);
       for (let k = 0; k < CMRA_MONTHS; k++) rollingSum(logRet, (k + 1) * month, { minObs: 1 }, monthly[k]);
       const out = cmra.column(a);
+      // Returns in r[t − span + 1 … t] that cannot be compounded, as a running count.
+      let invalid = 0;
       for (let t = 0; t < r.length; t++) {
+        if (isInvalid(r[t]!)) invalid++;
+        if (t >= span && isInvalid(r[t - span]!)) invalid--;
         let max = Number.NEGATIVE_INFINITY;
         let min = Number.POSITIVE_INFINITY;
         for (const z of monthly) {
@@ -135,7 +139,7 @@ export const residualVolatility = defineFactor({
           if (value > max) max = value;
           if (value < min) min = value;
         }
-        out[t] = count[t]! >= cmraMinObs && 1 + min > 0 && hasNoInvalid(r, t, span) ? Math.log1p(max) - Math.log1p(min) : Number.NaN;
+        out[t] = count[t]! >= cmraMinObs && 1 + min > 0 && invalid === 0 ? Math.log1p(max) - Math.log1p(min) : Number.NaN;
       }
     }
     return combine([zscore(dastd), zscore(cmra), zscore(hsigma)], [RESVOL_WEIGHTS.dastd, RESVOL_WEIGHTS.cmra, RESVOL_WEIGHTS.hsigma]);
@@ -144,13 +148,9 @@ export const residualVolatility = defineFactor({
 
 export default residualVolatility;
 
-/** Whether `r[t − span + 1 … t]` holds no return that cannot be compounded (≤ −100 %, +∞). */
-function hasNoInvalid(r: Float64Array, t: number, span: number): boolean {
-  for (let s = Math.max(0, t - span + 1); s <= t; s++) {
-    const v = r[s]!;
-    if (!Number.isNaN(v) && !(v > -1 && v < Infinity)) return false;
-  }
-  return true;
+/** Whether a return cannot be compounded (≤ −100 %, +∞); `NaN` (missing) can. */
+function isInvalid(v: number): boolean {
+  return !Number.isNaN(v) && !(v > -1 && v < Infinity);
 }
 
 /**
@@ -158,54 +158,124 @@ function hasNoInvalid(r: Float64Array, t: number, span: number): boolean {
  * a finite, positive weight (`weights` known before the row: the lagged float cap).
  */
 export function capWeightedMarketReturn(ret: Panel, weights: Panel): Float64Array {
-  const out = new Float64Array(ret.dates);
-  for (let t = 0; t < ret.dates; t++) {
-    let sw = 0;
-    let swr = 0;
-    for (let a = 0; a < ret.assets; a++) {
-      const r = ret.get(t, a);
-      const w = weights.get(t, a);
-      if (Number.isFinite(r) && Number.isFinite(w) && w > 0) {
-        sw += w;
-        swr += w * r;
+  const dates = ret.dates;
+  const sw = new Float64Array(dates);
+  const swr = new Float64Array(dates);
+  // Column by column (the panels are column-major), accumulating per date: the same additions
+  // in the same asset order as a row-by-row loop, so the same result to the bit.
+  for (let a = 0; a < ret.assets; a++) {
+    const r = ret.column(a);
+    const w = weights.column(a);
+    for (let t = 0; t < dates; t++) {
+      const rt = r[t]!;
+      const wt = w[t]!;
+      if (Number.isFinite(rt) && Number.isFinite(wt) && wt > 0) {
+        sw[t] = sw[t]! + wt;
+        swr[t] = swr[t]! + wt * rt;
       }
     }
-    out[t] = sw > 0 ? swr / sw : Number.NaN;
   }
+  const out = new Float64Array(dates);
+  for (let t = 0; t < dates; t++) out[t] = sw[t]! > 0 ? swr[t]! / sw[t]! : Number.NaN;
   return out;
 }
 
 /**
  * Exponentially weighted std over each trailing window, `√(Σ w (x − x̄_w)² / Σ w)` with weight
- * `weights[t − s]`. The weights move with `t` and the window is finite, which no running sum in
- * @factorkit/ops covers (its `ewma` is expanding), so this is a direct O(window) loop per cell.
+ * `weights[t − s]` (`weights[k] = decay^k`), over the finite values.
+ *
+ * Exponentially weighted running sums, O(1) per cell: `S_t = d·S_{t−1} + v_t − d^W·v_{t−W}` for
+ * the weighted sums of 1, x, x² (a missing value has weight 0), plus the plain count for
+ * `minObs`. Re-seeded from scratch every `window` steps with x shifted by the plain mean of the
+ * window, so the rounding drift stays around `window · ε` relative; a cell whose centred sum of
+ * squares lost more than four digits to cancellation is recomputed exactly by the two-pass loop.
  */
 function weightedStd(x: Float64Array, weights: Float64Array, minObs: number, out: Float64Array): void {
   const window = weights.length;
+  const decay = window > 1 ? weights[1]! : 1;
+  const dW = decay ** window;
+  let sw = 0;
+  let sx = 0;
+  let sxx = 0;
+  let n = 0;
+  let c = 0;
+  let since = window;
   for (let t = 0; t < x.length; t++) {
     const from = Math.max(0, t - window + 1);
-    let sw = 0;
-    let swx = 0;
-    let n = 0;
-    for (let s = from; s <= t; s++) {
-      const v = x[s]!;
-      if (!Number.isFinite(v)) continue;
-      sw += weights[t - s]!;
-      swx += weights[t - s]! * v;
-      n++;
+    if (since >= window) {
+      since = 0;
+      let m = 0;
+      let k = 0;
+      for (let s = from; s <= t; s++) {
+        const v = x[s]!;
+        if (!Number.isFinite(v)) continue;
+        m += v;
+        k++;
+      }
+      c = k > 0 ? m / k : 0;
+      sw = sx = sxx = 0;
+      n = 0;
+      for (let s = from; s <= t; s++) {
+        const v = x[s]!;
+        if (!Number.isFinite(v)) continue;
+        const w = weights[t - s]!;
+        const d = v - c;
+        sw += w;
+        sx += w * d;
+        sxx += w * d * d;
+        n++;
+      }
+    } else {
+      sw *= decay;
+      sx *= decay;
+      sxx *= decay;
+      const v = x[t]!;
+      if (Number.isFinite(v)) {
+        const d = v - c;
+        sw += 1;
+        sx += d;
+        sxx += d * d;
+        n++;
+      }
+      const old = t - window;
+      if (old >= 0) {
+        const vo = x[old]!;
+        if (Number.isFinite(vo)) {
+          const d = vo - c;
+          sw -= dW;
+          sx -= dW * d;
+          sxx -= dW * d * d;
+          n--;
+        }
+      }
     }
+    since++;
     if (n < minObs) {
       out[t] = Number.NaN;
       continue;
     }
-    const mean = swx / sw;
-    let ss = 0;
-    for (let s = from; s <= t; s++) {
-      const v = x[s]!;
-      if (Number.isFinite(v)) ss += weights[t - s]! * (v - mean) * (v - mean);
-    }
-    out[t] = Math.sqrt(ss / sw);
+    const ss = sxx - (sx * sx) / sw;
+    out[t] = ss >= 1e-4 * sxx ? Math.sqrt(ss / sw) : exactStd(x, weights, from, t);
   }
+}
+
+/** The weighted std of one cell by the direct two-pass loop (the ill-conditioned fallback). */
+function exactStd(x: Float64Array, weights: Float64Array, from: number, t: number): number {
+  let sw = 0;
+  let swx = 0;
+  for (let s = from; s <= t; s++) {
+    const v = x[s]!;
+    if (!Number.isFinite(v)) continue;
+    sw += weights[t - s]!;
+    swx += weights[t - s]! * v;
+  }
+  const mean = swx / sw;
+  let ss = 0;
+  for (let s = from; s <= t; s++) {
+    const v = x[s]!;
+    if (Number.isFinite(v)) ss += weights[t - s]! * (v - mean) * (v - mean);
+  }
+  return Math.sqrt(ss / sw);
 }
 
 /** `Σ w_k x_k / Σ w_k` over the panels with a finite value; `NaN` when the first is missing. */
