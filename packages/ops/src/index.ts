@@ -33,6 +33,7 @@ export {
   logSize,
   percentile,
   rank,
+  weightedMean,
   winsorizeMad,
   winsorizeSigma,
   zscore,

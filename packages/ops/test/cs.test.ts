@@ -413,3 +413,25 @@ describe('masks', () => {
     expect(() => rank(Panel.fromRows([[1, 2]]), { mask: () => new Uint8Array(3) })).toThrow(/mask\(0\) must return a Uint8Array of 2 entries/);
   });
 });
+
+describe('weightedMean', () => {
+  it('is Σ w·x / Σ w per date over finite values with positive weights', async () => {
+    const { Panel } = await import('@factorkit/core');
+    const { weightedMean } = await import('../src/index.js');
+    const x = Panel.fromRows([
+      [0.1, 0.2, Number.NaN],
+      [0.0, -0.1, 0.3],
+      [Number.NaN, Number.NaN, Number.NaN],
+    ]);
+    const w = Panel.fromRows([
+      [1, 3, 5],
+      [2, 0, 2],
+      [1, 1, 1],
+    ]);
+    const m = weightedMean(x, w);
+    expect(m[0]).toBeCloseTo((0.1 * 1 + 0.2 * 3) / 4, 15);
+    expect(m[1]).toBeCloseTo((0 * 2 + 0.3 * 2) / 4, 15);
+    expect(Number.isNaN(m[2]!)).toBe(true);
+    expect(() => weightedMean(x, Panel.fromRows([[1, 2, 3]]))).toThrow();
+  });
+});

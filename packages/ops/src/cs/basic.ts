@@ -129,3 +129,31 @@ export function logSize(marketCap: Panel): Panel {
   }
   return new Panel(marketCap.dates, marketCap.assets, out);
 }
+
+/**
+ * The weighted cross-sectional mean of `x` on each date, `Σ w·x / Σ w` over the assets with a
+ * finite value and a finite positive weight (a cap-weighted market return, for example); `NaN`
+ * on a date with none. Walks each asset's column once (the panels are column-major), adding in
+ * asset order.
+ */
+export function weightedMean(x: Panel, weights: Panel): Float64Array {
+  checkSameShape('weightedMean', 'weights', weights, x);
+  const dates = x.dates;
+  const sumW = new Float64Array(dates);
+  const sumWx = new Float64Array(dates);
+  for (let a = 0; a < x.assets; a++) {
+    const xs = x.column(a);
+    const ws = weights.column(a);
+    for (let t = 0; t < dates; t++) {
+      const v = xs[t]!;
+      const w = ws[t]!;
+      if (Number.isFinite(v) && Number.isFinite(w) && w > 0) {
+        sumW[t] = sumW[t]! + w;
+        sumWx[t] = sumWx[t]! + w * v;
+      }
+    }
+  }
+  const out = new Float64Array(dates);
+  for (let t = 0; t < dates; t++) out[t] = sumW[t]! > 0 ? sumWx[t]! / sumW[t]! : Number.NaN;
+  return out;
+}

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
+import { weightedMean } from '@factorkit/ops';
 
 const ID = 'beta';
 
@@ -32,34 +33,6 @@ const params = {
 /** The validated parameters of {@link beta}: `{ window, halfLife, minObs }`. */
 export type BetaParams = ParamsOf<typeof params>;
 
-/**
- * The float-cap-weighted market return of every row: `Σ_a w[t,a] r[t,a] / Σ_a w[t,a]` over the
- * assets with a finite return on `t` and a finite, positive weight. `weights` must already be
- * known before `t` (the factor passes the float market cap lagged by one day). `NaN` on a row
- * with no such asset.
- */
-export function capWeightedMarketReturn(ret: Panel, weights: Panel): Float64Array {
-  const dates = ret.dates;
-  const sw = new Float64Array(dates);
-  const swr = new Float64Array(dates);
-  // Column by column (the panels are column-major), accumulating per date: the same additions
-  // in the same asset order as a row-by-row loop, so the same result to the bit.
-  for (let a = 0; a < ret.assets; a++) {
-    const r = ret.column(a);
-    const w = weights.column(a);
-    for (let t = 0; t < dates; t++) {
-      const rt = r[t]!;
-      const wt = w[t]!;
-      if (Number.isFinite(rt) && Number.isFinite(wt) && wt > 0) {
-        sw[t] = sw[t]! + wt;
-        swr[t] = swr[t]! + wt * rt;
-      }
-    }
-  }
-  const out = new Float64Array(dates);
-  for (let t = 0; t < dates; t++) out[t] = sw[t]! > 0 ? swr[t]! / sw[t]! : Number.NaN;
-  return out;
-}
 
 /**
  * BETA (贝塔), the Barra CNE5 style factor: the slope `β` of the weighted regression
@@ -114,7 +87,7 @@ export const beta = defineFactor({
   compute(ctx) {
     const { window, halfLife, minObs } = ctx.params;
     const ret = ctx.input(FIELD.ret);
-    const market = capWeightedMarketReturn(ret, ctx.input(FIELD.floatMarketCap));
+    const market = weightedMean(ret, ctx.input(FIELD.floatMarketCap));
     const decay = halfLife > 0 ? 2 ** (-1 / halfLife) : 1;
     // Weight of the day k rows before t, k = 0 … window − 1.
     const weights = Float64Array.from({ length: window }, (_, k) => decay ** k);

@@ -13,7 +13,8 @@ import {
 import { loadDataset } from '@factorkit/data';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
-import defaultExport, { beta, capWeightedMarketReturn } from '../src/index.js';
+import { weightedMean as capWeightedMarketReturn } from '@factorkit/ops';
+import defaultExport, { beta } from '../src/index.js';
 
 const NAN = Number.NaN;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');

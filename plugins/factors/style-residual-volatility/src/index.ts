@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
-import { rollingResidualStd, rollingSum, zscore } from '@factorkit/ops';
+import { rollingResidualStd, rollingSum, weightedMean, zscore } from '@factorkit/ops';
 
 const ID = 'residual_volatility';
 
@@ -100,7 +100,7 @@ export const residualVolatility = defineFactor({
   compute(ctx) {
     const { window, minObs, halfLife, month } = ctx.params;
     const ret = ctx.input(FIELD.ret);
-    const market = capWeightedMarketReturn(ret, ctx.input(FIELD.floatMarketCap));
+    const market = weightedMean(ret, ctx.input(FIELD.floatMarketCap));
     const dastd = new Panel(ret.dates, ret.assets);
     const cmra = new Panel(ret.dates, ret.assets);
     const hsigma = new Panel(ret.dates, ret.assets);
@@ -153,32 +153,6 @@ function isInvalid(v: number): boolean {
   return !Number.isNaN(v) && !(v > -1 && v < Infinity);
 }
 
-/**
- * The float-cap-weighted market return of every row over the assets with a finite return and
- * a finite, positive weight (`weights` known before the row: the lagged float cap).
- */
-export function capWeightedMarketReturn(ret: Panel, weights: Panel): Float64Array {
-  const dates = ret.dates;
-  const sw = new Float64Array(dates);
-  const swr = new Float64Array(dates);
-  // Column by column (the panels are column-major), accumulating per date: the same additions
-  // in the same asset order as a row-by-row loop, so the same result to the bit.
-  for (let a = 0; a < ret.assets; a++) {
-    const r = ret.column(a);
-    const w = weights.column(a);
-    for (let t = 0; t < dates; t++) {
-      const rt = r[t]!;
-      const wt = w[t]!;
-      if (Number.isFinite(rt) && Number.isFinite(wt) && wt > 0) {
-        sw[t] = sw[t]! + wt;
-        swr[t] = swr[t]! + wt * rt;
-      }
-    }
-  }
-  const out = new Float64Array(dates);
-  for (let t = 0; t < dates; t++) out[t] = sw[t]! > 0 ? swr[t]! / sw[t]! : Number.NaN;
-  return out;
-}
 
 /**
  * Exponentially weighted std over each trailing window, `√(Σ w (x − x̄_w)² / Σ w)` with weight
