@@ -118,6 +118,9 @@ export {
   type VariableBlock,
   objectiveValue,
   problemResiduals,
+  quadraticRowValue,
+  type QuadraticConstraint,
+  type QuadraticInput,
 } from './problem.js';
 export {
   type GroupReport,

@@ -41,6 +41,36 @@ export interface Problem {
   /** A label per row (`industry:银行`), `''` where none was given. */
   readonly rowLabels: readonly string[];
   readonly groups: readonly ConstraintGroup[];
+  /**
+   * Convex quadratic rows `½ xᵀQx + qᵀx ≤ upper` (an ex-ante tracking-error cap). Absent when
+   * there are none. Linear/QP solvers do not take them directly: `@factorkit/portfolio` turns
+   * them into linear cuts or a penalty before solving.
+   */
+  readonly quadraticConstraints?: readonly QuadraticConstraint[];
+}
+
+/** `½ xᵀQx + qᵀx ≤ upper`, owned by one constraint group. */
+export interface QuadraticConstraint {
+  /** Index into {@link Problem.groups}. */
+  readonly group: number;
+  readonly label: string;
+  /** Positive semidefinite, upper triangle, column-compressed, `numVariables` square. */
+  readonly Q: SparseMatrix;
+  /** Dense linear term, one entry per variable. */
+  readonly q: Float64Array;
+  readonly upper: number;
+}
+
+/** One quadratic row handed to {@link GroupBuilder.addQuadraticConstraint}. */
+export interface QuadraticInput {
+  /** Entries of Q: `Q[rows[k]][cols[k]] += values[k]` and symmetrically (each off-diagonal pair given once). */
+  readonly rows: ArrayLike<number>;
+  readonly cols: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+  /** Sparse linear term. */
+  readonly linear?: { readonly index: ArrayLike<number>; readonly value: ArrayLike<number> };
+  readonly upper: number;
+  readonly label?: string;
 }
 
 /** A contiguous run of variables. */
@@ -96,6 +126,8 @@ export interface GroupBuilder {
   addWeightRow(coefficients: ArrayLike<number>, lower: number, upper: number, label?: string): number;
   /** Intersect variable `variable`'s bounds with `[lower, upper]`. */
   bound(variable: number, lower: number, upper: number): void;
+  /** Add a convex quadratic row `½ xᵀQx + qᵀx ≤ upper` (Q must be positive semidefinite; not checked here). */
+  addQuadraticConstraint(row: QuadraticInput): void;
 }
 
 interface PendingRow {
@@ -124,6 +156,7 @@ export class ProblemBuilder {
   readonly #quad = new Map<number, number>();
   readonly #rows: PendingRow[] = [];
   readonly #groups: { name: string; priority: number; rows: number[] }[] = [];
+  readonly #quadRows: { group: number; label: string; rows: Int32Array; cols: Int32Array; values: Float64Array; linIndex: Int32Array; linValue: Float64Array; upper: number }[] = [];
 
   constructor(options: { assets: readonly AssetId[] } | { numWeights: number }, sense: 'minimize' | 'maximize' = 'maximize') {
     if ('assets' in options) {
@@ -253,6 +286,30 @@ export class ProblemBuilder {
         }
         return addRow({ index, value, lower, upper, ...(label === undefined ? {} : { label }) });
       },
+      addQuadraticConstraint: (row) => {
+        const where = `problem: group \`${name}\`${row.label ? ` quadratic row \`${row.label}\`` : ' quadratic row'}`;
+        if (row.rows.length !== row.cols.length || row.rows.length !== row.values.length) {
+          throw new FactorkitError('FK_INVALID_PROBLEM', `${where} has ${row.rows.length} rows, ${row.cols.length} columns and ${row.values.length} values`);
+        }
+        const linIndex = Int32Array.from(row.linear?.index ?? []);
+        const linValue = Float64Array.from(row.linear?.value ?? []);
+        if (linIndex.length !== linValue.length) {
+          throw new FactorkitError('FK_INVALID_PROBLEM', `${where} has ${linIndex.length} linear indices and ${linValue.length} values`);
+        }
+        const rows = Int32Array.from(row.rows);
+        const cols = Int32Array.from(row.cols);
+        const values = Float64Array.from(row.values);
+        for (const [indices, vals] of [[rows, values], [cols, values], [linIndex, linValue]] as const) {
+          for (let k = 0; k < indices.length; k++) {
+            if (indices[k]! < 0 || indices[k]! >= this.#c.length) {
+              throw new FactorkitError('FK_INVALID_PROBLEM', `${where} refers to variable ${indices[k]}, but there are ${this.#c.length}`);
+            }
+            if (!Number.isFinite(vals[k]!)) throw new FactorkitError('FK_INVALID_PROBLEM', `${where} has coefficient ${show(vals[k])}`);
+          }
+        }
+        if (!Number.isFinite(row.upper)) throw new FactorkitError('FK_INVALID_PROBLEM', `${where} needs a finite upper bound, got ${show(row.upper)}`);
+        this.#quadRows.push({ group: groupIndex, label: row.label ?? '', rows, cols, values, linIndex, linValue, upper: row.upper });
+      },
       bound: (variable, lower, upper) => {
         if (!Number.isInteger(variable) || variable < 0 || variable >= this.#c.length) {
           throw new FactorkitError('FK_INVALID_PROBLEM', `problem: group \`${name}\` bounds variable ${show(variable)}, but there are ${this.#c.length}`);
@@ -316,22 +373,19 @@ export class ProblemBuilder {
     start[m] = k;
     const A: SparseMatrix = { rows: m, cols: n, start, index: index.slice(0, k), value: value.slice(0, k) };
 
-    let P: SparseMatrix | undefined;
-    if (this.#quad.size > 0) {
+    const P = this.#quad.size > 0 ? upperCsc(this.#quad, n, this.numVariablesForKey) : undefined;
+    const quadraticConstraints: QuadraticConstraint[] = this.#quadRows.map((r) => {
+      const entries = new Map<number, number>();
       const stride = this.numVariablesForKey;
-      const entries = [...this.#quad].filter(([, v]) => v !== 0).sort((x, y) => x[0] - y[0]);
-      const colStart = new Int32Array(n + 1);
-      const rowIndex = new Int32Array(entries.length);
-      const values = new Float64Array(entries.length);
-      entries.forEach(([key, v], e) => {
-        const col = Math.floor(key / stride);
-        colStart[col + 1]!++;
-        rowIndex[e] = key % stride;
-        values[e] = v;
-      });
-      for (let c = 0; c < n; c++) colStart[c + 1]! += colStart[c]!;
-      P = { rows: n, cols: n, start: colStart, index: rowIndex, value: values };
-    }
+      for (let k = 0; k < r.rows.length; k++) {
+        const [i, j] = r.rows[k]! <= r.cols[k]! ? [r.rows[k]!, r.cols[k]!] : [r.cols[k]!, r.rows[k]!];
+        const key = j * stride + i;
+        entries.set(key, (entries.get(key) ?? 0) + r.values[k]!);
+      }
+      const q = new Float64Array(n);
+      for (let k = 0; k < r.linIndex.length; k++) q[r.linIndex[k]!]! += r.linValue[k]!;
+      return { group: r.group, label: r.label, Q: upperCsc(entries, n, stride), q, upper: r.upper };
+    });
 
     return {
       sense: this.sense,
@@ -351,8 +405,39 @@ export class ProblemBuilder {
       rowUpper,
       rowLabels,
       groups,
+      ...(quadraticConstraints.length > 0 ? { quadraticConstraints } : {}),
     };
   }
+}
+
+/** Upper-triangle CSC from a map keyed `col * stride + row`. */
+function upperCsc(map: Map<number, number>, n: number, stride: number): SparseMatrix {
+  const entries = [...map].filter(([, v]) => v !== 0).sort((x, y) => x[0] - y[0]);
+  const colStart = new Int32Array(n + 1);
+  const rowIndex = new Int32Array(entries.length);
+  const values = new Float64Array(entries.length);
+  entries.forEach(([key, v], e) => {
+    colStart[Math.floor(key / stride) + 1]!++;
+    rowIndex[e] = key % stride;
+    values[e] = v;
+  });
+  for (let c = 0; c < n; c++) colStart[c + 1]! += colStart[c]!;
+  return { rows: n, cols: n, start: colStart, index: rowIndex, value: values };
+}
+
+/** `½ xᵀQx + qᵀx` for a quadratic constraint (Q stored as its upper triangle). */
+export function quadraticRowValue(row: QuadraticConstraint, x: ArrayLike<number>): number {
+  let value = 0;
+  for (let i = 0; i < row.q.length; i++) if (row.q[i] !== 0) value += row.q[i]! * x[i]!;
+  const Q = row.Q;
+  for (let col = 0; col < Q.cols; col++) {
+    for (let k = Q.start[col]!; k < Q.start[col + 1]!; k++) {
+      const r = Q.index[k]!;
+      const term = Q.value[k]! * x[r]! * x[col]!;
+      value += r === col ? 0.5 * term : term;
+    }
+  }
+  return value;
 }
 
 /** `cᵀx + ½xᵀPx + offset`. */
@@ -400,6 +485,15 @@ export function problemResiduals(problem: Problem, x: ArrayLike<number>): { maxV
     if (entry && violation > entry.maxViolation) {
       entry.maxViolation = violation;
       entry.worst = problem.rowLabels[r] || `row ${r}`;
+    }
+  }
+  for (const row of problem.quadraticConstraints ?? []) {
+    const violation = Math.max(0, quadraticRowValue(row, x) - row.upper);
+    overall = Math.max(overall, violation);
+    const entry = perGroup[row.group];
+    if (entry && violation > entry.maxViolation) {
+      entry.maxViolation = violation;
+      entry.worst = row.label || 'quadratic row';
     }
   }
   for (let i = 0; i < problem.numVariables; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemBuilder, objectiveValue, problemResiduals } from '../src/index.js';
+import { ProblemBuilder, objectiveValue, problemResiduals, quadraticRowValue } from '../src/index.js';
 import { arr, thrown } from './helpers.js';
 
 const INF = Number.POSITIVE_INFINITY;
@@ -328,5 +328,34 @@ describe('problemResiduals', () => {
         { name: 'caps', priority: 0, maxViolation: 0 },
       ],
     });
+  });
+});
+
+describe('ProblemBuilder: quadratic constraints', () => {
+  it('stores ½xᵀQx + qᵀx ≤ upper per group, upper-triangle CSC, and reports its violation', () => {
+    const builder = new ProblemBuilder({ numWeights: 2 });
+    builder.group('budget').addWeightRow([1, 1], 1, 1, 'sum');
+    // ½·(2x₀² + 2·x₀x₁·2 + 4x₁²) − x₀ ≤ 0.5, Q given with the off-diagonal once, in lower position.
+    builder.group('risk', 5).addQuadraticConstraint({ rows: [0, 1, 1], cols: [0, 0, 1], values: [2, 2, 4], linear: { index: [0], value: [-1] }, upper: 0.5, label: 'te' });
+    const problem = builder.build();
+    const [row] = problem.quadraticConstraints!;
+    expect(row!.group).toBe(1);
+    expect(arr(row!.Q.start)).toEqual([0, 1, 3]);
+    expect(arr(row!.Q.index)).toEqual([0, 0, 1]);
+    expect(arr(row!.Q.value)).toEqual([2, 2, 4]);
+    // x = (0.5, 0.5): ½(2·0.25 + 2·2·0.25 + 4·0.25) − 0.5 = ½(2.5) − 0.5 = 0.75.
+    expect(quadraticRowValue(row!, [0.5, 0.5])).toBeCloseTo(0.75, 14);
+    const residuals = problemResiduals(problem, [0.5, 0.5]);
+    expect(residuals.maxViolation).toBeCloseTo(0.25, 14);
+    expect(residuals.groups[1]).toMatchObject({ name: 'risk', worst: 'te' });
+    expect(residuals.groups[1]!.maxViolation).toBeCloseTo(0.25, 14);
+    expect(new ProblemBuilder({ numWeights: 1 }).build().quadraticConstraints).toBeUndefined();
+  });
+
+  it('rejects a bad quadratic row with the group and label', () => {
+    const g = new ProblemBuilder({ numWeights: 2 }).group('risk');
+    expect(() => g.addQuadraticConstraint({ rows: [0], cols: [2], values: [1], upper: 1, label: 'te' })).toThrow(/group `risk` quadratic row `te` refers to variable 2/);
+    expect(() => g.addQuadraticConstraint({ rows: [0], cols: [0], values: [Number.NaN], upper: 1 })).toThrow(/coefficient `NaN`/);
+    expect(() => g.addQuadraticConstraint({ rows: [0], cols: [0], values: [1], upper: Number.POSITIVE_INFINITY })).toThrow(/finite upper bound/);
   });
 });
