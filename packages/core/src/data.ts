@@ -55,7 +55,8 @@ export interface MarketData {
   fieldInfo(): readonly FieldInfo[];
   hasField(name: string): boolean;
   /**
-   * The numeric field `name` as known on each date (see the interface docs).
+   * The numeric field `name` as known on each date (see the interface docs). The panel may be
+   * the store's own copy (the whole range without a lag is not copied): treat it as read-only.
    * @throws FactorkitError `FK_MISSING_INPUT` when the dataset has no such field.
    */
   field(name: string, request?: FieldRequest): Panel;
@@ -226,14 +227,19 @@ class MemoryData implements MarketData {
   field(name: string, request: FieldRequest = {}): Panel {
     const field = this.numeric.get(name);
     if (!field) return missingField(name, this);
-    const lagged = field.values.lagged(checkLag(request.lag));
-    return this.start === 0 && this.end === this.full.length ? lagged : lagged.sliceDates(this.start, this.end);
+    const lag = checkLag(request.lag);
+    const whole = this.start === 0 && this.end === this.full.length;
+    // The whole range without a lag is the stored panel itself (read-only by contract).
+    if (whole && lag === 0) return field.values;
+    const lagged = field.values.lagged(lag);
+    return whole ? lagged : lagged.sliceDates(this.start, this.end);
   }
 
   categorical(name: string, request: FieldRequest = {}): CategoricalPanel {
     const panel = this.categories.get(name);
     if (!panel) return missingField(name, this, 'categorical');
     const lag = checkLag(request.lag);
+    if (lag === 0 && this.start === 0 && this.end === this.full.length) return panel;
     const rows = this.end - this.start;
     const codes = new Int32Array(rows * panel.assets).fill(-1);
     for (let a = 0; a < panel.assets; a++) {

@@ -65,9 +65,13 @@ export interface FactorComputeContext<P> {
   readonly data: MarketData;
   /** Index in `data.calendar` of the first wanted date; rows before it are warm-up. */
   readonly start: number;
-  /** A declared numeric input, with its declared lag applied. */
+  /**
+   * A declared numeric input, with its declared lag applied. **Read-only**: it may be the data
+   * store's cached panel (not copied when no cut or lag is needed), so write results into new
+   * arrays; the factor test kit's determinism check fails a factor that modifies its inputs.
+   */
   input(field: string): Panel;
-  /** A declared categorical input (industry, board), with its declared lag applied. */
+  /** A declared categorical input (industry, board), with its declared lag applied. Read-only, like {@link input}. */
   categorical(field: string): CategoricalPanel;
   /** Whether an optional input is present in the dataset. */
   has(field: string): boolean;
@@ -252,7 +256,9 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
       `${owner}: compute must return a panel of ${rows} dates × ${data.assets.length} assets, got ${output && typeof output === 'object' ? `${String(output.dates)} × ${String(output.assets)}` : show(output)}`,
     );
   }
-  const values = new Panel(output.dates, output.assets, output.values).sliceDates(first - from);
+  // Warm-up rows are cut off; when there are none the plugin's array is the result as is.
+  const panel = new Panel(output.dates, output.assets, output.values);
+  const values = first === from ? panel : panel.sliceDates(first - from);
   return {
     factor: plugin.id,
     params,

@@ -106,12 +106,15 @@ describe('createMemoryData', () => {
 });
 
 describe('MarketData.field', () => {
-  it('returns the values as a copy', () => {
-    const d = data();
-    const panel = d.field('close');
-    expect(panel.toRows()).toEqual(close().toRows());
-    panel.set(0, 0, 999);
-    expect(d.field('close').get(0, 0)).toBe(10);
+  it('hands out the stored panel for the whole range without a lag (read-only), a new one otherwise', () => {
+    const stored = close();
+    const d = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { close: { values: stored, kind: 'market' } } });
+    expect(d.field('close')).toBe(stored);
+    expect(d.field('close', { lag: 1 }).values).not.toBe(stored.values);
+    const window = d.window(1, 3).field('close');
+    expect(window.values).not.toBe(stored.values);
+    window.set(0, 0, 999);
+    expect(stored.get(1, 0)).toBe(11);
   });
 
   it('applies a lag: row t holds row t − lag, the first rows are NaN', () => {
@@ -252,12 +255,13 @@ describe('MarketData.categorical', () => {
     ]);
   });
 
-  it('returns a copy of the codes', () => {
+  it('hands out the stored codes for the whole range without a lag (read-only), a copy otherwise', () => {
     const source = industry();
     const d = createMemoryData({ calendar: DATES, assets: ASSETS, categorical: { industry: source } });
-    d.categorical('industry').codes[0] = 7;
-    expect(source.codes[0]).toBe(0);
-    expect(arr(d.categorical('industry').codes)).toEqual(arr(source.codes));
+    expect(d.categorical('industry')).toBe(source);
+    d.categorical('industry', { lag: 1 }).codes[1] = 7;
+    d.window(0, 2).categorical('industry').codes[0] = 7;
+    expect(arr(d.categorical('industry').codes)).toEqual(arr(industry().codes));
   });
 
   it('rejects a bad lag', () => {

@@ -530,6 +530,35 @@ export function checkDeterminism<S extends ParamSchema>(plugin: FactorPlugin<S>,
   return determinismCheck(new Subject(plugin, options) as Subject<ParamSchema>, options);
 }
 
+/**
+ * Inputs are shared with the data store (read-only by contract): a factor that writes into a
+ * panel it got from `ctx.input` corrupts every later computation on the same dataset.
+ */
+function reportModifiedInputs(c: Collector, subject: Subject<ParamSchema>, snapshot: InputSnapshot, market: MarketData): void {
+  const n = snapshot.dates.length;
+  for (const [name, field] of snapshot.numeric) {
+    const now = market.field(name).values;
+    for (let i = 0; i < now.length; i++) {
+      if (Object.is(now[i], field.values[i])) continue;
+      const t = i % n;
+      const a = Math.floor(i / n);
+      c.add({
+        date: snapshot.dates[t]!,
+        asset: snapshot.assets[a]!,
+        expected: field.values[i]!,
+        actual: now[i]!,
+        message: `determinism: ${subject.label} modified its input \`${name}\` in place (${snapshot.dates[t]!}, asset \`${snapshot.assets[a]!}\`: ${num(field.values[i]!)} became ${num(now[i]!)}); inputs are the data store's panels and read-only, write results into new arrays`,
+      });
+      break;
+    }
+  }
+  for (const [name, field] of snapshot.categorical) {
+    const now = market.categorical(name).codes;
+    const i = now.findIndex((code, k) => code !== field.codes[k]);
+    if (i >= 0) c.add({ message: `determinism: ${subject.label} modified its categorical input \`${name}\` in place (row ${i % n}, asset ${Math.floor(i / n)}); inputs are read-only` });
+  }
+}
+
 /** {@link checkDeterminism} on a prepared subject. */
 export function determinismCheck(subject: Subject<ParamSchema>, options: { readonly tolerance?: Tolerance; readonly renameAssets?: boolean } = {}): CheckResult {
   const tol = resolveTolerance(options.tolerance);
@@ -545,7 +574,9 @@ export function determinismCheck(subject: Subject<ParamSchema>, options: { reado
     const ids = options.renameAssets === false ? snapshot.assets : freshAssetIds(snapshot.assets);
     let previous = baseline;
     for (let run = 0; run < 2; run++) {
-      const values = subject.run(toMarketData(snapshot, ids));
+      const market = toMarketData(snapshot, ids);
+      const values = subject.run(market);
+      if (run === 0) reportModifiedInputs(c, subject, snapshot, market);
       for (let a = 0; a < N; a++) {
         for (let t = 0; t < n; t++) {
           c.cells++;

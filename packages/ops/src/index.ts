@@ -39,6 +39,8 @@ export {
   zscore,
 } from './cs/basic.js';
 export { MAD_TO_SIGMA } from './cs/kernels.js';
+export { type CombineZscoresOptions, combineZscores } from './cs/composite.js';
+export { type RowBlockInputs, mapRows } from './cs/rows.js';
 export { groupDemean, groupPercentile, groupRank, groupZscore } from './cs/group.js';
 export { type NeutralizeOptions, neutralize } from './cs/neutralize.js';
 export type {

@@ -65,8 +65,9 @@ export interface DatasetParts {
 
 /**
  * The panel store: a whole dataset in memory as date × asset panels, implementing
- * {@link MarketData}. Fields are computed on first use and cached; `field()` hands out copies,
- * `panel()` the cached panel itself (read-only by convention, for hot paths).
+ * {@link MarketData}. Fields are computed on first use and cached. Every panel it hands out is
+ * read-only: `panel()` and a whole-range `field()` without a lag are the cached panel itself;
+ * a window or a lag is cut into a new panel.
  *
  * Point in time: every field is as known at the close of each day (see `MarketData`).
  */

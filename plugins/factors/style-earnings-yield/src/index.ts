@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { FIELD, FactorkitError, type FactorPlugin, Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { zscore } from '@factorkit/ops';
+import { combineZscores } from '@factorkit/ops';
 
 const ID = 'earnings_yield';
 
@@ -103,20 +103,13 @@ export const earningsYield = defineFactor({
       );
     }
     const cap = ctx.input(FIELD.marketCap);
-    const zT = standardise(yieldOn(ctx.input(profitField), cap), cap);
-    if (!ctx.has(FORWARD_FIELD)) return zT;
-    const zF = standardise(yieldOn(ctx.input(FORWARD_FIELD), cap), cap);
+    const trailing = yieldOn(ctx.input(profitField), cap);
+    // A date whose yields cannot be standardised (all equal, one value) counts them as average (z = 0).
+    const options = { centreWeights: cap, undefinedZ: 0 as const };
+    if (!ctx.has(FORWARD_FIELD)) return combineZscores([trailing], [1], options);
     const w = ctx.params.forwardWeight;
-    const out = new Panel(cap.dates, cap.assets);
-    for (let i = 0; i < out.values.length; i++) {
-      const t = zT.values[i]!;
-      const f = zF.values[i]!;
-      // Renormalise over the available standardised yields (a weight of 0 drops one entirely).
-      const wt = Number.isNaN(t) ? 0 : 1 - w;
-      const wf = Number.isNaN(f) ? 0 : w;
-      out.values[i] = wt + wf > 0 ? ((wt > 0 ? wt * t : 0) + (wf > 0 ? wf * f : 0)) / (wt + wf) : Number.NaN;
-    }
-    return out;
+    // Renormalised over the available standardised yields (a weight of 0 drops one entirely).
+    return combineZscores([trailing, yieldOn(ctx.input(FORWARD_FIELD), cap)], [1 - w, w], options);
   },
 }) satisfies FactorPlugin<typeof params>;
 
@@ -124,7 +117,7 @@ export default earningsYield;
 
 /** `profit / cap` where the cap is positive and the ratio finite; `NaN` elsewhere. */
 function yieldOn(profit: Panel, cap: Panel): Panel {
-  const out = new Panel(cap.dates, cap.assets);
+  const out = new Panel(cap.dates, cap.assets, new Float64Array(cap.values.length));
   for (let i = 0; i < out.values.length; i++) {
     const c = cap.values[i]!;
     const v = profit.values[i]! / c;
@@ -133,15 +126,3 @@ function yieldOn(profit: Panel, cap: Panel): Panel {
   return out;
 }
 
-/**
- * Barra standardisation per date (`@factorkit/ops` `zscore`, cap-weighted centre). A date whose
- * yields have no spread (one value, or all equal) has every value at the centre: 0, not `NaN`,
- * so that one stock's data never decides whether another stock has an exposure.
- */
-function standardise(x: Panel, cap: Panel): Panel {
-  const z = zscore(x, { weights: cap });
-  for (let i = 0; i < z.values.length; i++) {
-    if (Number.isNaN(z.values[i]!) && !Number.isNaN(x.values[i]!)) z.values[i] = 0;
-  }
-  return z;
-}

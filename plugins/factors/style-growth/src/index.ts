@@ -7,8 +7,8 @@
  *
  * @packageDocumentation
  */
-import { FactorkitError, type FactorPlugin, Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { winsorizeMad, zscore } from '@factorkit/ops';
+import { FactorkitError, type FactorPlugin, type ParamsOf, defineFactor, param } from '@factorkit/core';
+import { combineZscores } from '@factorkit/ops';
 
 const ID = 'growth';
 const NP_PARENT = 'np_parent_ttm_yoy';
@@ -92,34 +92,15 @@ export const growth = defineFactor({
         details: { factor: ID, fields: [NP_PARENT, NP_TOTAL] },
       });
     }
-    const standardise = (raw: Panel): Panel => zscore(winsorizeK > 0 ? winsorizeMad(raw, { k: winsorizeK }).values : raw);
-    const descriptors = [standardise(ctx.input(profitField))];
-    if (useRevenue && ctx.has(REVENUE)) descriptors.push(standardise(ctx.input(REVENUE)));
-    return meanWhereFirst(descriptors);
+    const descriptors = [ctx.input(profitField)];
+    if (useRevenue && ctx.has(REVENUE)) descriptors.push(ctx.input(REVENUE));
+    return combineZscores(
+      descriptors,
+      descriptors.map(() => 1),
+      { require: 'first', ...(winsorizeK > 0 ? { winsorize: { method: 'mad', k: winsorizeK } } : {}) },
+    );
   },
 }) satisfies FactorPlugin<typeof params>;
 
 export default growth;
 
-/** Mean of the finite values of each cell; `NaN` when the first panel's value is missing. */
-function meanWhereFirst(panels: readonly Panel[]): Panel {
-  const first = panels[0]!;
-  const out = new Panel(first.dates, first.assets);
-  for (let i = 0; i < out.values.length; i++) {
-    if (!Number.isFinite(first.values[i]!)) {
-      out.values[i] = Number.NaN;
-      continue;
-    }
-    let sum = 0;
-    let n = 0;
-    for (const p of panels) {
-      const v = p.values[i]!;
-      if (Number.isFinite(v)) {
-        sum += v;
-        n++;
-      }
-    }
-    out.values[i] = sum / n;
-  }
-  return out;
-}

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { winsorizeMad, zscore } from '@factorkit/ops';
+import { combineZscores } from '@factorkit/ops';
 
 const ID = 'leverage';
 const TOTAL_LIAB = 'total_liab';
@@ -94,9 +94,10 @@ export const leverage = defineFactor({
     const ta = ctx.input(TOTAL_ASSETS);
     const be = ctx.input(EQUITY);
     const me = ctx.input(FIELD.marketCap);
-    const mlev = new Panel(ld.dates, ld.assets);
-    const dtoa = new Panel(ld.dates, ld.assets);
-    const blev = new Panel(ld.dates, ld.assets);
+    const n = ld.values.length;
+    const mlev = new Panel(ld.dates, ld.assets, new Float64Array(n));
+    const dtoa = new Panel(ld.dates, ld.assets, new Float64Array(n));
+    const blev = new Panel(ld.dates, ld.assets, new Float64Array(n));
     for (let i = 0; i < ld.values.length; i++) {
       const debt = ld.values[i]!;
       const ok = debt >= 0 && debt < Infinity;
@@ -104,11 +105,9 @@ export const leverage = defineFactor({
       dtoa.values[i] = ratio(ok, debt, ta.values[i]!);
       blev.values[i] = ratio(ok, be.values[i]! + debt, be.values[i]!);
     }
-    const standardise = (raw: Panel): Panel => zscore(winsorizeK > 0 ? winsorizeMad(raw, { k: winsorizeK }).values : raw);
-    return combine(
-      [standardise(mlev), standardise(dtoa), standardise(blev)],
-      [LEVERAGE_WEIGHTS.mlev, LEVERAGE_WEIGHTS.dtoa, LEVERAGE_WEIGHTS.blev],
-    );
+    return combineZscores([mlev, dtoa, blev], [LEVERAGE_WEIGHTS.mlev, LEVERAGE_WEIGHTS.dtoa, LEVERAGE_WEIGHTS.blev], {
+      ...(winsorizeK > 0 ? { winsorize: { method: 'mad', k: winsorizeK } } : {}),
+    });
   },
 }) satisfies FactorPlugin<typeof params>;
 
@@ -121,21 +120,3 @@ function ratio(ok: boolean, num: number, den: number): number {
   return Number.isFinite(v) ? v : Number.NaN;
 }
 
-/** `Σ w_k x_k / Σ w_k` over the panels with a finite value in the cell; `NaN` when none has. */
-function combine(panels: readonly Panel[], weights: readonly number[]): Panel {
-  const first = panels[0]!;
-  const out = new Panel(first.dates, first.assets);
-  for (let i = 0; i < out.values.length; i++) {
-    let sum = 0;
-    let sw = 0;
-    panels.forEach((p, k) => {
-      const v = p.values[i]!;
-      if (Number.isFinite(v)) {
-        sum += weights[k]! * v;
-        sw += weights[k]!;
-      }
-    });
-    out.values[i] = sw > 0 ? sum / sw : Number.NaN;
-  }
-  return out;
-}

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { rollingMax, rollingMean, zscore } from '@factorkit/ops';
+import { combineZscores, rollingMean } from '@factorkit/ops';
 
 const ID = 'liquidity';
 
@@ -86,52 +86,27 @@ export const liquidity = defineFactor({
       const days = months * month;
       // Tolerance so that binary rounding (0.28 × 25 = 7.000000000000001) never asks for one more day.
       const minObs = Math.max(1, Math.ceil(minCoverage * days - 1e-9));
-      const out = new Panel(turnover.dates, turnover.assets);
-      const max = new Float64Array(turnover.dates);
+      const out = new Panel(turnover.dates, turnover.assets, new Float64Array(turnover.values.length));
+      // Prefix count of days with a positive turnover.
+      const positive = new Int32Array(turnover.dates + 1);
       for (let a = 0; a < turnover.assets; a++) {
-        const col = rollingMean(turnover.column(a), days, { minObs }, out.column(a));
+        const x = turnover.column(a);
+        const col = rollingMean(x, days, { minObs }, out.column(a));
+        for (let t = 0; t < x.length; t++) positive[t + 1] = positive[t]! + (x[t]! > 0 ? 1 : 0);
         // A window of zeros has no logarithm. Its running mean may come out as a rounding
-        // residue like 1e-19 rather than 0, so test the window's largest turnover instead.
-        rollingMax(turnover.column(a), days, { minObs: 1 }, max);
+        // residue like 1e-19 rather than 0, so count the window's positive turnovers instead.
         for (let t = 0; t < col.length; t++) {
           const v = col[t]!;
-          col[t] = max[t]! > 0 && v > 0 ? Math.log(month * v) : Number.NaN;
+          col[t] = positive[t + 1]! > positive[Math.max(0, t + 1 - days)]! && v > 0 ? Math.log(month * v) : Number.NaN;
         }
       }
-      return zscore(out);
+      return out;
     };
-    return combine(
-      [descriptor(1), descriptor(3), descriptor(12)],
-      [LIQUIDITY_WEIGHTS.stom, LIQUIDITY_WEIGHTS.stoq, LIQUIDITY_WEIGHTS.stoa],
-    );
+    return combineZscores([descriptor(1), descriptor(3), descriptor(12)], [LIQUIDITY_WEIGHTS.stom, LIQUIDITY_WEIGHTS.stoq, LIQUIDITY_WEIGHTS.stoa], {
+      require: 'first',
+    });
   },
 }) satisfies FactorPlugin<typeof params>;
 
 export default liquidity;
 
-/**
- * `Σ w_k x_k / Σ w_k` over the panels with a finite value in the cell; `NaN` when the first
- * (the one that must be there) is missing.
- */
-function combine(panels: readonly Panel[], weights: readonly number[]): Panel {
-  const first = panels[0]!;
-  const out = new Panel(first.dates, first.assets);
-  const o = out.values;
-  for (let i = 0; i < o.length; i++) {
-    if (!Number.isFinite(first.values[i]!)) {
-      o[i] = Number.NaN;
-      continue;
-    }
-    let sum = 0;
-    let sw = 0;
-    panels.forEach((p, k) => {
-      const v = p.values[i]!;
-      if (Number.isFinite(v)) {
-        sum += weights[k]! * v;
-        sw += weights[k]!;
-      }
-    });
-    o[i] = sum / sw;
-  }
-  return out;
-}

@@ -7,8 +7,8 @@
  *
  * @packageDocumentation
  */
-import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { logSize, zscore } from '@factorkit/ops';
+import { FIELD, type FactorPlugin, type ParamsOf, defineFactor, param } from '@factorkit/core';
+import { logSize, mapRows, zscore } from '@factorkit/ops';
 
 const ID = 'nonlinear_size';
 
@@ -68,23 +68,17 @@ export const nonlinearSize = defineFactor({
   compute(ctx) {
     const cap = ctx.input(FIELD.marketCap);
     const z = zscore(logSize(cap), { weights: cap });
-    const cube = new Panel(z.dates, z.assets, z.values.map((v) => v * v * v));
-    const residual = new Panel(z.dates, z.assets);
     const sqrt = ctx.params.regressionWeights === 'sqrt-cap';
-    const zRow = new Float64Array(z.assets);
     const cRow = new Float64Array(z.assets);
-    const wRow = new Float64Array(z.assets);
-    const rRow = new Float64Array(z.assets);
-    for (let t = 0; t < z.dates; t++) {
-      z.row(t, zRow);
-      cube.row(t, cRow);
-      cap.row(t, wRow);
-      if (sqrt) for (let a = 0; a < wRow.length; a++) wRow[a] = Math.sqrt(wRow[a]!);
-      else wRow.fill(1);
-      residualRow(cRow, zRow, wRow, rRow);
-      for (let a = 0; a < rRow.length; a++) residual.set(t, a, rRow[a]!);
-    }
-    return zscore(residual, { weights: cap });
+    const [residual] = mapRows({ panels: [z, cap] }, (_t, [zRow, wRow], [rRow]) => {
+      for (let a = 0; a < cRow.length; a++) {
+        const v = zRow![a]!;
+        cRow[a] = v * v * v;
+        wRow![a] = sqrt ? Math.sqrt(wRow![a]!) : 1;
+      }
+      residualRow(cRow, zRow!, wRow!, rRow!);
+    });
+    return zscore(residual!, { weights: cap });
   },
 }) satisfies FactorPlugin<typeof params>;
 

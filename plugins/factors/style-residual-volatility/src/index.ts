@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
-import { rollingResidualStd, rollingSum, weightedMean, zscore } from '@factorkit/ops';
+import { combineZscores, rollingResidualStd, weightedMean } from '@factorkit/ops';
 
 const ID = 'residual_volatility';
 
@@ -101,48 +101,51 @@ export const residualVolatility = defineFactor({
     const { window, minObs, halfLife, month } = ctx.params;
     const ret = ctx.input(FIELD.ret);
     const market = weightedMean(ret, ctx.input(FIELD.floatMarketCap));
-    const dastd = new Panel(ret.dates, ret.assets);
-    const cmra = new Panel(ret.dates, ret.assets);
-    const hsigma = new Panel(ret.dates, ret.assets);
+    const size = ret.values.length;
+    const dastd = new Panel(ret.dates, ret.assets, new Float64Array(size));
+    const cmra = new Panel(ret.dates, ret.assets, new Float64Array(size));
+    const hsigma = new Panel(ret.dates, ret.assets, new Float64Array(size));
     const decay = halfLife > 0 ? 2 ** (-1 / halfLife) : 1;
     const weights = Float64Array.from({ length: window }, (_, k) => decay ** k);
     const span = CMRA_MONTHS * month;
     // Same coverage share for CMRA as for the other two descriptors.
     const cmraMinObs = Math.min(span, Math.max(1, Math.ceil((minObs / window) * span - 1e-9)));
-    const logRet = new Float64Array(ret.dates);
-    const monthly = Array.from({ length: CMRA_MONTHS }, () => new Float64Array(ret.dates));
-    const count = new Float64Array(ret.dates);
-    const ones = new Float64Array(ret.dates);
+    // Prefix sums of ln(1 + r) (a missing day counts as a zero return) and of the number of
+    // returns: every month's Z(T) is then one difference.
+    const cum = new Float64Array(ret.dates + 1);
+    const seen = new Int32Array(ret.dates + 1);
     for (let a = 0; a < ret.assets; a++) {
       const r = ret.column(a);
       weightedStd(r, weights, minObs, dastd.column(a));
       rollingResidualStd(r, market, window, { minObs }, hsigma.column(a));
-      // CMRA: Z(T) = Σ ln(1 + r) over the last T months; a missing day counts as a zero return.
+      // CMRA: Z(T) = Σ ln(1 + r) over the last T months.
       for (let t = 0; t < r.length; t++) {
         const v = r[t]!;
-        logRet[t] = v > -1 && v < Infinity ? Math.log1p(v) : Number.NaN;
-        ones[t] = Number.isFinite(v) ? 1 : Number.NaN;
+        cum[t + 1] = cum[t]! + (v > -1 && v < Infinity ? Math.log1p(v) : 0);
+        seen[t + 1] = seen[t]! + (v - v === 0 ? 1 : 0);
       }
-      rollingSum(ones, span, { minObs: 1 }, count);
-      for (let k = 0; k < CMRA_MONTHS; k++) rollingSum(logRet, (k + 1) * month, { minObs: 1 }, monthly[k]);
       const out = cmra.column(a);
       // Returns in r[t − span + 1 … t] that cannot be compounded, as a running count.
       let invalid = 0;
       for (let t = 0; t < r.length; t++) {
         if (isInvalid(r[t]!)) invalid++;
         if (t >= span && isInvalid(r[t - span]!)) invalid--;
+        if (invalid > 0 || seen[t + 1]! - seen[Math.max(0, t + 1 - span)]! < cmraMinObs) {
+          out[t] = Number.NaN;
+          continue;
+        }
         let max = Number.NEGATIVE_INFINITY;
         let min = Number.POSITIVE_INFINITY;
-        for (const z of monthly) {
-          // A month without any return has Z equal to the previous month's.
-          const value = Number.isNaN(z[t]!) ? 0 : z[t]!;
-          if (value > max) max = value;
-          if (value < min) min = value;
+        const end = cum[t + 1]!;
+        for (let k = 1; k <= CMRA_MONTHS; k++) {
+          const z = end - cum[Math.max(0, t + 1 - k * month)]!;
+          if (z > max) max = z;
+          if (z < min) min = z;
         }
-        out[t] = count[t]! >= cmraMinObs && 1 + min > 0 && invalid === 0 ? Math.log1p(max) - Math.log1p(min) : Number.NaN;
+        out[t] = 1 + min > 0 ? Math.log1p(max) - Math.log1p(min) : Number.NaN;
       }
     }
-    return combine([zscore(dastd), zscore(cmra), zscore(hsigma)], [RESVOL_WEIGHTS.dastd, RESVOL_WEIGHTS.cmra, RESVOL_WEIGHTS.hsigma]);
+    return combineZscores([dastd, cmra, hsigma], [RESVOL_WEIGHTS.dastd, RESVOL_WEIGHTS.cmra, RESVOL_WEIGHTS.hsigma], { require: 'first' });
   },
 }) satisfies FactorPlugin<typeof params>;
 
@@ -252,26 +255,3 @@ function exactStd(x: Float64Array, weights: Float64Array, from: number, t: numbe
   return Math.sqrt(ss / sw);
 }
 
-/** `Σ w_k x_k / Σ w_k` over the panels with a finite value; `NaN` when the first is missing. */
-function combine(panels: readonly Panel[], weights: readonly number[]): Panel {
-  const first = panels[0]!;
-  const out = new Panel(first.dates, first.assets);
-  const o = out.values;
-  for (let i = 0; i < o.length; i++) {
-    if (!Number.isFinite(first.values[i]!)) {
-      o[i] = Number.NaN;
-      continue;
-    }
-    let sum = 0;
-    let sw = 0;
-    panels.forEach((p, k) => {
-      const v = p.values[i]!;
-      if (Number.isFinite(v)) {
-        sum += weights[k]! * v;
-        sw += weights[k]!;
-      }
-    });
-    o[i] = sum / sw;
-  }
-  return out;
-}
