@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'FK_INVALID_PROBLEM'
   /** A solver did not reach an optimal solution and the caller required one. */
   | 'FK_NOT_SOLVED'
+  /** An optimisation problem has no feasible point; `details.report` says which constraint groups conflict. */
+  | 'FK_INFEASIBLE'
   /** A function was called with an argument outside its domain. */
   | 'FK_INVALID_ARGUMENT'
   /** A plugin failed a conformance check of a test kit (`@factorkit/factor-testkit`). */

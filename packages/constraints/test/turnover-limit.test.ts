@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { turnoverLimit } from '../src/index.js';
+import { INF, arr, buildProblem, residual, rowsOf, smallContext, thrown } from './helpers.js';
+
+const ctx = smallContext(); // w0 = [0.28, 0.27, 0.20, 0.15, 0.10, 0]
+const w0 = [0.28, 0.27, 0.2, 0.15, 0.1, 0];
+
+describe('turnoverLimit', () => {
+  it('adds a block t ≥ 0 and rows t − w ≥ −w0, t + w ≥ w0, Σt ≤ 2·limit (one-way)', () => {
+    const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1 })]);
+    expect(problem.blocks).toEqual([
+      { name: 'w', start: 0, count: 6 },
+      { name: 'turnover-limit:t', start: 6, count: 6 },
+    ]);
+    expect(problem.numVariables).toBe(12);
+    expect(arr(problem.lower.subarray(6))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(arr(problem.upper.subarray(6))).toEqual([INF, INF, INF, INF, INF, INF]);
+    const rows = rowsOf(problem);
+    expect(rows).toHaveLength(13);
+    const assets = ['A', 'B', 'C', 'D', 'E', 'F'];
+    for (let i = 0; i < 6; i++) {
+      expect(rows[2 * i]).toEqual({ index: [i, 6 + i], value: [-1, 1], lower: -w0[i]!, upper: INF, label: `turnover:buy:${assets[i]}` });
+      expect(rows[2 * i + 1]).toEqual({ index: [i, 6 + i], value: [1, 1], lower: w0[i]!, upper: INF, label: `turnover:sell:${assets[i]}` });
+    }
+    expect(rows[12]).toEqual({ index: [6, 7, 8, 9, 10, 11], value: [1, 1, 1, 1, 1, 1], lower: -INF, upper: 0.2, label: 'turnover' });
+  });
+
+  it('two-way: Σt ≤ limit', () => {
+    expect(rowsOf(buildProblem(ctx, [turnoverLimit.with({ limit: 0.1, side: 'two-way' })]))[12]!.upper).toBe(0.1);
+  });
+
+  it('residuals: t = |w − w0| within the limit is feasible; over the limit breaks `turnover`', () => {
+    // w = b: |w − w0| = [0.02, 0.02, 0, 0, 0, 0], two-way 4%, one-way 2%.
+    const x = [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0.02, 0, 0, 0, 0];
+    expect(residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.02 })]), x, 'turnover-limit').maxViolation).toBeLessThan(1e-15);
+    const over = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.01 })]), x, 'turnover-limit');
+    expect(over.maxViolation).toBeCloseTo(0.02, 15); // Σt = 0.04 against 2 × 0.01
+    expect(over.worst).toBe('turnover');
+    const twoWay = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.03, side: 'two-way' })]), x, 'turnover-limit');
+    expect(twoWay.maxViolation).toBeCloseTo(0.01, 15);
+  });
+
+  it('residuals: t below |w − w0| breaks the row of that asset', () => {
+    const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.2 })]);
+    // A bought 2% (0.28 → 0.30) but t_A = 0: `turnover:buy:A` short by 0.02.
+    const x = [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0, 0.02, 0, 0, 0, 0];
+    const r = residual(problem, x, 'turnover-limit');
+    expect(r.maxViolation).toBeCloseTo(0.02, 15);
+    expect(r.worst).toBe('turnover:buy:A');
+    // B sold 2% (0.27 → 0.25) with t_B = 0.
+    const sold = residual(problem, [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0, 0, 0, 0, 0], 'turnover-limit');
+    expect(sold.worst).toBe('turnover:sell:B');
+  });
+
+  it('two turnover groups get their own auxiliary blocks', () => {
+    const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1 }), turnoverLimit.with({ limit: 0.3, side: 'two-way' }, { group: 'turnover-2' })]);
+    expect(problem.blocks.map((b) => b.name)).toEqual(['w', 'turnover-limit:t', 'turnover-2:t']);
+    expect(problem.numVariables).toBe(18);
+  });
+
+  it('without previous weights: a clear error', () => {
+    const { previous: _, ...rest } = smallContext();
+    const error = thrown(() => buildProblem(rest, [turnoverLimit.with()]));
+    expect(error.code).toBe('FK_MISSING_INPUT');
+    expect(error.message).toBe(
+      'constraint `turnover-limit` needs the previous weights (`context.previous`), but the context has none; pass zeros for a portfolio built from cash',
+    );
+    const nan = smallContext({ previous: Float64Array.from([0.3, 0.2, Number.NaN, 0.2, 0.1, 0]) });
+    expect(thrown(() => buildProblem(nan, [turnoverLimit.with()])).message).toBe(
+      'constraint `turnover-limit`: previous weights must be finite; 1 entry is not (`C` = NaN)',
+    );
+  });
+
+  it('validates its parameters', () => {
+    const error = thrown(() => turnoverLimit.with({ limit: -1, side: 'both' as never }));
+    expect(error.message).toContain('params.limit: expected a number ≥ 0, got `-1`');
+    expect(error.message).toContain('params.side: expected one of `one-way`, `two-way`, got `"both"`');
+  });
+});
