@@ -10,10 +10,31 @@ function logProduct(op: string, compound: boolean, x: Float64Array, window: numb
   const minObs = checkMinObs(op, options.minObs, w);
   const [src, dst] = prepare(op, x, out);
   const n = src.length;
-  // For compounding the factor is 1 + r and log1p keeps small returns exact.
-  const logAbs = compound ? (r: number) => (r > -1 ? Math.log1p(r) : Math.log(-1 - r)) : (v: number) => Math.log(Math.abs(v));
-  const isZero = compound ? (r: number) => r === -1 : (v: number) => v === 0;
-  const isNegative = compound ? (r: number) => r < -1 : (v: number) => v < 0;
+  // One pass classifies each value and takes its log once: kind 0 = missing, 1 = a zero
+  // factor, 2 = a negative factor, 3 = a positive one. For compounding the factor is 1 + r
+  // and log1p keeps small returns exact.
+  if (scratchLog.length < n) {
+    scratchLog = new Float64Array(n);
+    scratchKind = new Uint8Array(n);
+  }
+  const logs = scratchLog;
+  const kinds = scratchKind;
+  for (let t = 0; t < n; t++) {
+    const v = src[t]!;
+    if (v - v !== 0) {
+      kinds[t] = 0;
+      logs[t] = 0;
+    } else if (compound ? v === -1 : v === 0) {
+      kinds[t] = 1;
+      logs[t] = 0;
+    } else if (compound) {
+      kinds[t] = v < -1 ? 2 : 3;
+      logs[t] = v > -1 ? Math.log1p(v) : Math.log(-1 - v);
+    } else {
+      kinds[t] = v < 0 ? 2 : 3;
+      logs[t] = Math.log(Math.abs(v));
+    }
+  }
   let cnt = 0;
   let zeros = 0;
   let negatives = 0;
@@ -22,33 +43,26 @@ function logProduct(op: string, compound: boolean, x: Float64Array, window: numb
   let untilRecompute = every;
   for (let t = 0; t < n; t++) {
     if (t >= w) {
-      const u = src[t - w]!;
-      if (u - u === 0) {
+      const k = kinds[t - w]!;
+      if (k !== 0) {
         cnt--;
-        if (isZero(u)) zeros--;
-        else {
-          if (isNegative(u)) negatives--;
-          logSum -= logAbs(u);
-        }
+        if (k === 1) zeros--;
+        else if (k === 2) negatives--;
+        logSum -= logs[t - w]!;
         if (cnt === 0) logSum = 0;
       }
     }
-    const v = src[t]!;
-    if (v - v === 0) {
+    const k = kinds[t]!;
+    if (k !== 0) {
       cnt++;
-      if (isZero(v)) zeros++;
-      else {
-        if (isNegative(v)) negatives++;
-        logSum += logAbs(v);
-      }
+      if (k === 1) zeros++;
+      else if (k === 2) negatives++;
+      logSum += logs[t]!;
     }
     if (--untilRecompute === 0) {
       untilRecompute = every;
       logSum = 0;
-      for (let i = t - w + 1; i <= t; i++) {
-        const y = src[i]!;
-        if (y - y === 0 && !isZero(y)) logSum += logAbs(y);
-      }
+      for (let i = Math.max(0, t - w + 1); i <= t; i++) logSum += logs[i]!;
     }
     if (cnt < minObs) {
       dst[t] = Number.NaN;
@@ -60,6 +74,10 @@ function logProduct(op: string, compound: boolean, x: Float64Array, window: numb
   }
   return dst;
 }
+
+// Per-call scratch, reused (the operators are synchronous).
+let scratchLog = new Float64Array(0);
+let scratchKind = new Uint8Array(0);
 
 /**
  * Rolling product of the observations in the window, computed as `±exp(Σ log|x|)` with zeros

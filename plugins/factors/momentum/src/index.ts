@@ -81,7 +81,7 @@ export const momentum = defineFactor({
   compute(ctx) {
     const { window, skip, minCoverage } = ctx.params;
     const ret = ctx.input(FIELD.ret);
-    const out = new Panel(ret.dates, ret.assets);
+    const out = new Panel(ret.dates, ret.assets, new Float64Array(ret.values.length)); // every cell is written below
     const span = window - skip;
     // Tolerance so that, e.g., 0.28 × 25 (= 7.000000000000001 in binary) asks for 7 returns, not 8.
     const required = Math.max(1, Math.ceil(minCoverage * span - 1e-9));

@@ -72,7 +72,7 @@ export const reversal3m = defineFactor({
   compute(ctx) {
     const { window, minObs } = ctx.params;
     const ret = ctx.input(FIELD.ret);
-    const out = new Panel(ret.dates, ret.assets);
+    const out = new Panel(ret.dates, ret.assets, new Float64Array(ret.values.length)); // every cell is written below
     for (let a = 0; a < ret.assets; a++) rollingCompound(ret.column(a), window, { minObs }, out.column(a));
     return out;
   },

@@ -91,7 +91,7 @@ export const beta = defineFactor({
     const decay = halfLife > 0 ? 2 ** (-1 / halfLife) : 1;
     // Weight of the day k rows before t, k = 0 … window − 1.
     const weights = Float64Array.from({ length: window }, (_, k) => decay ** k);
-    const out = new Panel(ret.dates, ret.assets);
+    const out = new Panel(ret.dates, ret.assets, new Float64Array(ret.values.length)); // every cell is written below
     // Exponentially weighted running sums, O(1) per cell (see weightedSlope).
     for (let a = 0; a < ret.assets; a++) weightedSlope(ret.column(a), market, weights, minObs, out.column(a));
     return out;

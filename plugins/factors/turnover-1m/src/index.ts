@@ -69,7 +69,7 @@ export const turnover1m = defineFactor({
   compute(ctx) {
     const { window, minObs } = ctx.params;
     const turnover = ctx.input(FIELD.turnover);
-    const out = new Panel(turnover.dates, turnover.assets);
+    const out = new Panel(turnover.dates, turnover.assets, new Float64Array(turnover.values.length)); // every cell is written below
     for (let a = 0; a < turnover.assets; a++) rollingMean(turnover.column(a), window, { minObs }, out.column(a));
     return out;
   },
