@@ -23,3 +23,4 @@ export { type IndustrySpec, INDUSTRIES, INSTITUTIONS } from './reference.js';
 export { type SimStats } from './simulate.js';
 export { tradingDays, holidays, springFestival, dragonBoat, midAutumn } from './calendar.js';
 export { Rng, STREAM } from './rng.js';
+export { type GeneratedProblem, type MfeProblemOptions, type NextWeekOptions, type ProblemInputs, type TrackingErrorProblemOptions, type TurnoverOptions, buildProblem, generateMfeProblem, generateTrackingErrorProblem, nextWeekProblem } from './problems.js';
