@@ -6,8 +6,47 @@ const ctx = smallContext(); // w0 = [0.28, 0.27, 0.20, 0.15, 0.10, 0]
 const w0 = [0.28, 0.27, 0.2, 0.15, 0.1, 0];
 
 describe('turnoverLimit', () => {
-  it('adds a block t ≥ 0 and rows t − w ≥ −w0, t + w ≥ w0, Σt ≤ 2·limit (one-way)', () => {
+  it('default `split`: blocks p, m ≥ 0, rows w − p + m = w0 and Σ(p + m) ≤ 2·limit (one-way)', () => {
     const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1 })]);
+    expect(problem.blocks).toEqual([
+      { name: 'w', start: 0, count: 6 },
+      { name: 'turnover-limit:buy', start: 6, count: 6 },
+      { name: 'turnover-limit:sell', start: 12, count: 6 },
+    ]);
+    expect(problem.numVariables).toBe(18);
+    expect(arr(problem.lower.subarray(6))).toEqual(new Array(12).fill(0));
+    expect(arr(problem.upper.subarray(6))).toEqual(new Array(12).fill(INF));
+    const rows = rowsOf(problem);
+    expect(rows).toHaveLength(7);
+    const assets = ['A', 'B', 'C', 'D', 'E', 'F'];
+    for (let i = 0; i < 6; i++) {
+      expect(rows[i]).toEqual({ index: [i, 6 + i, 12 + i], value: [1, -1, 1], lower: w0[i]!, upper: w0[i]!, label: `turnover:trade:${assets[i]}` });
+    }
+    expect(rows[6]).toEqual({ index: [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17], value: new Array(12).fill(1), lower: -INF, upper: 0.2, label: 'turnover' });
+  });
+
+  it('two-way: Σ(p + m) ≤ limit', () => {
+    expect(rowsOf(buildProblem(ctx, [turnoverLimit.with({ limit: 0.1, side: 'two-way' })]))[6]!.upper).toBe(0.1);
+  });
+
+  it('split residuals: trades p − m = w − w0 within the limit are feasible; over the limit breaks `turnover`', () => {
+    // w = b: w − w0 = [+0.02, −0.02, 0, 0, 0, 0] → p = [0.02, 0, …], m = [0, 0.02, 0, …]; two-way 4%, one-way 2%.
+    const x = [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0, 0, 0, 0, 0, 0, 0.02, 0, 0, 0, 0];
+    expect(residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.02 })]), x, 'turnover-limit').maxViolation).toBeLessThan(1e-15);
+    const over = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.01 })]), x, 'turnover-limit');
+    expect(over.maxViolation).toBeCloseTo(0.02, 15); // Σ(p + m) = 0.04 against 2 × 0.01
+    expect(over.worst).toBe('turnover');
+    const twoWay = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.03, side: 'two-way' })]), x, 'turnover-limit');
+    expect(twoWay.maxViolation).toBeCloseTo(0.01, 15);
+    // A bought 2% (0.28 → 0.30) with no buy recorded: `turnover:trade:A` off by 0.02.
+    const unrecorded = [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0.02, 0, 0, 0, 0];
+    const r = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.2 })]), unrecorded, 'turnover-limit');
+    expect(r.maxViolation).toBeCloseTo(0.02, 15);
+    expect(r.worst).toBe('turnover:trade:A');
+  });
+
+  it('`abs`: a block t ≥ 0 and rows t − w ≥ −w0, t + w ≥ w0, Σt ≤ 2·limit (one-way)', () => {
+    const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1, formulation: 'abs' })]);
     expect(problem.blocks).toEqual([
       { name: 'w', start: 0, count: 6 },
       { name: 'turnover-limit:t', start: 6, count: 6 },
@@ -23,39 +62,28 @@ describe('turnoverLimit', () => {
       expect(rows[2 * i + 1]).toEqual({ index: [i, 6 + i], value: [1, 1], lower: w0[i]!, upper: INF, label: `turnover:sell:${assets[i]}` });
     }
     expect(rows[12]).toEqual({ index: [6, 7, 8, 9, 10, 11], value: [1, 1, 1, 1, 1, 1], lower: -INF, upper: 0.2, label: 'turnover' });
+    expect(rowsOf(buildProblem(ctx, [turnoverLimit.with({ limit: 0.1, side: 'two-way', formulation: 'abs' })]))[12]!.upper).toBe(0.1);
   });
 
-  it('two-way: Σt ≤ limit', () => {
-    expect(rowsOf(buildProblem(ctx, [turnoverLimit.with({ limit: 0.1, side: 'two-way' })]))[12]!.upper).toBe(0.1);
-  });
-
-  it('residuals: t = |w − w0| within the limit is feasible; over the limit breaks `turnover`', () => {
-    // w = b: |w − w0| = [0.02, 0.02, 0, 0, 0, 0], two-way 4%, one-way 2%.
+  it('`abs` residuals: t = |w − w0| within the limit is feasible; t below |w − w0| breaks the row of that asset', () => {
+    const abs = (limit: number) => buildProblem(ctx, [turnoverLimit.with({ limit, formulation: 'abs' })]);
     const x = [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0.02, 0, 0, 0, 0];
-    expect(residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.02 })]), x, 'turnover-limit').maxViolation).toBeLessThan(1e-15);
-    const over = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.01 })]), x, 'turnover-limit');
-    expect(over.maxViolation).toBeCloseTo(0.02, 15); // Σt = 0.04 against 2 × 0.01
+    expect(residual(abs(0.02), x, 'turnover-limit').maxViolation).toBeLessThan(1e-15);
+    const over = residual(abs(0.01), x, 'turnover-limit');
+    expect(over.maxViolation).toBeCloseTo(0.02, 15);
     expect(over.worst).toBe('turnover');
-    const twoWay = residual(buildProblem(ctx, [turnoverLimit.with({ limit: 0.03, side: 'two-way' })]), x, 'turnover-limit');
-    expect(twoWay.maxViolation).toBeCloseTo(0.01, 15);
-  });
-
-  it('residuals: t below |w − w0| breaks the row of that asset', () => {
-    const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.2 })]);
     // A bought 2% (0.28 → 0.30) but t_A = 0: `turnover:buy:A` short by 0.02.
-    const x = [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0, 0.02, 0, 0, 0, 0];
-    const r = residual(problem, x, 'turnover-limit');
+    const r = residual(abs(0.2), [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0, 0.02, 0, 0, 0, 0], 'turnover-limit');
     expect(r.maxViolation).toBeCloseTo(0.02, 15);
     expect(r.worst).toBe('turnover:buy:A');
     // B sold 2% (0.27 → 0.25) with t_B = 0.
-    const sold = residual(problem, [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0, 0, 0, 0, 0], 'turnover-limit');
-    expect(sold.worst).toBe('turnover:sell:B');
+    expect(residual(abs(0.2), [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0, 0, 0, 0, 0], 'turnover-limit').worst).toBe('turnover:sell:B');
   });
 
   it('two turnover groups get their own auxiliary blocks', () => {
     const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1 }), turnoverLimit.with({ limit: 0.3, side: 'two-way' }, { group: 'turnover-2' })]);
-    expect(problem.blocks.map((b) => b.name)).toEqual(['w', 'turnover-limit:t', 'turnover-2:t']);
-    expect(problem.numVariables).toBe(18);
+    expect(problem.blocks.map((b) => b.name)).toEqual(['w', 'turnover-limit:buy', 'turnover-limit:sell', 'turnover-2:buy', 'turnover-2:sell']);
+    expect(problem.numVariables).toBe(30);
   });
 
   it('without previous weights: a clear error', () => {
@@ -72,8 +100,9 @@ describe('turnoverLimit', () => {
   });
 
   it('validates its parameters', () => {
-    const error = thrown(() => turnoverLimit.with({ limit: -1, side: 'both' as never }));
+    const error = thrown(() => turnoverLimit.with({ limit: -1, side: 'both' as never, formulation: 'l1' as never }));
     expect(error.message).toContain('params.limit: expected a number ≥ 0, got `-1`');
     expect(error.message).toContain('params.side: expected one of `one-way`, `two-way`, got `"both"`');
+    expect(error.message).toContain('params.formulation: expected one of `split`, `abs`, got `"l1"`');
   });
 });

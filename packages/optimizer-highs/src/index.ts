@@ -17,9 +17,10 @@ export { lowerTriangleHessian } from './model.js';
 
 const params = {
   timeLimitMs: param.number({
-    default: 0,
+    default: 60_000,
     min: 0,
-    description: 'Wall-clock limit per solve in milliseconds; 0 = none. `SolveOptions.timeLimitMs` overrides it.',
+    description:
+      'Wall-clock limit per solve in milliseconds (default 60 s, so a stalled QP ends with status `time_limit`); 0 = none. `SolveOptions.timeLimitMs` overrides it.',
   }),
   primalFeasibilityTolerance: param.number({
     default: 1e-7,

@@ -26,17 +26,35 @@ const SOLVER = 'highs';
 /** Relative gap above which HiGHS's own objective and the recomputed one are reported. */
 const OBJECTIVE_CHECK = 1e-6;
 
+function timeLimitOf(settings: HighsSettings, options: SolveOptions): number {
+  return options.timeLimitMs ?? settings.timeLimitMs;
+}
+
 function highsOptions(settings: HighsSettings, options: SolveOptions): Record<string, OptionValue> {
-  const timeLimitMs = options.timeLimitMs ?? settings.timeLimitMs;
+  const timeLimitMs = timeLimitOf(settings, options);
   return {
-    output_flag: settings.log,
+    // Output stays on so that the log callback sees HiGHS's errors; the console only gets it when asked.
+    output_flag: true,
+    log_to_console: settings.log,
     presolve: settings.presolve ? 'on' : 'off',
     solver: settings.solver,
     primal_feasibility_tolerance: settings.primalFeasibilityTolerance,
     dual_feasibility_tolerance: settings.dualFeasibilityTolerance,
-    // 0 (or any non-positive value) means no limit, the HiGHS default.
+    // 0 (or any non-positive value) means no limit.
     ...(timeLimitMs > 0 ? { time_limit: timeLimitMs / 1000 } : {}),
   };
+}
+
+/** At most this many HiGHS log lines (errors first) are copied into a solution's messages. */
+const MAX_LOG_LINES = 4;
+const MAX_LINE = 200;
+
+/** The HiGHS log lines worth showing a user: errors, then warnings, cut short. */
+function logProblems(log: readonly string[]): string[] {
+  const lines = log.join('').split('\n').map((l) => l.replace(/\s+/g, ' ').trim());
+  const errors = lines.filter((l) => l.startsWith('ERROR'));
+  const warnings = lines.filter((l) => l.startsWith('WARNING'));
+  return [...errors, ...warnings].slice(0, MAX_LOG_LINES).map((l) => `HiGHS log: ${l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 3)}...` : l}`);
 }
 
 function iterations(model: Model): number {
@@ -102,24 +120,51 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
   const quadratic = hasQuadratic(problem);
   let model: Model | undefined;
   let modelStatus: number = HIGHS_MODEL_STATUS.notSet;
+  const log: string[] = [];
+  const callbacks = {
+    0: (event: { message: string }): undefined => {
+      log.push(event.message);
+    },
+  };
   try {
     model = highs.createModel(toModelData(highs, problem));
     model.options.set(highsOptions(settings, options));
-    model.run();
+    const run = (m: Model): void => {
+      try {
+        m.run(callbacks);
+      } catch (error) {
+        // HiGHS's run returns "error" when its solver ends in a model status such as
+        // `solveError`; the wrapper throws then. The model status says what happened.
+        const code = m.getModelStatus();
+        if (code === HIGHS_MODEL_STATUS.notSet || code === HIGHS_MODEL_STATUS.loadError || code === HIGHS_MODEL_STATUS.modelError) throw error;
+        messages.push(`HiGHS run returned an error: ${describeThrown(error)}`);
+      }
+    };
+    run(model);
     modelStatus = model.getModelStatus();
     if (modelStatus === HIGHS_MODEL_STATUS.unboundedOrInfeasible && settings.presolve) {
       // Presolve proved "infeasible or unbounded" without saying which; the full solver can.
       messages.push('presolve found the problem infeasible or unbounded; solved again without presolve to tell which');
       model.options.set('presolve', 'off');
-      model.run();
+      run(model);
       modelStatus = model.getModelStatus();
     }
     const status = mapModelStatus(modelStatus);
     const statusName = highsStatusName(modelStatus);
     messages.push(`HiGHS model status: ${statusName}`);
     if (modelStatus === HIGHS_MODEL_STATUS.unboundedOrInfeasible) messages.push('HiGHS could not tell infeasible from unbounded; reported as infeasible');
+    if (status === 'time_limit') messages.push(`stopped at the time limit of ${timeLimitOf(settings, options)} ms (parameter \`timeLimitMs\`)`);
+    if (status === 'numerical_error' && quadratic) {
+      messages.push(
+        'HiGHS\'s active-set QP solver failed numerically on this problem (a known limitation of HiGHS, not a sign that P is indefinite); ' +
+          'try the ADMM optimizer (@factorkit/optimizer-admm) or regularise',
+      );
+    }
     const extra = { modelStatus: statusName, iterations: iterations(model) };
-    if (status !== 'optimal') return failedSolution(problem, status, started, messages, extra);
+    if (status !== 'optimal') {
+      messages.push(...logProblems(log));
+      return failedSolution(problem, status, started, messages, extra);
+    }
 
     const solution = model.getSolution();
     const x = solution.colValue;
@@ -157,11 +202,14 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
     };
   } catch (error) {
     messages.push(`HiGHS failed: ${describeThrown(error)}`);
-    if (quadratic && problem.sense === 'maximize') {
+    // Only name convexity when HiGHS's own log points at it; other failures say what the log says.
+    const convexity = /semi-?definite|convex|concave/i.test(log.join(''));
+    if (quadratic && convexity && problem.sense === 'maximize') {
       messages.push('a maximised quadratic objective needs P negative semidefinite (concave); HiGHS rejects anything else');
-    } else if (quadratic) {
+    } else if (quadratic && convexity) {
       messages.push('a minimised quadratic objective needs P positive semidefinite (convex)');
     }
+    messages.push(...logProblems(log));
     return failedSolution(problem, 'error', started, messages, { modelStatus: highsStatusName(modelStatus) });
   } finally {
     model?.dispose();
