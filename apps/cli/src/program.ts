@@ -2,6 +2,7 @@ import { isFactorkitError } from '@factorkit/core';
 import { Command, CommanderError } from 'commander';
 import { registerDataCommand } from './commands/data.js';
 import { registerFactorsCommand } from './commands/factors.js';
+import { registerOptimizeCommand } from './commands/optimize.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { type CliIo, processIo } from './io.js';
 import { cliVersion } from './plugins.js';
@@ -17,6 +18,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerPluginsCommand(program, io, setExitCode);
   registerDataCommand(program, io, setExitCode);
   registerFactorsCommand(program, io, setExitCode);
+  registerOptimizeCommand(program, io, setExitCode);
   return program;
 }
 

@@ -1,0 +1,302 @@
+import { type OptimizerInstance, type Problem, type QuadraticConstraint, quadraticRowValue } from '@factorkit/core';
+import { type RowSpec, appendVariables, disassemble, assemble, rowNorm } from './assemble.js';
+import { type CutOptions, solveWithCuts } from './cuts.js';
+
+/** One violated row (or bound, or quadratic row) in an {@link InfeasibilityReport}. */
+export interface ConflictRow {
+  /** The row's label, `bound on …` for a variable bound. */
+  readonly label: string;
+  readonly kind: 'row' | 'bound' | 'quadratic';
+  /** Which side of the row is violated. */
+  readonly side: 'lower' | 'upper';
+  /** The bound the row asks for (row units). */
+  readonly bound: number;
+  /** The closest value the row can reach while the other groups hold (row activity at the elastic solution). */
+  readonly achievable: number;
+  /** `|bound − achievable|`: how much the bound must move. */
+  readonly slack: number;
+  /** Whether the row is a sum of weights (coefficients ±1), so its numbers read as percentages. */
+  readonly percent: boolean;
+}
+
+/** One constraint group taking part in the conflict. */
+export interface Conflict {
+  readonly group: string;
+  readonly priority: number;
+  /** `true`: this group carries slack in the elastic solution (its rows are listed). `false`: it conflicts with those groups. */
+  readonly violated: boolean;
+  readonly rows: readonly ConflictRow[];
+  /** For a non-violated group: dropping it alone makes the problem feasible. */
+  readonly resolves?: boolean;
+}
+
+/** Why a problem is infeasible, group by group, in the units of its rows. */
+export interface InfeasibilityReport {
+  readonly conflicts: readonly Conflict[];
+  readonly messages: readonly string[];
+  /** Weighted total slack of the elastic problem. */
+  readonly elasticObjective: number;
+  /** Solves used (elastic + drop-one checks, cut-loop solves counted once each). */
+  readonly solves: number;
+  /** `false` when `maxSolves` stopped the drop-one search before every group was checked. */
+  readonly complete: boolean;
+}
+
+export interface DiagnoseOptions {
+  /** Most groups re-solved with that group dropped, to find the groups the violated ones conflict with. Default 20. */
+  readonly maxSolves?: number;
+  /**
+   * Cost per unit of slack for a group, from its priority and the rank of that priority among
+   * the problem's distinct finite priorities (0 = lowest). Default `100 ** min(rank, 4)`.
+   */
+  readonly priorityWeight?: (priority: number, rank: number) => number;
+  readonly cuts?: CutOptions;
+}
+
+interface SlackRef {
+  readonly group: number;
+  readonly kind: ConflictRow['kind'];
+  readonly side: 'lower' | 'upper';
+  /** Row index, variable index or quadratic-row index in the original problem. */
+  readonly ref: number;
+}
+
+/** Group weights by priority rank (lower priority = cheaper to violate). */
+export function priorityWeights(problem: Problem, weight: DiagnoseOptions['priorityWeight']): number[] {
+  const distinct = [...new Set(problem.groups.map((g) => g.priority).filter((p) => Number.isFinite(p)))].sort((a, b) => a - b);
+  const fn = weight ?? ((_p: number, rank: number) => 100 ** Math.min(rank, 4));
+  return problem.groups.map((g) => (Number.isFinite(g.priority) ? fn(g.priority, distinct.indexOf(g.priority)) : Number.POSITIVE_INFINITY));
+}
+
+/**
+ * The elastic relaxation of `problem`: every row side and every group-owned bound side of a
+ * relaxable group (finite priority) gets its own non-negative slack; quadratic rows get one
+ * slack each. The objective is the weighted sum of slacks, a row's slack costing
+ * `weight(group) / ‖row‖₂` (so a slack measures distance in variable space), a bound's
+ * `weight(group)`, a quadratic row's `weight(group)` per unit of relative violation
+ * (`g(x) ≤ u + |u|·s`). Groups in
+ * `dropped` lose their rows, bounds and quadratic rows. Rows that merely define a free auxiliary
+ * variable (it appears in no other row) get no slack: they can always be met.
+ */
+export function elasticProblem(problem: Problem, weights: readonly number[], dropped: ReadonlySet<number> = new Set()): { problem: Problem; slacks: SlackRef[] } {
+  const parts = disassemble(problem);
+  const n = problem.numVariables;
+  const slacks: SlackRef[] = [];
+  const cost: number[] = [];
+  const newSlack = (ref: SlackRef, c: number): number => {
+    slacks.push(ref);
+    cost.push(c);
+    return n + slacks.length - 1;
+  };
+  const hard = (g: number): boolean => !Number.isFinite(weights[g]!);
+  // A row holding a free, unowned variable that appears in no other row can always be met by
+  // that variable alone: it only defines it (te:y:<factor> rows of a TE cap). Never relax it.
+  const colCount = new Int32Array(n);
+  for (let k = 0; k < problem.A.index.length; k++) colCount[problem.A.index[k]!]!++;
+  const definesVariable = (r: number): boolean => {
+    for (let k = problem.A.start[r]!; k < problem.A.start[r + 1]!; k++) {
+      const j = problem.A.index[k]!;
+      if (colCount[j] === 1 && problem.lower[j] === Number.NEGATIVE_INFINITY && problem.upper[j] === Number.POSITIVE_INFINITY) return true;
+    }
+    return false;
+  };
+  parts.groups = parts.groups.map((group, gi) => {
+    const rowStart = problem.groups[gi]!.rowStart;
+    const rows: RowSpec[] = group.rows.map((row, ri) => {
+      if (dropped.has(gi)) return { ...row, lower: Number.NEGATIVE_INFINITY, upper: Number.POSITIVE_INFINITY };
+      if (hard(gi) || definesVariable(rowStart + ri)) return row;
+      const index = Array.from(row.index);
+      const value = Array.from(row.value);
+      const per = weights[gi]! / (rowNorm(row) || 1);
+      if (Number.isFinite(row.lower)) {
+        index.push(newSlack({ group: gi, kind: 'row', side: 'lower', ref: rowStart + ri }, per));
+        value.push(1);
+      }
+      if (Number.isFinite(row.upper)) {
+        index.push(newSlack({ group: gi, kind: 'row', side: 'upper', ref: rowStart + ri }, per));
+        value.push(-1);
+      }
+      return { ...row, index, value };
+    });
+    return { ...group, rows };
+  });
+  for (let i = 0; i < n; i++) {
+    for (const side of ['lower', 'upper'] as const) {
+      const owner = side === 'lower' ? problem.lowerOwner[i]! : problem.upperOwner[i]!;
+      const bound = side === 'lower' ? problem.lower[i]! : problem.upper[i]!;
+      if (owner < 0 || owner >= problem.groups.length || hard(owner) || !Number.isFinite(bound)) continue;
+      (side === 'lower' ? parts.lower : parts.upper)[i] = side === 'lower' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      if (dropped.has(owner)) continue;
+      const s = newSlack({ group: owner, kind: 'bound', side, ref: i }, weights[owner]!);
+      parts.groups[owner]!.rows.push(
+        side === 'lower'
+          ? { index: [i, s], value: [1, 1], lower: bound, upper: Number.POSITIVE_INFINITY, label: `elastic lower bound ${i}` }
+          : { index: [i, s], value: [1, -1], lower: Number.NEGATIVE_INFINITY, upper: bound, label: `elastic upper bound ${i}` },
+      );
+    }
+  }
+  const quadSlack: (number | undefined)[] = [];
+  const keptQuads: QuadraticConstraint[] = [];
+  (problem.quadraticConstraints ?? []).forEach((qc, qi) => {
+    if (dropped.has(qc.group)) return;
+    keptQuads.push(qc);
+    quadSlack.push(hard(qc.group) ? undefined : newSlack({ group: qc.group, kind: 'quadratic', side: 'upper', ref: qi }, weights[qc.group]!));
+  });
+  parts.quadraticConstraints = keptQuads;
+  parts.sense = 'minimize';
+  parts.c = new Float64Array(n);
+  parts.offset = 0;
+  parts.P = undefined;
+  appendVariables(parts, 'elastic', slacks.length, { lower: 0, upper: Number.POSITIVE_INFINITY, cost });
+  parts.quadraticConstraints = (parts.quadraticConstraints ?? []).map((qc, k) => {
+    const s = quadSlack[k];
+    if (s === undefined) return qc;
+    const q = Float64Array.from(qc.q);
+    // g(x) − |u|·s ≤ u: the slack is a relative violation, so its scale matches the row's.
+    q[s] = -Math.max(Math.abs(qc.upper), 1e-12);
+    return { ...qc, q };
+  });
+  return { problem: assemble(parts), slacks };
+}
+
+function rowActivity(problem: Problem, r: number, x: ArrayLike<number>): number {
+  let v = 0;
+  for (let k = problem.A.start[r]!; k < problem.A.start[r + 1]!; k++) v += problem.A.value[k]! * x[problem.A.index[k]!]!;
+  return v;
+}
+
+function isSumRow(problem: Problem, r: number): boolean {
+  for (let k = problem.A.start[r]!; k < problem.A.start[r + 1]!; k++) if (Math.abs(problem.A.value[k]!) !== 1) return false;
+  return problem.A.start[r + 1]! > problem.A.start[r]!;
+}
+
+/** `0.031` → `3.10%` for sums of weights, otherwise four significant digits. */
+export function formatValue(value: number, percent: boolean): string {
+  if (!Number.isFinite(value)) return value > 0 ? '+∞' : '−∞';
+  if (percent) return `${(value * 100).toFixed(2)}%`;
+  return Number(value.toPrecision(4)).toString();
+}
+
+function variableName(problem: Problem, i: number): string {
+  if (i < problem.numWeights) return problem.assets ? `weight of \`${problem.assets[i]}\`` : `w[${i}]`;
+  const block = problem.blocks.find((b) => i >= b.start && i < b.start + b.count);
+  return block ? `${block.name}[${i - block.start}]` : `x[${i}]`;
+}
+
+/**
+ * Explain why `problem` is infeasible: solve its elastic relaxation ({@link elasticProblem})
+ * with `optimizer`, report every row whose slack is nonzero with its bound and the value it can
+ * reach under the other groups, then find the groups those rows conflict with by re-solving
+ * the elastic problem with one other group dropped at a time (at most `maxSolves` times): a
+ * group whose removal lowers the total weighted slack takes part in the conflict.
+ */
+export async function diagnoseInfeasibility(problem: Problem, optimizer: OptimizerInstance, options: DiagnoseOptions = {}): Promise<InfeasibilityReport> {
+  const weights = priorityWeights(problem, options.priorityWeight);
+  const maxSolves = options.maxSolves ?? 20;
+  let solves = 0;
+  const solveElastic = async (dropped: ReadonlySet<number>) => {
+    const { problem: elastic, slacks } = elasticProblem(problem, weights, dropped);
+    // A diagnosis needs a few digits, not eight: a looser cut tolerance by default. Cuts, not
+    // the Lagrangian: the elastic slack makes its sub-problems unbounded for large multipliers.
+    const result = await solveWithCuts(elastic, optimizer, { tolerance: 1e-7, ...(options.cuts ?? {}), method: 'cuts' });
+    solves += result.iterations;
+    return { result, slacks };
+  };
+  const { result, slacks } = await solveElastic(new Set());
+  if (result.solution.status !== 'optimal') {
+    const hardGroups = problem.groups.filter((g) => !Number.isFinite(g.priority)).map((g) => `\`${g.name}\``);
+    return {
+      conflicts: [],
+      messages: [
+        `infeasible, and the elastic relaxation ended with status \`${result.solution.status}\`: ${
+          result.solution.status === 'infeasible' ? `the structural groups (${hardGroups.join(', ') || 'variable blocks’ own bounds'}) alone have no feasible point` : 'no diagnosis available'
+        }`,
+        ...result.solution.diagnostics.messages,
+      ],
+      elasticObjective: Number.NaN,
+      solves,
+      complete: false,
+    };
+  }
+  const x = result.solution.x;
+  const n = problem.numVariables;
+  const byGroup = new Map<number, ConflictRow[]>();
+  for (let s = 0; s < slacks.length; s++) {
+    const slack = x[n + s]!;
+    const ref = slacks[s]!;
+    let bound: number;
+    let achievable: number;
+    let label: string;
+    let percent: boolean;
+    let threshold = 1e-7;
+    if (ref.kind === 'row') {
+      bound = ref.side === 'lower' ? problem.rowLower[ref.ref]! : problem.rowUpper[ref.ref]!;
+      achievable = rowActivity(problem, ref.ref, x);
+      label = problem.rowLabels[ref.ref] || `row ${ref.ref}`;
+      percent = isSumRow(problem, ref.ref);
+    } else if (ref.kind === 'bound') {
+      bound = ref.side === 'lower' ? problem.lower[ref.ref]! : problem.upper[ref.ref]!;
+      achievable = x[ref.ref]!;
+      label = `bound on ${variableName(problem, ref.ref)}`;
+      percent = ref.ref < problem.numWeights;
+    } else {
+      const qc = problem.quadraticConstraints![ref.ref]!;
+      bound = qc.upper;
+      achievable = quadraticRowValue(qc, x);
+      label = qc.label || `quadratic row ${ref.ref}`;
+      percent = false;
+      threshold = 1e-6;
+    }
+    if (!(slack > threshold)) continue;
+    const list = byGroup.get(ref.group) ?? [];
+    list.push({ label, kind: ref.kind, side: ref.side, bound, achievable, slack: Math.abs(achievable - bound), percent });
+    byGroup.set(ref.group, list);
+  }
+  const conflicts: Conflict[] = [...byGroup].sort((a, b) => a[0] - b[0]).map(([g, rows]) => ({ group: problem.groups[g]!.name, priority: problem.groups[g]!.priority, violated: true, rows }));
+  const base = result.solution.objective;
+  // Drop-one search over the groups that carry no slack: which of them hold the violated rows back?
+  const candidates = problem.groups
+    .map((g, gi) => ({ g, gi }))
+    .filter(({ g, gi }) => Number.isFinite(g.priority) && !byGroup.has(gi) && groupHasContent(problem, gi));
+  let complete = true;
+  let tried = 0;
+  for (const { g, gi } of candidates) {
+    if (tried >= maxSolves) {
+      complete = false;
+      break;
+    }
+    tried++;
+    const attempt = await solveElastic(new Set([gi]));
+    if (attempt.result.solution.status !== 'optimal') continue;
+    const reduced = attempt.result.solution.objective;
+    // Well above the cut loop's accuracy, so that round-off is not mistaken for a conflict.
+    if (reduced < base * (1 - 1e-5) - 1e-9) conflicts.push({ group: g.name, priority: g.priority, violated: false, rows: [], resolves: reduced <= 1e-8 });
+  }
+  const others = conflicts.filter((c) => !c.violated).map((c) => `\`${c.group}\``);
+  const othersText = others.length > 0 ? others.join(', ') : 'the other constraints';
+  const plural = others.length !== 1;
+  const violated = conflicts.filter((c) => c.violated);
+  const messages: string[] = [
+    `infeasible: ${violated.map((c) => `\`${c.group}\` (priority ${c.priority})`).join(', ')} must be relaxed${others.length ? `; it conflicts with ${others.join(', ')}` : ''}${complete ? '' : ` (drop-one search stopped after ${maxSolves} groups)`}`,
+  ];
+  for (const c of violated) {
+    for (const row of c.rows) {
+      const b = formatValue(row.bound, row.percent);
+      const a = formatValue(row.achievable, row.percent);
+      const s = formatValue(row.slack, row.percent);
+      messages.push(
+        row.side === 'lower'
+          ? `${row.label} (group \`${c.group}\`) needs ≥ ${b} but ${othersText} ${plural ? 'allow' : 'allows'} at most ${a} (short by ${s})`
+          : `${row.label} (group \`${c.group}\`) needs ≤ ${b} but ${othersText} ${plural ? 'force' : 'forces'} at least ${a} (over by ${s})`,
+      );
+    }
+  }
+  return { conflicts, messages, elasticObjective: base, solves, complete };
+}
+
+function groupHasContent(problem: Problem, gi: number): boolean {
+  if (problem.groups[gi]!.rowCount > 0) return true;
+  if ((problem.quadraticConstraints ?? []).some((q) => q.group === gi)) return true;
+  for (let i = 0; i < problem.numVariables; i++) if (problem.lowerOwner[i] === gi || problem.upperOwner[i] === gi) return true;
+  return false;
+}

@@ -1,0 +1,22 @@
+/**
+ * @factorkit/portfolio: assemble portfolio problems from an objective and constraint plugins,
+ * solve them with any `OptimizerInstance` (quadratic rows by tangent cuts), explain
+ * infeasibility group by group, relax in a declared order, and export problems (JSON, LP, MPS).
+ *
+ * @packageDocumentation
+ */
+export { type AlphaInput, type MeanVarianceOptions, type MinTrackingErrorOptions, type PortfolioObjective, STRUCTURAL_PRIORITY, addActiveRisk, maxExposure, meanVariance, minTrackingError } from './objectives.js';
+export {
+  type PortfolioInput,
+  type PortfolioSolution,
+  type RelaxationRecord,
+  type RelaxationStep,
+  type RelaxedRow,
+  type SolvePortfolioOptions,
+  buildPortfolioProblem,
+  solvePortfolio,
+} from './solve.js';
+export { type CutOptions, type CutResult, solveByLagrangian, solveWithCuts, withoutQuadratic } from './cuts.js';
+export { type Conflict, type ConflictRow, type DiagnoseOptions, type InfeasibilityReport, diagnoseInfeasibility, elasticProblem, formatValue, priorityWeights } from './diagnose.js';
+export { type JsonNumber, type JsonSparse, type ProblemJSON, problemFromJSON, problemToJSON } from './json.js';
+export { rowNames, toLP, toMPS, variableNames } from './lp.js';
