@@ -45,6 +45,12 @@ export interface AdmmSettings {
   readonly polish: boolean;
   readonly polishDelta: number;
   readonly polishRefineIterations: number;
+  /**
+   * When polishing fails at the termination tolerances, keep iterating with epsAbs/epsRel
+   * tightened 10× per stage, retrying polishing at each stage, down to this factor of the
+   * requested tolerances (1 = never tighten). Bounded by the iteration and time limits.
+   */
+  readonly polishTightening: number;
 }
 
 export const DEFAULT_SETTINGS: AdmmSettings = {
@@ -65,6 +71,7 @@ export const DEFAULT_SETTINGS: AdmmSettings = {
   polish: true,
   polishDelta: 1e-6,
   polishRefineIterations: 10,
+  polishTightening: 1e-4,
 };
 
 export type AdmmStatus = 'solved' | 'primal_infeasible' | 'dual_infeasible' | 'iteration_limit' | 'time_limit' | 'numerical_error';
@@ -87,6 +94,12 @@ export interface AdmmResult {
   readonly setupMs: number;
   /** Unscaled ‖Ax − z‖∞ and ‖Px + q + Aᵀy‖∞ of the returned point. */
   readonly primalResidual: number;
+  /** The ADMM point's residuals at the last polishing attempt (or at the end when none was made). */
+  readonly admmResiduals: { readonly primal: number; readonly dual: number };
+  /** The polished point's residuals at the last attempt that produced a point; undefined when none did. */
+  readonly polishResiduals: { readonly primal: number; readonly dual: number } | undefined;
+  /** Factor (≤ 1) the termination tolerances were tightened by while retrying polishing. */
+  readonly tightening: number;
   readonly dualResidual: number;
   /** The final scalar ρ, to start the next solve of a similar problem. */
   readonly rho: number;
@@ -446,6 +459,11 @@ export function solveAdmm(
   // tolerances, then again after each further 3× decrease: on LPs it usually finds the exact
   // optimum long before ADMM's slow tail would.
   let nextPolishRatio = EARLY_POLISH_RATIO;
+  let tightening = 1;
+  let converged: { x: Float64Array; y: Float64Array; z: Float64Array; residuals: Residuals } | undefined;
+  let lastPolishFailure = '';
+  let admmResiduals: { primal: number; dual: number } | undefined;
+  let polishResiduals: { primal: number; dual: number } | undefined;
   const guess = new Int8Array(m).fill(3);
   let status: AdmmStatus = 'iteration_limit';
   let iterations = 0;
@@ -471,11 +489,47 @@ export function solveAdmm(
     if (!check && !adapt) continue;
     residuals = computeResiduals(data, P, pBar, aBar, qBar, scaling, x, y, z, work);
     if (check) {
-      const epsPrim = settings.epsAbs + settings.epsRel * residuals.primNorm;
-      const epsDual = settings.epsAbs + settings.epsRel * residuals.dualNorm;
+      const epsPrim = tightening * (settings.epsAbs + settings.epsRel * residuals.primNorm);
+      const epsDual = tightening * (settings.epsAbs + settings.epsRel * residuals.dualNorm);
       if (residuals.prim <= epsPrim && residuals.dual <= epsDual) {
-        status = 'solved';
-        break;
+        if (!settings.polish) {
+          status = 'solved';
+          break;
+        }
+        // Converged at this stage: polish. When that fails, keep the point (it meets the
+        // requested tolerances) and, if allowed, go on with 10× tighter tolerances: on
+        // degenerate LPs the active set is only identified well close to the optimum.
+        const tp = performance.now();
+        const result = polish(polishContext, x, y, z, residuals);
+        polishMs += performance.now() - tp;
+        polishRounds += result.rounds;
+        admmResiduals = { primal: residuals.prim, dual: residuals.dual };
+        if (Number.isFinite(result.prim)) polishResiduals = { primal: result.prim, dual: result.dual };
+        if (result.accepted) {
+          polished = true;
+          x.set(result.x);
+          y.set(result.y);
+          z.set(result.z);
+          residuals = { ...residuals, prim: result.prim, dual: result.dual };
+          status = 'solved';
+          break;
+        }
+        lastPolishFailure = result.reason;
+        if (!converged) {
+          converged = { x: Float64Array.from(x), y: Float64Array.from(y), z: Float64Array.from(z), residuals };
+        } else {
+          converged.x.set(x);
+          converged.y.set(y);
+          converged.z.set(z);
+          converged.residuals = residuals;
+        }
+        if (tightening / 10 < settings.polishTightening * (1 - 1e-12) || k === settings.maxIterations) {
+          status = 'solved';
+          break;
+        }
+        tightening /= 10;
+        nextPolishRatio = 3;
+        continue;
       }
       const ratio = Math.max(residuals.prim / epsPrim, residuals.dual / epsDual);
       // Only try when the guessed active set (nearly) held still over the last interval: a set that
@@ -488,6 +542,8 @@ export function solveAdmm(
         polishMs += performance.now() - tp;
         polishRounds += result.rounds;
         if (result.accepted && result.prim <= epsPrim && result.dual <= epsDual) {
+          admmResiduals = { primal: residuals.prim, dual: residuals.dual };
+          polishResiduals = { primal: result.prim, dual: result.dual };
           polished = true;
           x.set(result.x);
           y.set(result.y);
@@ -540,20 +596,21 @@ export function solveAdmm(
     }
   }
 
-  if (status === 'solved' && settings.polish && !polished) {
-    const tp = performance.now();
-    const result = polish(polishContext, x, y, z, residuals);
-    polishMs += performance.now() - tp;
-    polishRounds += result.rounds;
-    if (result.accepted) {
-      polished = true;
-      x.set(result.x);
-      y.set(result.y);
-      z.set(result.z);
-      residuals = { ...residuals, prim: result.prim, dual: result.dual };
-    } else {
-      messages.push(`polishing rejected: ${result.reason}`);
+  if (converged && status !== 'solved' && status !== 'numerical_error') {
+    // The requested tolerances were met before the limits stopped the tighter stages: return
+    // that point (a later one is kept when it still meets them, which it usually does).
+    const now = computeResiduals(data, P, pBar, aBar, qBar, scaling, x, y, z, work);
+    const meets = now.prim <= settings.epsAbs + settings.epsRel * now.primNorm && now.dual <= settings.epsAbs + settings.epsRel * now.dualNorm;
+    if (!meets) {
+      x.set(converged.x);
+      y.set(converged.y);
+      z.set(converged.z);
     }
+    messages.push(`tighter tolerances (×${tightening.toExponential(0)}) stopped by the ${status === 'time_limit' ? 'time' : 'iteration'} limit`);
+    status = 'solved';
+  }
+  if (status === 'solved' && settings.polish && !polished && lastPolishFailure) {
+    messages.push(`polishing rejected: ${lastPolishFailure}${tightening < 1 ? ` (also at tolerances tightened ×${tightening.toExponential(0)})` : ''}`);
   }
   if (status !== 'solved' || !polished) {
     // Final residuals at the returned point (the loop may have stopped between checks).
@@ -589,6 +646,9 @@ export function solveAdmm(
     setupMs,
     primalResidual: residuals.prim,
     dualResidual: residuals.dual,
+    admmResiduals: admmResiduals ?? { primal: residuals.prim, dual: residuals.dual },
+    polishResiduals,
+    tightening,
     rho,
     reusedStructure: hit,
     reusedScaling,
@@ -644,6 +704,9 @@ function failed(data: QpData, status: AdmmStatus, message: string, hit: boolean,
     setupMs: 0,
     primalResidual: Number.NaN,
     dualResidual: Number.NaN,
+    admmResiduals: { primal: Number.NaN, dual: Number.NaN },
+    polishResiduals: undefined,
+    tightening: 1,
     rho: Number.NaN,
     reusedStructure: hit,
     reusedScaling: false,
@@ -790,11 +853,19 @@ interface PolishResult {
   rounds: number;
 }
 
-const POLISH_ROUNDS = 8;
-const EARLY_POLISH_ROUNDS = 4;
+const POLISH_ROUNDS = 16;
+const EARLY_POLISH_ROUNDS = 8;
 /** Successive polishing attempts: guessed rows with |yᵢ| ≤ prune·‖y‖∞ start inactive. */
 const POLISH_PRUNE = [0, 1e-4, 1e-3, 1e-2];
+/**
+ * Alternative prune levels relative to the ADMM dual residual: a row whose contribution to
+ * stationarity, |yᵢ|·‖Aᵢ‖∞ (unscaled), is within a few times the dual residual cannot be told
+ * from an inactive row at this accuracy (on an LP: a basic variable's bound).
+ */
+const POLISH_PRUNE_DUAL = [10, 100, 1000];
 const POLISH_PRIMAL_TOL = 1e-9;
+/** Rows whose polishing multiplier moved by at least this fraction of the largest move are in the conflict. */
+const BLOW_FRACTION = 0.1;
 const POLISH_DUAL_TOL = 1e-9;
 
 interface PolishContext {
@@ -928,32 +999,50 @@ function solveReduced(ctx: PolishContext, active: number[], target: number[], x:
 
 /**
  * Polish with the plain OSQP guess first; when its active set does not settle (typically a
- * degenerate LP where ADMM's guess holds one row too many and the reduced system is
- * inconsistent), retry with guessed inequality rows whose dual is tiny left out.
+ * degenerate LP where ADMM's guess holds rows too many and the reduced system is
+ * inconsistent), retry with guessed inequality rows whose contribution to stationarity is
+ * tiny left out: below 1e-4 / 1e-3 / 1e-2 of the largest, or below 10 / 100 / 1000 times the
+ * ADMM dual residual (rows that weak cannot be told from inactive ones at this accuracy).
+ * Dependent but consistent active rows (budget = Σ exact industry rows) need no special care:
+ * the δ-regularised reduced KKT plus refinement solves such systems.
  */
 function polish(ctx: PolishContext, x: Float64Array, y: Float64Array, z: Float64Array, before: Residuals, early = false): PolishResult {
   let rounds = 0;
   let result: PolishResult | undefined;
   // An early attempt (ADMM not yet converged) is one cheap try; the final one tries harder.
-  for (const prune of early ? [0] : POLISH_PRUNE) {
-    result = polishOnce(ctx, x, y, z, before, prune, early ? EARLY_POLISH_ROUNDS : POLISH_ROUNDS);
+  const strength = rowStrength(ctx, y);
+  const levels = early ? [0] : [...POLISH_PRUNE.map((f) => f * normInf(strength)), ...POLISH_PRUNE_DUAL.map((f) => f * before.dual)].sort((a, b) => a - b);
+  for (const small of levels) {
+    result = polishOnce(ctx, x, y, z, before, strength, small, early ? EARLY_POLISH_ROUNDS : POLISH_ROUNDS);
     rounds += result.rounds;
     if (result.accepted || result.reason.startsWith('reduced KKT')) break;
   }
   return { ...result!, rounds };
 }
 
-function polishOnce(ctx: PolishContext, x: Float64Array, y: Float64Array, z: Float64Array, before: Residuals, prune: number, maxRounds: number): PolishResult {
+/** Each row's unscaled contribution to stationarity, |yᵢ|·max_j |Aᵢⱼ| (y scaled as in ADMM). */
+function rowStrength(ctx: PolishContext, y: Float64Array): Float64Array {
+  const { data, aBar, scaling } = ctx;
+  const { A } = data;
+  const out = new Float64Array(data.m);
+  for (let i = 0; i < data.m; i++) {
+    let a = 0;
+    for (let p = A.start[i]!; p < A.start[i + 1]!; p++) a = Math.max(a, Math.abs(aBar[p]! * scaling.Dinv[A.index[p]!]!));
+    out[i] = (Math.abs(y[i]!) * a) / scaling.c;
+  }
+  return out;
+}
+
+function polishOnce(ctx: PolishContext, x: Float64Array, y: Float64Array, z: Float64Array, before: Residuals, strength: Float64Array, small: number, maxRounds: number): PolishResult {
   const { data, P, pBar, aBar, qBar, lBar, uBar, scaling, work } = ctx;
   const { m, A } = data;
   // Guess: lower-active where zᵢ − lᵢ < −yᵢ, upper-active where uᵢ − zᵢ < yᵢ; equality rows always.
   const side = new Int8Array(m); // 0 inactive, −1 lower, +1 upper, 2 equality
-  const small = prune * normInf(y);
   for (let i = 0; i < m; i++) {
     const lo = lBar[i]!;
     const hi = uBar[i]!;
     if (lo === hi) side[i] = 2;
-    else if (Math.abs(y[i]!) <= small) side[i] = 0;
+    else if (small > 0 && strength[i]! <= small) side[i] = 0;
     else if (z[i]! - lo < -y[i]!) side[i] = -1;
     else if (hi - z[i]! < y[i]!) side[i] = 1;
   }
@@ -982,15 +1071,26 @@ function polishOnce(ctx: PolishContext, x: Float64Array, y: Float64Array, z: Flo
       // Rows just added made the set over-determined: as in a simplex pivot, let as many of
       // the previous round's weakest rows (smallest |yᵢ|, never equalities) leave.
       // Without rows just added, the ADMM guess itself holds a row too many: drop its weakest.
-      const weights = lastY ?? y;
-      const drop = Math.max(1, added.length);
+      // The rows of an inconsistent subset are those whose regularised multipliers blew up
+      // (≈ residual / δ): only they are candidates, weakest first.
+      const weights = lastY ? rowStrength(ctx, lastY) : strength;
       const justAdded = new Set(added);
-      const candidates = active.filter((i) => side[i] !== 2 && !justAdded.has(i)).sort((a, b) => Math.abs(weights[a]!) - Math.abs(weights[b]!));
+      const blow = new Float64Array(m);
+      let maxBlow = 0;
+      for (let r = 0; r < active.length; r++) {
+        const i = active[r]!;
+        const b = Math.abs(solved.yActive[r]! - ys[i]!);
+        blow[i] = b;
+        if (side[i] !== 2 && b > maxBlow) maxBlow = b;
+      }
+      const candidates = active
+        .filter((i) => side[i] !== 2 && !justAdded.has(i) && blow[i]! >= BLOW_FRACTION * maxBlow)
+        .sort((a, b) => Math.abs(weights[a]!) - Math.abs(weights[b]!));
       if (candidates.length === 0) {
         failure = `the guessed active set (${active.length} rows) is inconsistent`;
         break;
       }
-      for (const i of candidates.slice(0, drop)) side[i] = 0;
+      for (const i of candidates.slice(0, Math.max(1, added.length))) side[i] = 0;
       added = [];
       continue;
     }

@@ -37,6 +37,19 @@ const params = {
   polish: param.boolean({ default: DEFAULT_SETTINGS.polish, description: 'polish the ADMM solution on the guessed active set' }),
   polishDelta: param.number({ default: DEFAULT_SETTINGS.polishDelta, min: 0, exclusiveMin: true, description: 'regularisation of the polishing KKT system' }),
   polishRefineIterations: param.integer({ default: DEFAULT_SETTINGS.polishRefineIterations, min: 0, description: 'iterative-refinement steps of polishing' }),
+  polishTightening: param.number({
+    default: DEFAULT_SETTINGS.polishTightening,
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    description: 'when polishing fails, keep iterating with epsAbs/epsRel tightened 10× per stage down to this factor, retrying polishing (1 = never)',
+  }),
+  feasibilityTolerance: param.number({
+    default: 1e-7,
+    min: 0,
+    exclusiveMin: true,
+    description: 'max violation (core problemResiduals) a polished answer must meet; above it diagnostics.polished is false with a message',
+  }),
   denseThreshold: param.integer({ default: 0, min: 0, description: 'KKT rows/columns with more neighbours than this are ordered last (0 = max(16, 10·√size))' }),
 };
 
@@ -160,6 +173,7 @@ function settingsFrom(p: AdmmParams, options: SolveOptions | undefined): AdmmSet
     polish: p.polish,
     polishDelta: p.polishDelta,
     polishRefineIterations: p.polishRefineIterations,
+    polishTightening: p.polishTightening,
   };
 }
 
@@ -312,6 +326,10 @@ export function solveProblem(problem: Problem, p: AdmmParams, options: SolveOpti
     rhoUpdates: result.rhoUpdates,
     polished: result.polished,
     polishRounds: result.polishRounds,
+    admmPrimalResidual: result.admmResiduals.primal,
+    admmDualResidual: result.admmResiduals.dual,
+    ...(result.polishResiduals ? { polishPrimalResidual: result.polishResiduals.primal, polishDualResidual: result.polishResiduals.dual } : {}),
+    tightening: result.tightening,
     polishMs: result.polishMs,
     setupMs: result.setupMs,
     factorizations: result.factorizations,
@@ -341,6 +359,19 @@ export function solveProblem(problem: Problem, p: AdmmParams, options: SolveOpti
   const rowDuals = new Float64Array(m0);
   for (let i = 0; i < m0; i++) rowDuals[i] = -sign * result.y[i]!;
   const residuals = problemResiduals(problem, x);
+  // Honest status: 'optimal' means the ADMM termination criteria hold; a point that is not a
+  // polished one (polishing off, rejected, or a polished point that still misses the
+  // feasibility tolerance) says so in diagnostics.polished and the first message.
+  let polished = result.polished;
+  if (status === 'optimal' && (!polished || !(residuals.maxViolation <= p.feasibilityTolerance))) {
+    polished = false;
+    const viol = residuals.maxViolation;
+    messages.unshift(
+      viol <= p.feasibilityTolerance
+        ? `not polished (max violation ${viol.toExponential(1)} ≤ ${p.feasibilityTolerance.toExponential(0)}; the objective is only as accurate as epsAbs/epsRel)`
+        : `not polished: max violation ${viol.toExponential(1)} > ${p.feasibilityTolerance.toExponential(0)}; the point meets only the ADMM tolerances (epsAbs ${settings.epsAbs.toExponential(0)}, epsRel ${settings.epsRel.toExponential(0)})`,
+    );
+  }
   const groups: GroupReport[] = residuals.groups.map((g, gi) => {
     const group = problem.groups[gi]!;
     return { ...g, duals: rowDuals.slice(group.rowStart, group.rowStart + group.rowCount) };
@@ -354,7 +385,7 @@ export function solveProblem(problem: Problem, p: AdmmParams, options: SolveOpti
     dualResidual: result.dualResidual,
     groups,
     rowDuals,
-    diagnostics: { ...diagnosticsBase, timeMs: performance.now() - t0, messages },
+    diagnostics: { ...diagnosticsBase, polished, timeMs: performance.now() - t0, messages },
   };
 }
 
