@@ -547,7 +547,7 @@ function reportModifiedInputs(c: Collector, subject: Subject<ParamSchema>, snaps
         asset: snapshot.assets[a]!,
         expected: field.values[i]!,
         actual: now[i]!,
-        message: `determinism: ${subject.label} modified its input \`${name}\` in place (${snapshot.dates[t]!}, asset \`${snapshot.assets[a]!}\`: ${num(field.values[i]!)} became ${num(now[i]!)}); inputs are the data store's panels and read-only, write results into new arrays`,
+        message: `determinism: ${subject.label} modified its input \`${name}\` in place (${snapshot.dates[t]!}, asset \`${snapshot.assets[a]!}\`: ${num(field.values[i])} became ${num(now[i])}); inputs are the data store's panels and read-only, write results into new arrays`,
       });
       break;
     }

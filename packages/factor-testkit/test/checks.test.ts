@@ -16,7 +16,7 @@ import {
   randomMarketData,
   sampleDataFor,
 } from '../src/index.js';
-import { imputer, industryEp, leaky, makePeeker, noisy, retSum, sharpeFromOne, shortLookback, zMomentum } from './factors.js';
+import { imputer, inPlace, industryEp, leaky, makePeeker, noisy, retSum, sharpeFromOne, shortLookback, zMomentum } from './factors.js';
 import { HAND_ASSETS, HAND_DATES, HAND_RET, HAND_RET_SUM_3, NAN, handData, thrown } from './helpers.js';
 
 const DATE = String.raw`\d{4}-\d{2}-\d{2}`;
@@ -356,6 +356,13 @@ describe('checkDeterminism', () => {
     expect(result.failures.some((f) => new RegExp(`^determinism: factor \`short_lookback\` value on ${DATE} for asset \`${ID}\` is NaN when computed from ${DATE} but ${NUMBER} when computed from 2021-01-04 \\(same data\\)$`).test(f.message))).toBe(
       true,
     );
+  });
+
+  it('catches a factor that writes into its (shared, read-only) input panels', () => {
+    const result = checkDeterminism(inPlace);
+    const message = result.failures.map((f) => f.message).find((m) => m.includes('modified its input'));
+    expect(message).toMatch(new RegExp(`^determinism: factor \`in_place\` modified its input \`ret\` in place \\(${DATE}, asset \`${ID}\`: NaN became 0\\); inputs are the data store's panels and read-only, write results into new arrays$`));
+    expect(checkDeterminism(retSum).failures).toEqual([]);
   });
 
   it('reports a factor that cannot run on the sample data', () => {

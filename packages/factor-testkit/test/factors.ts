@@ -249,3 +249,22 @@ export const imputer = defineFactor({
     return new Panel(ret.dates, ret.assets, ret.values.map((r) => (Number.isNaN(r) ? 0 : r)));
   },
 });
+
+/** Fills missing returns with 0 in place, in the panel it was handed: breaks the read-only input rule. */
+export const inPlace = defineFactor({
+  ...base,
+  id: 'in_place',
+  meta: {
+    description: 'The daily return, with missing days set to 0 by writing into the input panel.',
+    category: 'momentum',
+    inputs: [{ field: FIELD.ret, kind: 'market' }],
+    lookback: 0,
+    direction: 1,
+    params: {},
+  },
+  compute(ctx) {
+    const ret = ctx.input(FIELD.ret);
+    for (let i = 0; i < ret.values.length; i++) if (Number.isNaN(ret.values[i]!)) ret.values[i] = 0;
+    return new Panel(ret.dates, ret.assets, ret.values.slice());
+  },
+});
