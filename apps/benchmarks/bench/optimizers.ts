@@ -14,20 +14,14 @@
  *
  * Run: `pnpm bench:optimizers` (needs python3 with numpy and scipy for the native reference).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ConstraintContext, type OptimizerInstance, type Problem, type Solution } from '@factorkit/core';
 import { fullyInvested, industryNeutral, longOnly, stockDeviation, styleExposure, turnoverLimit } from '@factorkit/constraints';
 import admmOptimizer from '@factorkit/optimizer-admm';
 import highsOptimizer from '@factorkit/optimizer-highs';
 import { buildPortfolioProblem, maxExposure } from '@factorkit/portfolio';
 import { type GeneratedProblem, generateMfeProblem, generateTrackingErrorProblem, nextWeekProblem } from '@factorkit/synth';
-import { formatMs } from '@factorkit/tooling/bench';
+import { formatMs, scipyLinprog } from '@factorkit/tooling/bench';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const REPEATS = 5;
 const STYLES = Array.from({ length: 10 }, (_, s) => `style${s}`);
 
@@ -84,26 +78,8 @@ async function timed(optimizer: OptimizerInstance, problem: Problem, warm?: Solu
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function scipy(problem: Problem): { ms: number; objective: number | null; version: string } | string {
-  const dir = mkdtempSync(join(tmpdir(), 'factorkit-bench-lp-'));
-  try {
-    const f64 = (name: string, a: Float64Array) => writeFileSync(join(dir, `${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    const i32 = (name: string, a: Int32Array) => writeFileSync(join(dir, `${name}.i32`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    f64('c', problem.c);
-    f64('A_value', problem.A.value);
-    i32('A_index', problem.A.index);
-    i32('A_start', problem.A.start);
-    f64('rowLower', problem.rowLower);
-    f64('rowUpper', problem.rowUpper);
-    f64('lower', problem.lower);
-    f64('upper', problem.upper);
-    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ numVariables: problem.numVariables, rows: problem.A.rows, sense: problem.sense, offset: problem.offset }));
-    const out = JSON.parse(execFileSync('python3', [join(here, 'linprog.py'), dir, String(REPEATS)], { encoding: 'utf8' })) as { scipy: string; ms: number[]; objective: number | null };
-    return { ms: median(out.ms), objective: out.objective, version: out.scipy };
-  } catch (error) {
-    return `unavailable (${String(error).split('\n')[0]})`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const out = scipyLinprog(problem, REPEATS);
+  return typeof out === 'string' ? out : { ms: median([...out.ms]), objective: out.objective, version: out.scipy };
 }
 
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));

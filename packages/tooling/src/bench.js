@@ -4,7 +4,11 @@
  * reference measured in the same process (a naive implementation, another backend); they
  * never fail because something was slow. Set `BENCH_JSON=path` to also write the results.
  */
-import { appendFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Time `fn` (sync or async): `warmup` untimed runs, then `iterations` timed ones.
@@ -73,5 +77,28 @@ export function report(title, results, options = {}) {
   for (const note of options.notes ?? []) console.log(note);
   if (process.env.BENCH_JSON) {
     appendFileSync(process.env.BENCH_JSON, `${JSON.stringify({ title, results, reference: options.reference ?? null })}\n`);
+  }
+}
+
+const LINPROG = fileURLToPath(new URL('./linprog.py', import.meta.url));
+
+export function scipyLinprog(problem, repeats) {
+  const dir = mkdtempSync(join(tmpdir(), 'factorkit-linprog-'));
+  try {
+    const raw = (name, a) => writeFileSync(join(dir, name), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    raw('c.f64', problem.c);
+    raw('lower.f64', problem.lower);
+    raw('upper.f64', problem.upper);
+    raw('rowLower.f64', problem.rowLower);
+    raw('rowUpper.f64', problem.rowUpper);
+    raw('A_start.i32', problem.A.start);
+    raw('A_index.i32', problem.A.index);
+    raw('A_value.f64', problem.A.value);
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ numVariables: problem.numVariables, rows: problem.A.rows, sense: problem.sense, offset: problem.offset }));
+    return JSON.parse(execFileSync('python3', [LINPROG, dir, String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch (error) {
+    return `unavailable (${String(error).split('\n')[0]})`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,8 +1,9 @@
-"""Solve a factorkit problem (raw binaries written by optimizers.ts) with scipy's native HiGHS.
+"""Solve a factorkit LP (raw binaries written by `scipyLinprog` in bench.js) with scipy's native HiGHS.
 
 Usage: python3 linprog.py DIR REPEATS. Prints JSON {"scipy": version, "ms": [...], "objective": x,
-"status": s}. Only the linprog call is timed.
+"status": s, "message": text, "peakRssMiB": m}. Only the linprog calls are timed.
 """
+import resource
 import json
 import sys
 import time
@@ -33,4 +34,11 @@ for _ in range(repeats):
     t0 = time.perf_counter()
     res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A[eq], b_eq=lo[eq], bounds=bounds, method="highs")
     times.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"scipy": scipy.__version__, "ms": times, "status": int(res.status), "objective": sign * float(res.fun) + meta["offset"] if res.status == 0 else None}))
+print(json.dumps({
+    "scipy": scipy.__version__,
+    "ms": times,
+    "status": int(res.status),
+    "message": str(res.message),
+    "objective": sign * float(res.fun) + meta["offset"] if res.status == 0 else None,
+    "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
