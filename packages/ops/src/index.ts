@@ -40,7 +40,7 @@ export {
 } from './cs/basic.js';
 export { MAD_TO_SIGMA } from './cs/kernels.js';
 export { type CombineZscoresOptions, combineZscores } from './cs/composite.js';
-export { type RowBlockInputs, mapRows } from './cs/rows.js';
+export { type RowBlockInputs, mapRows, zscoreInPlace } from './cs/rows.js';
 export { groupDemean, groupPercentile, groupRank, groupZscore } from './cs/group.js';
 export { type NeutralizeOptions, neutralize } from './cs/neutralize.js';
 export type {

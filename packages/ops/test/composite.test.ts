@@ -1,6 +1,6 @@
 import { Panel } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
-import { combineZscores, mapRows, winsorizeMad, winsorizeSigma, zscore } from '../src/index.js';
+import { combineZscores, mapRows, winsorizeMad, winsorizeSigma, zscore, zscoreInPlace } from '../src/index.js';
 
 /** A seeded panel with missing values, one constant date and one date with a single value. */
 function panel(dates: number, assets: number, seed: number): Panel {
@@ -108,5 +108,26 @@ describe('mapRows', () => {
     expect(() => mapRows({ panels: [] }, () => {})).toThrow(/mapRows: needs at least one panel/);
     expect(() => mapRows({ panels: [new Panel(2, 2), new Panel(2, 3)] }, () => {})).toThrow(/mapRows/);
     expect(() => mapRows({ panels: [new Panel(2, 2)], outputs: 0 }, () => {})).toThrow(/outputs must be a positive integer/);
+  });
+});
+
+describe('zscoreInPlace', () => {
+  it('is zscore on one cross-section, plain and cap-weighted', () => {
+    const x = panel(12, 30, 21);
+    const w = panel(12, 30, 22);
+    for (const weights of [undefined, w]) {
+      const want = zscore(x, weights ? { weights } : {});
+      for (let t = 0; t < x.dates; t++) {
+        const row = zscoreInPlace(x.row(t), weights ? { weights: weights.row(t) } : {});
+        for (let a = 0; a < x.assets; a++) {
+          if (Number.isNaN(want.get(t, a))) expect(row[a], `${t},${a}`).toBeNaN();
+          else expect(row[a]!, `${t},${a}`).toBeCloseTo(want.get(t, a), 13);
+        }
+      }
+    }
+  });
+
+  it('rejects weights of another length', () => {
+    expect(() => zscoreInPlace(new Float64Array(3), { weights: new Float64Array(2) })).toThrow(/zscoreInPlace: weights have 2 entries for a row of 3/);
   });
 });

@@ -1,6 +1,7 @@
 import { Panel } from '@factorkit/core';
-import { checkSameShape, invalid } from '../internal/check.js';
+import { checkDdof, checkSameShape, invalid } from '../internal/check.js';
 import { forEachRow } from '../internal/rows.js';
+import { zscoreRow } from './kernels.js';
 
 /** What {@link mapRows} reads: panels of one shape (`undefined` entries give `undefined` rows). */
 export interface RowBlockInputs {
@@ -26,4 +27,23 @@ export function mapRows(inputs: RowBlockInputs, fn: (t: number, rows: readonly (
   if (!Number.isInteger(outputs) || outputs < 1) invalid('mapRows', `outputs must be a positive integer, got \`${outputs}\``);
   const results = forEachRow({ dates: shape.dates, assets: shape.assets, numeric: inputs.panels.map((p) => p?.values), outputs }, (t, rows, _codes, out) => fn(t, rows, out));
   return results.map((values) => new Panel(shape.dates, shape.assets, values));
+}
+
+/**
+ * `zscore`'s per-date kernel, for use inside {@link mapRows}: standardise the finite values of
+ * one cross-section in place (`(x − centre) / σ`, σ the equal-weighted std with `ddof`, the
+ * centre the plain mean or, with `weights`, the mean weighted by the finite positive weights).
+ * Non-finite values become `NaN`; a row with fewer than 2 values, all equal, or no positive
+ * weight becomes all `NaN`. `scratch` (length ≥ the row's) avoids an allocation per call.
+ */
+export function zscoreInPlace(row: Float64Array, options: { readonly weights?: Float64Array; readonly ddof?: number; readonly scratch?: Float64Array } = {}): Float64Array {
+  const ddof = checkDdof('zscoreInPlace', options.ddof, 1);
+  if (options.weights && options.weights.length !== row.length) invalid('zscoreInPlace', `weights have ${options.weights.length} entries for a row of ${row.length}`);
+  const buf = options.scratch && options.scratch.length >= row.length ? options.scratch : new Float64Array(row.length);
+  for (let a = 0; a < row.length; a++) {
+    const v = row[a]!;
+    if (v - v !== 0) row[a] = Number.NaN;
+  }
+  zscoreRow(row, options.weights, ddof, buf);
+  return row;
 }

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { logSize, mapRows, zscore } from '@factorkit/ops';
+import { mapRows, zscoreInPlace } from '@factorkit/ops';
 
 const ID = 'nonlinear_size';
 
@@ -67,18 +67,29 @@ export const nonlinearSize = defineFactor({
   },
   compute(ctx) {
     const cap = ctx.input(FIELD.marketCap);
-    const z = zscore(logSize(cap), { weights: cap });
     const sqrt = ctx.params.regressionWeights === 'sqrt-cap';
-    const cRow = new Float64Array(z.assets);
-    const [residual] = mapRows({ panels: [z, cap] }, (_t, [zRow, wRow], [rRow]) => {
-      for (let a = 0; a < cRow.length; a++) {
-        const v = zRow![a]!;
-        cRow[a] = v * v * v;
-        wRow![a] = sqrt ? Math.sqrt(wRow![a]!) : 1;
+    const n = cap.assets;
+    const z = new Float64Array(n);
+    const cube = new Float64Array(n);
+    const w = new Float64Array(n);
+    const scratch = new Float64Array(n);
+    // One pass over the dates: standardised log size, its cube, the weighted regression of the
+    // cube on it, and the standardised residual, each date's cross-section read and written once.
+    const [out] = mapRows({ panels: [cap] }, (_t, [capRow], [outRow]) => {
+      for (let a = 0; a < n; a++) {
+        const c = capRow![a]!;
+        z[a] = c > 0 && c < Number.POSITIVE_INFINITY ? Math.log(c) : Number.NaN;
       }
-      residualRow(cRow, zRow!, wRow!, rRow!);
+      zscoreInPlace(z, { weights: capRow!, scratch });
+      for (let a = 0; a < n; a++) {
+        const v = z[a]!;
+        cube[a] = v * v * v;
+        w[a] = sqrt ? Math.sqrt(capRow![a]!) : 1;
+      }
+      residualRow(cube, z, w, outRow!);
+      zscoreInPlace(outRow!, { weights: capRow!, scratch });
     });
-    return zscore(residual!, { weights: cap });
+    return out!;
   },
 }) satisfies FactorPlugin<typeof params>;
 
