@@ -136,6 +136,7 @@ export {
   assertSolved,
   checkOptimizer,
   defineOptimizer,
+  failedSolution,
 } from './optimizer.js';
 export {
   type AnyPlugin,

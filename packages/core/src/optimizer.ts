@@ -111,6 +111,23 @@ export function defineOptimizer<const S extends ParamSchema>(definition: Optimiz
 }
 
 /**
+ * The solution of a failed solve: `x` and weights all `NaN`, objective and residuals `NaN`, no
+ * duals — a status and the reasons, never other weights standing in for the missing ones.
+ */
+export function failedSolution(problem: Problem, status: Exclude<SolveStatus, 'optimal'>, diagnostics: SolveDiagnostics): Solution {
+  const x = new Float64Array(problem.numVariables).fill(Number.NaN);
+  return {
+    status,
+    x,
+    weights: x.subarray(0, problem.numWeights),
+    objective: Number.NaN,
+    primalResidual: Number.NaN,
+    groups: problem.groups.map((g) => ({ name: g.name, priority: g.priority, maxViolation: Number.NaN })),
+    diagnostics,
+  };
+}
+
+/**
  * Throw `FK_NOT_SOLVED` unless the solve was optimal. The error carries the status, the
  * solver's messages and the groups still violated, so a failed rebalance is never mistaken
  * for one that kept the old weights.

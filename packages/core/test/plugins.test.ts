@@ -6,6 +6,7 @@ import {
   ValidationError,
   applyConstraints,
   assertSolved,
+  failedSolution,
   checkConstraint,
   checkOptimizer,
   checkUniverse,
@@ -235,6 +236,22 @@ describe('defineOptimizer', () => {
       { path: 'meta.capabilities.warmStart', message: 'expected a boolean, got `undefined`' },
       { path: 'create', message: 'expected a function, got `null`' },
     ]);
+  });
+});
+
+describe('failedSolution', () => {
+  it('carries no usable point: NaN everywhere, the status and diagnostics, and assertSolved throws', () => {
+    const builder = new ProblemBuilder({ numWeights: 2 });
+    builder.addVariables('t', 1);
+    builder.group('budget', 3).addWeightRow([1, 1], 1, 1);
+    const s = failedSolution(builder.build(), 'infeasible', { solver: 'x', timeMs: 1, messages: ['why'] });
+    expect(s.status).toBe('infeasible');
+    expect([...s.x].every(Number.isNaN)).toBe(true);
+    expect(s.x).toHaveLength(3);
+    expect(s.weights).toHaveLength(2);
+    expect(s.objective).toBeNaN();
+    expect(s.groups).toEqual([{ name: 'budget', priority: 3, maxViolation: Number.NaN }]);
+    expect(() => assertSolved(s)).toThrow(/optimizer `x` ended with status `infeasible`\n {2}why/);
   });
 });
 

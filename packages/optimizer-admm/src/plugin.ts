@@ -11,6 +11,7 @@ import {
   defineOptimizer,
   objectiveValue,
   param,
+  failedSolution,
   problemResiduals,
   show,
 } from '@factorkit/core';
@@ -187,17 +188,8 @@ const STATUS: Record<AdmmResult['status'], SolveStatus> = {
 };
 
 /** A solution that carries no usable point: NaN weights, the status and why. */
-function emptySolution(problem: Problem, status: SolveStatus, messages: string[], t0: number): Solution {
-  const x = new Float64Array(problem.numVariables).fill(Number.NaN);
-  return {
-    status,
-    x,
-    weights: x.subarray(0, problem.numWeights),
-    objective: Number.NaN,
-    primalResidual: Number.NaN,
-    groups: problem.groups.map((g) => ({ name: g.name, priority: g.priority, maxViolation: Number.NaN })),
-    diagnostics: { solver: SOLVER, timeMs: performance.now() - t0, iterations: 0, rhoUpdates: 0, polished: false, messages },
-  };
+function emptySolution(problem: Problem, status: Exclude<SolveStatus, 'optimal'>, messages: string[], t0: number): Solution {
+  return failedSolution(problem, status, { solver: SOLVER, timeMs: performance.now() - t0, iterations: 0, rhoUpdates: 0, polished: false, messages });
 }
 
 /** Which groups a primal infeasibility certificate δy involves, largest share first. */

@@ -4,6 +4,7 @@ import {
   type SolveOptions,
   type SolveStatus,
   type Solution,
+  failedSolution as coreFailedSolution,
   objectiveValue,
   problemResiduals,
 } from '@factorkit/core';
@@ -79,18 +80,9 @@ function infoNumber(model: Model, name: string): number | undefined {
   }
 }
 
-/** A solution with no usable point: `x` all `NaN`, residuals `NaN`, no duals. */
-export function failedSolution(problem: Problem, status: SolveStatus, started: number, messages: string[], extra: Record<string, unknown> = {}): Solution {
-  const x = new Float64Array(problem.numVariables).fill(Number.NaN);
-  return {
-    status,
-    x,
-    weights: x.subarray(0, problem.numWeights),
-    objective: Number.NaN,
-    primalResidual: Number.NaN,
-    groups: problem.groups.map((g) => ({ name: g.name, priority: g.priority, maxViolation: Number.NaN })),
-    diagnostics: { solver: SOLVER, timeMs: performance.now() - started, messages, ...extra },
-  };
+/** A solution with no usable point (core's `failedSolution`) with this solver's diagnostics. */
+export function failedSolution(problem: Problem, status: Exclude<SolveStatus, 'optimal'>, started: number, messages: string[], extra: Record<string, unknown> = {}): Solution {
+  return coreFailedSolution(problem, status, { solver: SOLVER, timeMs: performance.now() - started, messages, ...extra });
 }
 
 /**
