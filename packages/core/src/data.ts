@@ -1,6 +1,6 @@
 import { type Calendar, type DateString, TradingCalendar } from './calendar.js';
 import { FactorkitError, show } from './errors.js';
-import { type CategoricalPanel, Panel } from './panel.js';
+import { type CategoricalPanel, Panel, windowCategorical, windowPanel } from './panel.js';
 
 /** An asset id in tushare style: `600519.SH`, `000001.SZ`, `430047.BJ`. */
 export type AssetId = string;
@@ -227,28 +227,14 @@ class MemoryData implements MarketData {
   field(name: string, request: FieldRequest = {}): Panel {
     const field = this.numeric.get(name);
     if (!field) return missingField(name, this);
-    const lag = checkLag(request.lag);
-    const whole = this.start === 0 && this.end === this.full.length;
     // The whole range without a lag is the stored panel itself (read-only by contract).
-    if (whole && lag === 0) return field.values;
-    const lagged = field.values.lagged(lag);
-    return whole ? lagged : lagged.sliceDates(this.start, this.end);
+    return windowPanel(field.values, this.start, this.end, checkLag(request.lag));
   }
 
   categorical(name: string, request: FieldRequest = {}): CategoricalPanel {
     const panel = this.categories.get(name);
     if (!panel) return missingField(name, this, 'categorical');
-    const lag = checkLag(request.lag);
-    if (lag === 0 && this.start === 0 && this.end === this.full.length) return panel;
-    const rows = this.end - this.start;
-    const codes = new Int32Array(rows * panel.assets).fill(-1);
-    for (let a = 0; a < panel.assets; a++) {
-      for (let t = 0; t < rows; t++) {
-        const source = this.start + t - lag;
-        if (source >= 0) codes[a * rows + t] = panel.codes[a * panel.dates + source]!;
-      }
-    }
-    return { dates: rows, assets: panel.assets, codes, levels: panel.levels };
+    return windowCategorical(panel, this.start, this.end, checkLag(request.lag));
   }
 
   window(start: number, end: number): MarketData {

@@ -42,7 +42,7 @@ export {
   parseParams,
 } from './params.js';
 export { type Calendar, type DateString, TradingCalendar, isDateString } from './calendar.js';
-export { type CategoricalPanel, Panel } from './panel.js';
+export { type CategoricalPanel, Panel, windowCategorical, windowPanel } from './panel.js';
 export {
   type AssetId,
   FIELD,

@@ -1,5 +1,5 @@
 import { type CategoricalPanel, type Issue, Panel, type ParamsOf, ValidationError, checkParams, param, show } from '@factorkit/core';
-import { winsorizeRow, zscoreRow } from './cs/kernels.js';
+import { RobustState, winsorizeRow, zscoreRow } from './cs/kernels.js';
 import { checkCodes } from './cs/group.js';
 import type { Mask } from './cs/mask.js';
 import { Neutralizer } from './cs/neutralize.js';
@@ -283,6 +283,7 @@ export function preprocess(
   const groupCount = new Int32Array(levels + 1);
   const groupStart = new Int32Array(levels + 1);
   const groupMedian = new Float64Array(levels);
+  const robust = new RobustState();
 
   const [out] = forEachRow({ dates, assets, numeric: [values.values, marketCap?.values], codes: [industry?.codes], outputs: 1 }, (t, rows, codeRows, outs) => {
     const row = rows[0]!;
@@ -295,7 +296,7 @@ export function preprocess(
     missingInput += masked.missing;
 
     if (win && cfg.winsorize) {
-      const c = winsorizeRow(row, cfg.winsorize.method, cfg.winsorize.k, buf);
+      const c = winsorizeRow(row, cfg.winsorize.method, cfg.winsorize.k, buf, robust);
       win.low += c.low;
       win.high += c.high;
       if (c.zeroScale && c.count > 0) win.zeroScaleDates++;

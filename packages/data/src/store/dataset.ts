@@ -1,5 +1,3 @@
-import type {
-  Panel} from '@factorkit/core';
 import {
   type CategoricalPanel,
   FactorkitError,
@@ -7,13 +5,15 @@ import {
   type FieldKind,
   type FieldRequest,
   type MarketData,
+  type Panel,
   TradingCalendar,
   missingField,
   show,
+  windowCategorical,
+  windowPanel,
 } from '@factorkit/core';
 import type { Board } from '../rules/limits.js';
 import type { Table } from '../table.js';
-import { windowCategorical, windowPanel } from './panels.js';
 
 /** Static facts about every asset of a dataset, in column order. */
 export interface AssetMaster {

@@ -1,7 +1,7 @@
 import { Panel } from '@factorkit/core';
 import { checkDdof, checkPositive, checkSameShape } from '../internal/check.js';
 import { applyMask, forEachRow, maskRow } from '../internal/rows.js';
-import { rankInto, winsorizeRow, zscoreRow } from './kernels.js';
+import { RobustState, rankInto, winsorizeRow, zscoreRow } from './kernels.js';
 import type { Mask } from './mask.js';
 import { StageCounter, type WinsorizeReport } from './report.js';
 
@@ -82,12 +82,13 @@ export interface WinsorizeOptions extends CsOptions {
 function winsorize(op: string, method: 'mad' | 'sigma', x: Panel, k: number, options: WinsorizeOptions): { values: Panel; report: WinsorizeReport } {
   checkPositive(op, 'k', k);
   const buf = new Float64Array(x.assets);
+  const state = new RobustState();
   const counter = new StageCounter<never>([], x.dates, options.perDate === true);
   let low = 0;
   let high = 0;
   let zeroScaleDates = 0;
   const values = mapMaskedRows(op, x, options.mask, [], (t, row, out) => {
-    const c = winsorizeRow(row, method, k, buf);
+    const c = winsorizeRow(row, method, k, buf, state);
     low += c.low;
     high += c.high;
     if (c.zeroScale && c.count > 0) zeroScaleDates++;

@@ -1,7 +1,7 @@
 import { Panel } from '@factorkit/core';
 import { checkDdof, checkPositive, checkSameShape, invalid } from '../internal/check.js';
-import { applyMask, forEachRow, maskRow } from '../internal/rows.js';
-import { winsorizeRow, zscoreRow } from './kernels.js';
+import { forEachRow } from '../internal/rows.js';
+import { MAD_TO_SIGMA, RobustState, madOf, meanStd } from './kernels.js';
 
 /** Options of {@link combineZscores}. */
 export interface CombineZscoresOptions {
@@ -51,37 +51,163 @@ export function combineZscores(descriptors: readonly Panel[], weights: readonly 
   const K = descriptors.length;
   const { assets } = first;
   const buf = new Float64Array(assets);
-  const raw = new Float64Array(assets);
-  const ones = maskRow(op, undefined, 0, assets);
+  const states = descriptors.map(() => new RobustState());
+  // Per descriptor on the current date: clip bounds, centre, 1/σ, and whether it has z-scores.
+  const lo = new Float64Array(K);
+  const hi = new Float64Array(K);
+  const centre = new Float64Array(K);
+  const inv = new Float64Array(K);
+  const w = Float64Array.from(weights);
+  /** Descriptor `k` cannot be standardised on this date: `NaN`, or z = 0 for its finite values. */
+  const undefinedZ = (k: number): void => {
+    if (zeroUndefined) {
+      lo[k] = hi[k] = centre[k] = 0;
+      inv[k] = 1;
+    } else {
+      centre[k] = Number.NaN;
+      inv[k] = Number.NaN;
+    }
+  };
   const [values] = forEachRow(
     { dates: first.dates, assets, numeric: [...descriptors.map((d) => d.values), options.centreWeights?.values], outputs: 1 },
     (_t, rows, _codes, outs) => {
       const out = outs[0]!;
-      const centre = rows[K];
+      const cw = rows[K];
       for (let k = 0; k < K; k++) {
         const row = rows[k]!;
-        applyMask(row, ones);
-        if (zeroUndefined) raw.set(row);
-        if (clip) winsorizeRow(row, clip.method, clip.k, buf);
-        const status = zscoreRow(row, centre, ddof, buf).status;
-        if (zeroUndefined && status !== 'ok') {
-          for (let a = 0; a < assets; a++) row[a] = raw[a] === raw[a] ? 0 : Number.NaN;
+        // Pass 1: missing and infinite → NaN, the finite values gathered for the robust bounds.
+        let m = 0;
+        let sum = 0;
+        let min = Number.POSITIVE_INFINITY;
+        let max = Number.NEGATIVE_INFINITY;
+        for (let a = 0; a < assets; a++) {
+          const v = row[a]!;
+          if (v - v === 0) {
+            buf[m++] = v;
+            sum += v;
+            if (v < min) min = v;
+            if (v > max) max = v;
+          } else row[a] = Number.NaN;
         }
+        let l = Number.NEGATIVE_INFINITY;
+        let h = Number.POSITIVE_INFINITY;
+        if (clip && m >= 2) {
+          let c: number;
+          let scale: number;
+          if (clip.method === 'mad') {
+            const robust = madOf(buf, m, states[k]);
+            c = robust.median;
+            scale = MAD_TO_SIGMA * robust.mad;
+          } else {
+            const stats = meanStd(buf, m, 1);
+            c = stats.mean;
+            scale = stats.std;
+          }
+          if (scale > 0) {
+            l = c - clip.k * scale;
+            h = c + clip.k * scale;
+            // The moments of the clipped values in one pass, as sums of x − c: the clipped
+            // values lie within c ± k·scale, so the shifted sum of squares barely cancels.
+            let s1 = 0;
+            let s2 = 0;
+            let sw = 0;
+            let swd = 0;
+            min = Number.POSITIVE_INFINITY;
+            max = Number.NEGATIVE_INFINITY;
+            for (let a = 0; a < assets; a++) {
+              const v = row[a]!;
+              if (v !== v) continue;
+              const x = v < l ? l : v > h ? h : v;
+              const d = x - c;
+              s1 += d;
+              s2 += d * d;
+              if (x < min) min = x;
+              if (x > max) max = x;
+              if (cw) {
+                const wa = cw[a]!;
+                if (wa > 0 && wa < Number.POSITIVE_INFINITY) {
+                  sw += wa;
+                  swd += wa * d;
+                }
+              }
+            }
+            const ss = s2 - (s1 * s1) / m;
+            if (ss > 1e-6 * s2) {
+              lo[k] = l;
+              hi[k] = h;
+              const sd = m - ddof > 0 && min !== max ? Math.sqrt(ss / (m - ddof)) : 0;
+              const weighted = !cw || sw > 0;
+              if (sd > 0 && weighted) {
+                centre[k] = cw ? c + swd / sw : c + s1 / m;
+                inv[k] = 1 / sd;
+              } else undefinedZ(k);
+              continue;
+            }
+            // Nearly all values equal: sum them again for the exact two-pass moments below.
+            sum = 0;
+            min = Number.POSITIVE_INFINITY;
+            max = Number.NEGATIVE_INFINITY;
+            for (let a = 0; a < assets; a++) {
+              const v = row[a]!;
+              if (v !== v) continue;
+              const x = v < l ? l : v > h ? h : v;
+              sum += x;
+              if (x < min) min = x;
+              if (x > max) max = x;
+            }
+          }
+        }
+        lo[k] = l;
+        hi[k] = h;
+        // z-scores as zscoreRow defines them: σ over the (clipped) finite values, the centre
+        // their mean or the weighted mean; all NaN when σ is 0 or undefined, or no weight.
+        let ok = m - ddof > 0 && min !== max;
+        let mean = sum / m;
+        let sd = 0;
+        if (ok) {
+          let ss = 0;
+          let sw = 0;
+          let swx = 0;
+          for (let a = 0; a < assets; a++) {
+            const v = row[a]!;
+            if (v !== v) continue;
+            const d = (v < l ? l : v > h ? h : v) - mean;
+            ss += d * d;
+            if (cw) {
+              const wa = cw[a]!;
+              if (wa > 0 && wa < Number.POSITIVE_INFINITY) {
+                sw += wa;
+                swx += wa * d;
+              }
+            }
+          }
+          sd = Math.sqrt(ss / (m - ddof));
+          if (cw) {
+            if (sw > 0) mean += swx / sw;
+            else ok = false;
+          }
+          ok = ok && sd > 0;
+        }
+        if (ok) {
+          centre[k] = mean;
+          inv[k] = 1 / sd;
+        } else undefinedZ(k);
       }
-      const z0 = rows[0]!;
       for (let a = 0; a < assets; a++) {
-        if (requireFirst && z0[a] !== z0[a]) {
-          out[a] = Number.NaN;
-          continue;
-        }
         let sum = 0;
         let total = 0;
         for (let k = 0; k < K; k++) {
-          const w = weights[k]!;
-          const z = rows[k]![a]!;
-          if (w > 0 && z === z) {
-            sum += w * z;
-            total += w;
+          const v = rows[k]![a]!;
+          const l = lo[k]!;
+          const h = hi[k]!;
+          const z = ((v < l ? l : v > h ? h : v) - centre[k]!) * inv[k]!;
+          if (z === z) {
+            const wk = w[k]!;
+            sum += wk * z;
+            total += wk;
+          } else if (k === 0 && requireFirst) {
+            total = 0;
+            break;
           }
         }
         out[a] = total > 0 ? sum / total : Number.NaN;

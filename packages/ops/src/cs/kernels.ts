@@ -3,7 +3,7 @@
  * works on one date's contiguous row that has already been masked: ineligible and missing
  * cells are `NaN`, so "finite" means "eligible and present".
  */
-import { assignRanks, medianOf, sortWithIndex } from '../internal/select.js';
+import { type SelectGuess, assignRanks, medianOf, sortWithIndex } from '../internal/select.js';
 
 /** 1.4826 · MAD estimates σ for normal data (1 / Φ⁻¹(3/4)). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -48,16 +48,61 @@ export interface ClipCounts {
   readonly zeroScale: boolean;
 }
 
+/**
+ * The last median and MAD of a series of rows (one descriptor over consecutive dates). Passed
+ * back to {@link madOf}, it brackets the next row's median and MAD, which cross-sections on
+ * neighbouring dates rarely move by much; the results never depend on it, only the speed.
+ */
+export class RobustState {
+  median = Number.NaN;
+  mad = Number.NaN;
+}
+
+const medianGuess: { lo: number; hi: number } = { lo: 0, hi: 0 };
+const madGuess: { lo: number; hi: number } = { lo: 0, hi: 0 };
+
+/**
+ * Median and MAD (unscaled) of the finite values `buf[0 … m)`, m ≥ 1. `buf` is overwritten (it
+ * ends up holding the absolute deviations). With `state`, the previous row's figures narrow the
+ * search and this row's are stored for the next.
+ */
+export function madOf(buf: Float64Array, m: number, state?: RobustState): { median: number; mad: number } {
+  let g1: SelectGuess | undefined;
+  let g2: SelectGuess | undefined;
+  if (state && state.mad > 0) {
+    medianGuess.lo = state.median - 0.25 * state.mad;
+    medianGuess.hi = state.median + 0.25 * state.mad;
+    madGuess.lo = 0.8 * state.mad;
+    madGuess.hi = 1.25 * state.mad;
+    g1 = medianGuess;
+    g2 = madGuess;
+  }
+  const median = medianOf(buf, m, g1);
+  for (let i = 0; i < m; i++) buf[i] = Math.abs(buf[i]! - median);
+  const mad = medianOf(buf, m, g2);
+  if (state) {
+    state.median = median;
+    state.mad = mad;
+  }
+  return { median, mad };
+}
+
 /** The bounds `[centre − k·scale, centre + k·scale]` of a row, or `undefined` when the scale is 0. */
-export function winsorBounds(row: Float64Array, method: 'mad' | 'sigma', k: number, buf: Float64Array): { count: number; lo: number; hi: number } | { count: number; lo?: undefined; hi?: undefined } {
+export function winsorBounds(
+  row: Float64Array,
+  method: 'mad' | 'sigma',
+  k: number,
+  buf: Float64Array,
+  state?: RobustState,
+): { count: number; lo: number; hi: number } | { count: number; lo?: undefined; hi?: undefined } {
   const m = collectFinite(row, buf);
   if (m < 2) return { count: m };
   let centre: number;
   let scale: number;
   if (method === 'mad') {
-    centre = medianOf(buf, m);
-    for (let i = 0; i < m; i++) buf[i] = Math.abs(buf[i]! - centre);
-    scale = MAD_TO_SIGMA * medianOf(buf, m);
+    const robust = madOf(buf, m, state);
+    centre = robust.median;
+    scale = MAD_TO_SIGMA * robust.mad;
   } else {
     const stats = meanStd(buf, m, 1);
     centre = stats.mean;
@@ -68,8 +113,8 @@ export function winsorBounds(row: Float64Array, method: 'mad' | 'sigma', k: numb
 }
 
 /** Clip the finite values of `row` in place to the MAD or σ bounds. */
-export function winsorizeRow(row: Float64Array, method: 'mad' | 'sigma', k: number, buf: Float64Array): ClipCounts {
-  const bounds = winsorBounds(row, method, k, buf);
+export function winsorizeRow(row: Float64Array, method: 'mad' | 'sigma', k: number, buf: Float64Array, state?: RobustState): ClipCounts {
+  const bounds = winsorBounds(row, method, k, buf, state);
   if (bounds.lo === undefined) return { count: bounds.count, low: 0, high: 0, zeroScale: true };
   const { lo, hi } = bounds;
   let low = 0;

@@ -137,12 +137,13 @@ export const residualVolatility = defineFactor({
         let max = Number.NEGATIVE_INFINITY;
         let min = Number.POSITIVE_INFINITY;
         const end = cum[t + 1]!;
-        for (let k = 1; k <= CMRA_MONTHS; k++) {
-          const z = end - cum[Math.max(0, t + 1 - k * month)]!;
+        for (let k = 1, from = t + 1 - month; k <= CMRA_MONTHS; k++, from -= month) {
+          const z = end - cum[from > 0 ? from : 0]!;
           if (z > max) max = z;
           if (z < min) min = z;
         }
-        out[t] = 1 + min > 0 ? Math.log1p(max) - Math.log1p(min) : Number.NaN;
+        // ln(1 + max) − ln(1 + min) with one logarithm.
+        out[t] = 1 + min > 0 ? Math.log1p((max - min) / (1 + min)) : Number.NaN;
       }
     }
     return combineZscores([dastd, cmra, hsigma], [RESVOL_WEIGHTS.dastd, RESVOL_WEIGHTS.cmra, RESVOL_WEIGHTS.hsigma], { require: 'first' });
