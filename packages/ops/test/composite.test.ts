@@ -68,6 +68,19 @@ describe('combineZscores', () => {
     }
   }
 
+  for (const count of [1, 2, 4, 5]) {
+    it(`${count} descriptor${count > 1 ? 's' : ''}: the same composite as the separate operators (MAD, require first)`, () => {
+      const many = Array.from({ length: count }, (_, k) => panel(40, 25, 10 + k));
+      const weights = many.map((_, k) => (k === 1 ? 0 : 1 + k));
+      const got = combineZscores(many, weights, { winsorize: { method: 'mad', k: 3 }, require: 'first' });
+      const want = reference(many, weights, 'mad', undefined, true, false);
+      for (let i = 0; i < got.values.length; i++) {
+        if (Number.isNaN(want.values[i]!)) expect(got.values[i], `cell ${i}`).toBeNaN();
+        else expect(got.values[i]!, `cell ${i}`).toBeCloseTo(want.values[i]!, 12);
+      }
+    });
+  }
+
   it('drops a descriptor of weight 0 and gives NaN where no descriptor has a value', () => {
     const a = Panel.fromRows([[1, 2, 3, Number.NaN]]);
     const b = Panel.fromRows([[3, 1, 2, Number.NaN]]);

@@ -53,11 +53,15 @@ export function combineZscores(descriptors: readonly Panel[], weights: readonly 
   const buf = new Float64Array(assets);
   const states = descriptors.map(() => new RobustState());
   // Per descriptor on the current date: clip bounds, centre, 1/σ, and whether it has z-scores.
-  const lo = new Float64Array(K);
-  const hi = new Float64Array(K);
-  const centre = new Float64Array(K);
-  const inv = new Float64Array(K);
-  const w = Float64Array.from(weights);
+  // Sized for at least three descriptors: absent ones have weight 0 and read `noRow` (all NaN).
+  const slots = Math.max(K, 3);
+  const lo = new Float64Array(slots);
+  const hi = new Float64Array(slots);
+  const centre = new Float64Array(slots).fill(Number.NaN);
+  const inv = new Float64Array(slots).fill(Number.NaN);
+  const w = new Float64Array(slots);
+  w.set(weights);
+  const noRow = new Float64Array(K < 3 ? assets : 0).fill(Number.NaN);
   /** Descriptor `k` cannot be standardised on this date: `NaN`, or z = 0 for its finite values. */
   const undefinedZ = (k: number): void => {
     if (zeroUndefined) {
@@ -193,26 +197,88 @@ export function combineZscores(descriptors: readonly Panel[], weights: readonly 
           inv[k] = 1 / sd;
         } else undefinedZ(k);
       }
-      for (let a = 0; a < assets; a++) {
-        let sum = 0;
-        let total = 0;
-        for (let k = 0; k < K; k++) {
-          const v = rows[k]![a]!;
-          const l = lo[k]!;
-          const h = hi[k]!;
-          const z = ((v < l ? l : v > h ? h : v) - centre[k]!) * inv[k]!;
-          if (z === z) {
-            const wk = w[k]!;
-            sum += wk * z;
-            total += wk;
-          } else if (k === 0 && requireFirst) {
-            total = 0;
-            break;
+      if (K <= 3) combineUpTo3(rows[0]!, K > 1 ? rows[1]! : noRow, K > 2 ? rows[2]! : noRow, lo, hi, centre, inv, w, requireFirst, out);
+      else {
+        for (let a = 0; a < assets; a++) {
+          let sum = 0;
+          let total = 0;
+          for (let k = 0; k < K; k++) {
+            const v = rows[k]![a]!;
+            const l = lo[k]!;
+            const h = hi[k]!;
+            const z = ((v < l ? l : v > h ? h : v) - centre[k]!) * inv[k]!;
+            if (z === z) {
+              const wk = w[k]!;
+              sum += wk * z;
+              total += wk;
+            } else if (k === 0 && requireFirst) {
+              total = 0;
+              break;
+            }
           }
+          out[a] = total > 0 ? sum / total : Number.NaN;
         }
-        out[a] = total > 0 ? sum / total : Number.NaN;
       }
     },
   );
   return new Panel(first.dates, assets, values);
+}
+
+/**
+ * The weighted mean of up to three descriptors' z-scores for one date, unrolled (the common
+ * composites have two or three): z = (clip(v) − centre)·inv, `NaN` when missing or undefined.
+ */
+function combineUpTo3(
+  r0: Float64Array,
+  r1: Float64Array,
+  r2: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+  centre: Float64Array,
+  inv: Float64Array,
+  w: Float64Array,
+  requireFirst: boolean,
+  out: Float64Array,
+): void {
+  const l0 = lo[0]!;
+  const h0 = hi[0]!;
+  const c0 = centre[0]!;
+  const i0 = inv[0]!;
+  const w0 = w[0]!;
+  const l1 = lo[1]!;
+  const h1 = hi[1]!;
+  const c1 = centre[1]!;
+  const i1 = inv[1]!;
+  const w1 = w[1]!;
+  const l2 = lo[2]!;
+  const h2 = hi[2]!;
+  const c2 = centre[2]!;
+  const i2 = inv[2]!;
+  const w2 = w[2]!;
+  for (let a = 0; a < out.length; a++) {
+    let sum = 0;
+    let total = 0;
+    let v = r0[a]!;
+    let z = ((v < l0 ? l0 : v > h0 ? h0 : v) - c0) * i0;
+    if (z === z) {
+      sum += w0 * z;
+      total += w0;
+    } else if (requireFirst) {
+      out[a] = Number.NaN;
+      continue;
+    }
+    v = r1[a]!;
+    z = ((v < l1 ? l1 : v > h1 ? h1 : v) - c1) * i1;
+    if (z === z) {
+      sum += w1 * z;
+      total += w1;
+    }
+    v = r2[a]!;
+    z = ((v < l2 ? l2 : v > h2 ? h2 : v) - c2) * i2;
+    if (z === z) {
+      sum += w2 * z;
+      total += w2;
+    }
+    out[a] = total > 0 ? sum / total : Number.NaN;
+  }
 }
