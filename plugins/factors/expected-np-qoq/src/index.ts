@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 import { type FactorPlugin, Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { tsPanel } from '@factorkit/ops';
 
 const ID = 'expected_np_qoq';
 
@@ -81,25 +80,23 @@ export const expectedNpQoq = defineFactor({
   compute(ctx) {
     const { window } = ctx.params;
     const fy1 = ctx.input(FY1_FIELD);
-    const hasFy2 = ctx.has(FY2_FIELD);
-    const baseSame = tsPanel.delay(fy1, window);
-    const baseNext = hasFy2 ? tsPanel.delay(ctx.input(FY2_FIELD), window) : undefined;
+    const fy2 = ctx.has(FY2_FIELD) ? ctx.input(FY2_FIELD) : undefined;
     const dates = ctx.data.calendar.dates;
     const year = dates.map((d) => Number(d.slice(0, 4)));
-    const out = new Panel(fy1.dates, fy1.assets);
+    const out = new Panel(fy1.dates, fy1.assets, new Float64Array(fy1.values.length));
     for (let a = 0; a < fy1.assets; a++) {
       const now = fy1.column(a);
-      const same = baseSame.column(a);
-      const next = baseNext?.column(a);
+      const next = fy2?.column(a);
       const dst = out.column(a);
       for (let t = 0; t < fy1.dates; t++) {
         if (t < window) {
           dst[t] = Number.NaN;
           continue;
         }
-        // FY1 switches fiscal year with the calendar year: compare the same fiscal year.
+        // FY1 switches fiscal year with the calendar year: compare the same fiscal year, i.e.
+        // FY1 `window` days ago, or FY2 then when the calendar year has turned since.
         const gap = year[t]! - year[t - window]!;
-        const base = gap === 0 ? same[t]! : gap === 1 && next ? next[t]! : Number.NaN;
+        const base = gap === 0 ? now[t - window]! : gap === 1 && next ? next[t - window]! : Number.NaN;
         const c = now[t]!;
         const change = (c - base) / Math.abs(base);
         dst[t] = Number.isFinite(change) ? change : Number.NaN;
