@@ -9,6 +9,7 @@
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
 import { combineZscores, rollingResidualStd, weightedMean } from '@factorkit/ops';
+import { BlockExtremes } from './block-extremes.js';
 
 const ID = 'residual_volatility';
 
@@ -111,9 +112,12 @@ export const residualVolatility = defineFactor({
     // Same coverage share for CMRA as for the other two descriptors.
     const cmraMinObs = Math.min(span, Math.max(1, Math.ceil((minObs / window) * span - 1e-9)));
     // Prefix sums of ln(1 + r) (a missing day counts as a zero return) and of the number of
-    // returns: every month's Z(T) is then one difference.
-    const cum = new Float64Array(ret.dates + 1);
+    // returns: every month's Z(T) is then one difference. The log prefix is padded in front
+    // with `span` zeros (no return before the first date), so `cum[p]` is `padded[p + span]`.
     const seen = new Int32Array(ret.dates + 1);
+    const paddedLength = ret.dates + 1 + span;
+    const padded = new Float64Array(paddedLength);
+    const scan = new BlockExtremes(paddedLength, month, CMRA_MONTHS);
     for (let a = 0; a < ret.assets; a++) {
       const r = ret.column(a);
       weightedStd(r, weights, minObs, dastd.column(a));
@@ -121,27 +125,26 @@ export const residualVolatility = defineFactor({
       // CMRA: Z(T) = Σ ln(1 + r) over the last T months.
       for (let t = 0; t < r.length; t++) {
         const v = r[t]!;
-        cum[t + 1] = cum[t]! + (v > -1 && v < Infinity ? Math.log1p(v) : 0);
+        padded[span + t + 1] = padded[span + t]! + (v > -1 && v < Infinity ? Math.log1p(v) : 0);
         seen[t + 1] = seen[t]! + (v - v === 0 ? 1 : 0);
       }
+      scan.run(padded);
       const out = cmra.column(a);
       // Returns in r[t − span + 1 … t] that cannot be compounded, as a running count.
       let invalid = 0;
       for (let t = 0; t < r.length; t++) {
         if (isInvalid(r[t]!)) invalid++;
         if (t >= span && isInvalid(r[t - span]!)) invalid--;
-        if (invalid > 0 || seen[t + 1]! - seen[Math.max(0, t + 1 - span)]! < cmraMinObs) {
+        if (invalid > 0 || seen[t + 1]! - seen[t + 1 > span ? t + 1 - span : 0]! < cmraMinObs) {
           out[t] = Number.NaN;
           continue;
         }
-        let max = Number.NEGATIVE_INFINITY;
-        let min = Number.POSITIVE_INFINITY;
-        const end = cum[t + 1]!;
-        for (let k = 1, from = t + 1 - month; k <= CMRA_MONTHS; k++, from -= month) {
-          const z = end - cum[from > 0 ? from : 0]!;
-          if (z > max) max = z;
-          if (z < min) min = z;
-        }
+        // Z(k) = cum[t + 1] − cum[t + 1 − k·month] for k = 1 … 12: the extremes of Z are
+        // cum[t + 1] minus the extremes of those twelve month-end sums, which are padded
+        // positions t + 1, t + 1 + month, …, t + 1 + 11·month.
+        const end = padded[span + t + 1]!;
+        const max = end - scan.min(t + 1, t + 1 + span - month);
+        const min = end - scan.max(t + 1, t + 1 + span - month);
         // ln(1 + max) − ln(1 + min) with one logarithm.
         out[t] = 1 + min > 0 ? Math.log1p((max - min) / (1 + min)) : Number.NaN;
       }
