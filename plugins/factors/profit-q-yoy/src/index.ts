@@ -113,7 +113,13 @@ export const profitQYoy = defineFactor({
     }
     const source = ctx.input(field);
     // A zero year-ago base gives ±Infinity in the store; it is no growth rate.
-    return new Panel(source.dates, source.assets, source.values.map((v) => (Number.isFinite(v) ? v : Number.NaN)));
+    const src = source.values;
+    const out = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      out[i] = v - v === 0 ? v : Number.NaN;
+    }
+    return new Panel(source.dates, source.assets, out);
   },
 }) satisfies FactorPlugin<typeof params>;
 
