@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, Panel, type ParamsOf, defineFactor, param, show } from '@factorkit/core';
-import { rollingMax, rollingMean } from '@factorkit/ops';
+import { rollingMean } from '@factorkit/ops';
 
 const ID = 'illiquidity_shock';
 
@@ -89,7 +89,6 @@ export const illiquidityShock = defineFactor({
     const ratio = new Float64Array(n);
     const short = new Float64Array(n);
     const long = new Float64Array(n);
-    const shortMax = new Float64Array(n);
     for (let a = 0; a < ret.assets; a++) {
       const r = ret.column(a);
       const v = amount.column(a);
@@ -101,11 +100,14 @@ export const illiquidityShock = defineFactor({
       rollingMean(ratio, shortWindow, { minObs: Math.ceil(shortWindow / 2) }, short);
       rollingMean(ratio, longWindow, { minObs: Math.ceil(longWindow / 2) }, long);
       // A running mean of a window of zeros keeps a rounding residue (~1e-25) from the values
-      // that left it; the exact rolling max tells a truly zero short window apart.
-      rollingMax(ratio, shortWindow, { minObs: 1 }, shortMax);
+      // that left it; a running count of the positive ratios in the short window tells a truly
+      // zero window apart.
       const col = out.column(a);
+      let positive = 0;
       for (let t = 0; t < n; t++) {
-        const s = shortMax[t]! > 0 ? short[t]! : Number.NaN;
+        if (ratio[t]! > 0) positive++;
+        if (t >= shortWindow && ratio[t - shortWindow]! > 0) positive--;
+        const s = positive > 0 ? short[t]! : Number.NaN;
         const l = long[t]!;
         const value = s > 0 && l > 0 ? Math.log(s / l) : Number.NaN;
         col[t] = Number.isFinite(value) ? value : Number.NaN;

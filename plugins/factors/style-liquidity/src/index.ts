@@ -87,17 +87,17 @@ export const liquidity = defineFactor({
       // Tolerance so that binary rounding (0.28 × 25 = 7.000000000000001) never asks for one more day.
       const minObs = Math.max(1, Math.ceil(minCoverage * days - 1e-9));
       const out = new Panel(turnover.dates, turnover.assets, new Float64Array(turnover.values.length));
-      // Prefix count of days with a positive turnover.
-      const positive = new Int32Array(turnover.dates + 1);
       for (let a = 0; a < turnover.assets; a++) {
         const x = turnover.column(a);
         const col = rollingMean(x, days, { minObs }, out.column(a));
-        for (let t = 0; t < x.length; t++) positive[t + 1] = positive[t]! + (x[t]! > 0 ? 1 : 0);
         // A window of zeros has no logarithm. Its running mean may come out as a rounding
         // residue like 1e-19 rather than 0, so count the window's positive turnovers instead.
+        let positive = 0;
         for (let t = 0; t < col.length; t++) {
+          if (x[t]! > 0) positive++;
+          if (t >= days && x[t - days]! > 0) positive--;
           const v = col[t]!;
-          col[t] = positive[t + 1]! > positive[Math.max(0, t + 1 - days)]! && v > 0 ? Math.log(month * v) : Number.NaN;
+          col[t] = positive > 0 && v > 0 ? Math.log(month * v) : Number.NaN;
         }
       }
       return out;
