@@ -32,6 +32,7 @@ export {
   type ZscoreOptions,
   logSize,
   percentile,
+  ratioToPositive,
   rank,
   weightedMean,
   winsorizeMad,

@@ -9,6 +9,7 @@ import {
   groupRank,
   groupZscore,
   logSize,
+  ratioToPositive,
   maskAnd,
   maskFromPanel,
   neutralize,
@@ -433,5 +434,17 @@ describe('weightedMean', () => {
     expect(m[1]).toBeCloseTo((0 * 2 + 0.3 * 2) / 4, 15);
     expect(Number.isNaN(m[2]!)).toBe(true);
     expect(() => weightedMean(x, Panel.fromRows([[1, 2, 3]]))).toThrow();
+  });
+});
+
+describe('ratioToPositive', () => {
+  it('divides where the denominator is finite and positive and the quotient finite', () => {
+    const x = Panel.fromRows([[1, 2, -3, 4, Number.NaN, 1e308, 5, 6]]);
+    const d = Panel.fromRows([[4, 0, 2, -1, 1, 1e-10, Number.POSITIVE_INFINITY, Number.NaN]]);
+    expect(ratioToPositive(x, d).toRows()[0]).toEqual([0.25, Number.NaN, -1.5, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+  });
+
+  it('names the operator on a shape mismatch', () => {
+    expect(() => ratioToPositive(new Panel(2, 3), new Panel(3, 2))).toThrow(/ratioToPositive/);
   });
 });

@@ -132,6 +132,24 @@ export function logSize(marketCap: Panel): Panel {
 }
 
 /**
+ * `x / denominator` cell by cell where the denominator is finite and positive and the quotient
+ * finite; `NaN` elsewhere. The valuation ratios are built on it: EP, BP, SP as a fundamental
+ * over the market cap (a missing or zero cap, or an infinite quotient, is no ratio).
+ */
+export function ratioToPositive(x: Panel, denominator: Panel): Panel {
+  checkSameShape('ratioToPositive', 'denominator', denominator, x);
+  const num = x.values;
+  const den = denominator.values;
+  const out = new Float64Array(num.length);
+  for (let i = 0; i < num.length; i++) {
+    const d = den[i]!;
+    const v = num[i]! / d;
+    out[i] = d > 0 && d < Number.POSITIVE_INFINITY && v - v === 0 ? v : Number.NaN;
+  }
+  return new Panel(x.dates, x.assets, out);
+}
+
+/**
  * The weighted cross-sectional mean of `x` on each date, `Σ w·x / Σ w` over the assets with a
  * finite value and a finite positive weight (a cap-weighted market return, for example); `NaN`
  * on a date with none. Walks each asset's column once (the panels are column-major), adding in

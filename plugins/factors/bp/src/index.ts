@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { FIELD, type FactorPlugin, FactorkitError, type Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { mapColumns, mapColumns2 } from '@factorkit/ops';
+import { mapColumns, ratioToPositive } from '@factorkit/ops';
 
 const ID = 'bp';
 const EQUITY = 'equity';
@@ -68,7 +68,7 @@ export const bp = defineFactor({
     const has = (field: string) => ctx.has(field);
     const source = resolveSource(ctx.params.source, has);
     if (source === 'pb') return inverse(ctx.input(PB));
-    return ratio(ctx.input(EQUITY), ctx.input(FIELD.marketCap));
+    return ratioToPositive(ctx.input(EQUITY), ctx.input(FIELD.marketCap));
   },
 }) satisfies FactorPlugin<typeof params>;
 
@@ -90,17 +90,6 @@ function missing(fields: readonly string[], source: string, either = false): Fac
   const list = fields.map((f) => `\`${f}\``).join(either ? ' or ' : ', ');
   return new FactorkitError('FK_MISSING_INPUT', `factor \`${ID}\` needs ${list} (source \`${source}\`), which the dataset does not have`, {
     details: { owner: `factor \`${ID}\``, missing: fields },
-  });
-}
-
-/** `equity / marketCap` per cell; `NaN` unless both are finite and the cap is > 0. */
-function ratio(numerator: Panel, marketCap: Panel): Panel {
-  return mapColumns2(numerator, marketCap, (x, cap, out) => {
-    for (let t = 0; t < out.length; t++) {
-      const c = cap[t]!;
-      const v = x[t]! / c;
-      out[t] = c > 0 && c < Infinity && Number.isFinite(v) ? v : Number.NaN;
-    }
   });
 }
 

@@ -6,8 +6,8 @@
  *
  * @packageDocumentation
  */
-import { FIELD, type FactorPlugin, FactorkitError, type Panel, type ParamsOf, defineFactor, param } from '@factorkit/core';
-import { mapColumns2 } from '@factorkit/ops';
+import { FIELD, type FactorPlugin, FactorkitError, type ParamsOf, defineFactor, param } from '@factorkit/core';
+import { ratioToPositive } from '@factorkit/ops';
 
 const ID = 'ep_ttm';
 
@@ -75,7 +75,7 @@ export const epTtm = defineFactor({
   },
   compute(ctx) {
     const field = profitField(ctx.params.source, (f) => ctx.has(f));
-    return ratio(ctx.input(field), ctx.input(FIELD.marketCap));
+    return ratioToPositive(ctx.input(field), ctx.input(FIELD.marketCap));
   },
 }) satisfies FactorPlugin<typeof params>;
 
@@ -93,13 +93,3 @@ function profitField(source: EpTtmParams['source'], has: (field: string) => bool
   );
 }
 
-/** `numerator / marketCap` per cell; `NaN` unless both are finite and the cap is > 0. */
-function ratio(numerator: Panel, marketCap: Panel): Panel {
-  return mapColumns2(numerator, marketCap, (x, cap, out) => {
-    for (let t = 0; t < out.length; t++) {
-      const c = cap[t]!;
-      const v = x[t]! / c;
-      out[t] = c > 0 && c < Infinity && Number.isFinite(v) ? v : Number.NaN;
-    }
-  });
-}

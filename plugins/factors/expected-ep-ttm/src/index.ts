@@ -7,8 +7,8 @@
  *
  * @packageDocumentation
  */
-import { FIELD, type FactorPlugin, type Panel, defineFactor } from '@factorkit/core';
-import { mapColumns2 } from '@factorkit/ops';
+import { FIELD, type FactorPlugin, defineFactor } from '@factorkit/core';
+import { ratioToPositive } from '@factorkit/ops';
 
 const ID = 'expected_ep_ttm';
 const CONSENSUS_NP_12M = 'consensus_net_profit_12m';
@@ -51,19 +51,9 @@ export const expectedEpTtm = defineFactor({
     ],
   },
   compute(ctx) {
-    return ratio(ctx.input(CONSENSUS_NP_12M), ctx.input(FIELD.marketCap));
+    return ratioToPositive(ctx.input(CONSENSUS_NP_12M), ctx.input(FIELD.marketCap));
   },
 }) satisfies FactorPlugin;
 
 export default expectedEpTtm;
 
-/** `numerator / marketCap` per cell; `NaN` unless both are finite and the cap is > 0. */
-function ratio(numerator: Panel, marketCap: Panel): Panel {
-  return mapColumns2(numerator, marketCap, (x, cap, out) => {
-    for (let t = 0; t < out.length; t++) {
-      const c = cap[t]!;
-      const v = x[t]! / c;
-      out[t] = c > 0 && c < Infinity && Number.isFinite(v) ? v : Number.NaN;
-    }
-  });
-}
