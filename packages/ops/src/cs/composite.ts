@@ -147,18 +147,10 @@ export function combineZscores(descriptors: readonly Panel[], weights: readonly 
               } else undefinedZ(k);
               continue;
             }
-            // Nearly all values equal: sum them again for the exact two-pass moments below.
-            sum = 0;
-            min = Number.POSITIVE_INFINITY;
-            max = Number.NEGATIVE_INFINITY;
-            for (let a = 0; a < assets; a++) {
-              const v = row[a]!;
-              if (v !== v) continue;
-              const x = v < l ? l : v > h ? h : v;
-              sum += x;
-              if (x < min) min = x;
-              if (x > max) max = x;
-            }
+            // The shifted sum of squares lost more than six digits, which needs the mean more
+            // than 1,000 σ from c: not expected (|mean − median| ≤ σ), but then the two-pass
+            // moments below, around the clipped values' mean (min and max are the clipped ones).
+            sum = c * m + s1;
           }
         }
         lo[k] = l;
