@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { extname, resolve } from 'node:path';
 import { type CliIo, formatTable } from '../io.js';
 import { loadPlugins } from '../plugins.js';
+import { Float64Column, Int32Column } from '../columns.js';
 
 interface ComputeOptions {
   readonly data: string;
@@ -99,7 +100,7 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
         universe = (t) => instance.members(t);
       }
       const range = { ...(options.start ? { start: options.start } : {}), ...(options.end ? { end: options.end } : {}) };
-      const columns: { date: number[]; code: number[]; factor: number[]; value: number[] } = { date: [], code: [], factor: [], value: [] };
+      const columns = { date: new Int32Column(), code: new Int32Column(), factor: new Int32Column(), value: new Float64Column() };
       for (const [k, plugin] of plugins.entries()) {
         const t0 = performance.now();
         const result = computeFactor({ plugin, params: resolvePluginParams(plugin.meta, {}, `factor \`${plugin.id}\``) }, dataset, range);
@@ -116,12 +117,13 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
           }).values;
         }
         let kept = 0;
+        const cells = values.values;
         for (let t = 0; t < values.dates; t++) {
           const members = mask?.(t);
           const date = Number(result.dates[t]!.replaceAll('-', ''));
           for (let a = 0; a < values.assets; a++) {
             if (members && !members[a]) continue;
-            const v = values.get(t, a);
+            const v = cells[a * values.dates + t]!;
             if (!Number.isFinite(v)) continue;
             columns.date.push(date);
             columns.code.push(a);
@@ -136,16 +138,16 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
         name: 'factor_values',
         rowCount: columns.value.length,
         columns: new Map([
-          ['trade_date', { type: 'date', values: Int32Array.from(columns.date) }],
-          ['ts_code', { type: 'string', codes: Int32Array.from(columns.code), dictionary: dataset.assets }],
-          ['factor', { type: 'string', codes: Int32Array.from(columns.factor), dictionary: ids }],
-          ['value', { type: 'number', values: Float64Array.from(columns.value) }],
+          ['trade_date', { type: 'date', values: columns.date.values() }],
+          ['ts_code', { type: 'string', codes: columns.code.values(), dictionary: dataset.assets }],
+          ['factor', { type: 'string', codes: columns.factor.values(), dictionary: ids }],
+          ['value', { type: 'number', values: columns.value.values() }],
         ]),
       };
       await writeTable(out, table);
       let firstDate = Number.POSITIVE_INFINITY;
       let lastDate = 0;
-      for (const d of columns.date) {
+      for (const d of columns.date.values()) {
         if (d < firstDate) firstDate = d;
         if (d > lastDate) lastDate = d;
       }
