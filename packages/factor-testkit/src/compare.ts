@@ -41,3 +41,48 @@ export function factorLabel(id: string, params: Readonly<Record<string, unknown>
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Spearman's rank correlation of `x` and `y` over the positions where both are finite: the
+ * Pearson correlation of their ranks, tied values sharing their average rank. `NaN` with fewer
+ * than two such pairs or when either side has no spread. For checking that a factor tracks a
+ * signal planted in test data (`randomMarketData`'s exposures, a consensus field, …).
+ */
+export function rankCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length) throw new RangeError(`rankCorrelation: x has ${x.length} values, y has ${y.length}`);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i]!) && Number.isFinite(y[i]!)) {
+      xs.push(x[i]!);
+      ys.push(y[i]!);
+    }
+  }
+  const n = xs.length;
+  if (n < 2) return Number.NaN;
+  const rx = averageRanks(xs);
+  const ry = averageRanks(ys);
+  const mean = (n - 1) / 2;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (rx[i]! - mean) * (ry[i]! - mean);
+    sxx += (rx[i]! - mean) ** 2;
+    syy += (ry[i]! - mean) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
+}
+
+/** 0-based ranks, ties sharing the mean of the ranks they span. */
+function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]!);
+  const ranks = new Array<number>(values.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && values[order[j + 1]!] === values[order[i]!]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = (i + j) / 2;
+    i = j + 1;
+  }
+  return ranks;
+}

@@ -23,7 +23,7 @@ export {
   formatResult,
   isFactorTestError,
 } from './result.js';
-export { DEFAULT_TOLERANCE, type Tolerance, isClose } from './compare.js';
+export { DEFAULT_TOLERANCE, type Tolerance, isClose, rankCorrelation } from './compare.js';
 export {
   type GoldenCase,
   type GoldenExpected,

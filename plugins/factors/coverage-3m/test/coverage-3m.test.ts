@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
+import { rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { logSize, neutralize } from '@factorkit/ops';
 import { generateMarket } from '@factorkit/synth';
@@ -39,25 +40,6 @@ runFactorTests(coverage3m, {
   ],
   params: [{}, { transform: 'count' }],
 });
-
-/** Spearman correlation over the pairs where both are finite (naive ranks, ties averaged). */
-function spearman(x: readonly number[], y: readonly number[]): number {
-  const keep = x.map((v, i) => Number.isFinite(v) && Number.isFinite(y[i]!));
-  const xs = x.filter((_, i) => keep[i]);
-  const ys = y.filter((_, i) => keep[i]);
-  const ranks = (v: number[]) => v.map((a) => v.filter((b) => b < a).length + (v.filter((b) => b === a).length + 1) / 2);
-  const [rx, ry] = [ranks(xs), ranks(ys)];
-  const mean = (rx.length + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  rx.forEach((r, i) => {
-    sxy += (r - mean) * (ry[i]! - mean);
-    sxx += (r - mean) ** 2;
-    syy += (ry[i]! - mean) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 describe('coverage_3m', () => {
   it('is the default export with the documented metadata', () => {
@@ -116,6 +98,6 @@ describe('coverage_3m', () => {
     const planted = market.truth.exposures.values.analyst_coverage!;
     const codes = market.truth.codes;
     const truth = dataset.assets.map((id) => planted[m * codes.length + codes.indexOf(id)] ?? NAN);
-    expect(spearman(Array.from(neutral), truth)).toBeGreaterThan(0.9);
+    expect(rankCorrelation(Array.from(neutral), truth)).toBeGreaterThan(0.9);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
+import { rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
@@ -43,28 +44,6 @@ runFactorTests(expectedEpTtm, {
     },
   ],
 });
-
-/** Spearman rank correlation of the pairs where both are finite (ties are rare here). */
-function spearman(x: readonly number[], y: readonly number[]): number {
-  const pairs = x.map((v, i) => [v, y[i]!] as const).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
-  const ranks = (k: 0 | 1) => {
-    const order = pairs.map((_, i) => i).sort((i, j) => pairs[i]![k] - pairs[j]![k]);
-    const r = new Array<number>(pairs.length);
-    order.forEach((i, rank) => (r[i] = rank));
-    return r;
-  };
-  const rx = ranks(0);
-  const ry = ranks(1);
-  const n = pairs.length;
-  const mean = (n - 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (rx[i]! - mean) * (ry[i]! - mean);
-    sxx += (rx[i]! - mean) ** 2;
-  }
-  return sxy / sxx;
-}
 
 describe('expected_ep_ttm inputs', () => {
   it('throws FK_MISSING_INPUT naming consensus_net_profit_12m without it', () => {
@@ -109,6 +88,6 @@ describe('expected_ep_ttm on the synthetic market', () => {
     const stocks = market.truth.codes.length;
     const ours = market.truth.codes.map((code) => values.get(0, dataset.assets.indexOf(code)));
     const truth = market.truth.codes.map((_, i) => exposure[m * stocks + i]!);
-    expect(spearman(ours, truth)).toBeGreaterThan(0.7);
+    expect(rankCorrelation(ours, truth)).toBeGreaterThan(0.7);
   });
 });

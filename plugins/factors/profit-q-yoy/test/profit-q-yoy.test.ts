@@ -6,6 +6,7 @@
  */
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
+import { rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { readFileSync } from 'node:fs';
@@ -198,35 +199,6 @@ describe('profit_q_yoy on the real cn-csi300 dataset (slow)', () => {
   }, 120_000);
 });
 
-/** Spearman rank correlation of the pairs where both are finite. */
-function spearman(x: readonly number[], y: readonly number[]): number {
-  const pairs = x.map((v, i) => [v, y[i]!] as const).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
-  const ranks = (values: number[]) => {
-    const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(values.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  const rx = ranks(pairs.map((p) => p[0]));
-  const ry = ranks(pairs.map((p) => p[1]));
-  const n = rx.length;
-  const mean = (n - 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (rx[i]! - mean) * (ry[i]! - mean);
-    sxx += (rx[i]! - mean) ** 2;
-    syy += (ry[i]! - mean) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
-
 describe('profit_q_yoy on the synthetic market', () => {
   it('reads operating profit by default and tracks the planted single-quarter parent-profit growth with profit: net', () => {
     const market = generateMarket({ stocks: 200, years: 2, seed: 3 });
@@ -258,6 +230,6 @@ describe('profit_q_yoy on the synthetic market', () => {
       y.push(planted[m * stocks + i]!);
     });
     expect(x.filter(Number.isFinite).length).toBeGreaterThan(100);
-    expect(spearman(x, y)).toBeGreaterThan(0.95);
+    expect(rankCorrelation(x, y)).toBeGreaterThan(0.95);
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
+import { rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
@@ -63,24 +64,6 @@ runFactorTests(bookToPrice, {
     },
   ],
 });
-
-function spearman(x: readonly number[], y: readonly number[]): number {
-  const keep = x.map((v, i) => Number.isFinite(v) && Number.isFinite(y[i]!));
-  const xs = x.filter((_, i) => keep[i]);
-  const ys = y.filter((_, i) => keep[i]);
-  const ranks = (v: number[]) => v.map((a) => v.filter((b) => b < a).length + (v.filter((b) => b === a).length + 1) / 2);
-  const [rx, ry] = [ranks(xs), ranks(ys)];
-  const mean = (rx.length + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  rx.forEach((r, i) => {
-    sxy += (r - mean) * (ry[i]! - mean);
-    sxx += (r - mean) ** 2;
-    syy += (ry[i]! - mean) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 describe('book_to_price', () => {
   it('is the default export with the documented metadata', () => {
@@ -160,6 +143,6 @@ describe('book_to_price', () => {
     const planted = market.truth.exposures.values.bp!;
     const codes = market.truth.codes;
     const truth = dataset.assets.map((id) => planted[m * codes.length + codes.indexOf(id)] ?? NAN);
-    expect(spearman(ours, truth)).toBeGreaterThan(0.9);
+    expect(rankCorrelation(ours, truth)).toBeGreaterThan(0.9);
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
+import { rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
@@ -93,24 +94,6 @@ describe('earnings_yield: a date without spread', () => {
     [-Math.SQRT1_2, Math.SQRT1_2, 0].forEach((v, a) => expect(row[a]).toBeCloseTo(v, 14));
   });
 });
-
-function spearman(x: readonly number[], y: readonly number[]): number {
-  const keep = x.map((v, i) => Number.isFinite(v) && Number.isFinite(y[i]!));
-  const xs = x.filter((_, i) => keep[i]);
-  const ys = y.filter((_, i) => keep[i]);
-  const ranks = (v: number[]) => v.map((a) => v.filter((b) => b < a).length + (v.filter((b) => b === a).length + 1) / 2);
-  const [rx, ry] = [ranks(xs), ranks(ys)];
-  const mean = (rx.length + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  rx.forEach((r, i) => {
-    sxy += (r - mean) * (ry[i]! - mean);
-    sxx += (r - mean) ** 2;
-    syy += (ry[i]! - mean) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 describe('earnings_yield', () => {
   it('is the default export with the documented metadata', () => {
@@ -205,7 +188,7 @@ describe('earnings_yield', () => {
     });
     const codes = market.truth.codes;
     const truth = (id: 'ep_ttm' | 'expected_ep') => dataset.assets.map((s) => market.truth.exposures.values[id]![m * codes.length + codes.indexOf(s)] ?? NAN);
-    expect(spearman(ours, truth('ep_ttm'))).toBeGreaterThan(0.5);
-    expect(spearman(ours, truth('expected_ep'))).toBeGreaterThan(0.5);
+    expect(rankCorrelation(ours, truth('ep_ttm'))).toBeGreaterThan(0.5);
+    expect(rankCorrelation(ours, truth('expected_ep'))).toBeGreaterThan(0.5);
   });
 });
