@@ -23,6 +23,7 @@ export {
   formatResult,
   isFactorTestError,
 } from './result.js';
+export { catchError } from './catch.js';
 export { DEFAULT_TOLERANCE, type Tolerance, isClose, rankCorrelation } from './compare.js';
 export {
   type GoldenCase,

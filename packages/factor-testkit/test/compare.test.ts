@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankCorrelation } from '../src/index.js';
+import { catchError, rankCorrelation } from '../src/index.js';
 
 describe('rankCorrelation', () => {
   it('is 1 for any increasing relation and −1 for any decreasing one', () => {
@@ -21,5 +21,18 @@ describe('rankCorrelation', () => {
     expect(rankCorrelation([1], [2])).toBeNaN();
     expect(rankCorrelation([1, 1, 1], [1, 2, 3])).toBeNaN();
     expect(() => rankCorrelation([1, 2], [1])).toThrow(/rankCorrelation: x has 2 values, y has 1/);
+  });
+});
+
+describe('catchError', () => {
+  it('returns what the function throws', () => {
+    const thrown = new RangeError('boom');
+    expect(catchError(() => {
+      throw thrown;
+    })).toBe(thrown);
+  });
+
+  it('fails when the function returns', () => {
+    expect(() => catchError(() => 1)).toThrow(/expected the function to throw, but it returned/);
   });
 });

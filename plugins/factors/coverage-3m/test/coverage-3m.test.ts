@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
-import { rankCorrelation } from '@factorkit/factor-testkit';
+import { catchError, rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { logSize, neutralize } from '@factorkit/ops';
 import { generateMarket } from '@factorkit/synth';
@@ -55,22 +55,14 @@ describe('coverage_3m', () => {
   it('needs `analyst_coverage_3m`: FK_MISSING_INPUT naming the field', () => {
     const noPay = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { analyst_reports_3m: Panel.fromRows(N) } });
     expect(() => computeFactor(coverage3m, noPay)).toThrow(/`analyst_coverage_3m`/);
-    try {
-      computeFactor(coverage3m, noPay);
-    } catch (error) {
-      expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
-    }
+    const error = catchError(() => computeFactor(coverage3m, noPay));
+    expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
   });
 
   it('throws FK_MISSING_INPUT on cn-csi300, which has no analyst reports', { timeout: 120_000 }, async () => {
     const { dataset } = await loadDataset(path.resolve(repoRoot, '../shared/data/cn-csi300'));
     expect(dataset.hasField('analyst_coverage_3m')).toBe(false);
-    let error: unknown;
-    try {
-      computeFactor(coverage3m, dataset, { start: '2023-06-29', end: '2023-06-29' });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(coverage3m, dataset, { start: '2023-06-29', end: '2023-06-29' }));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`analyst_coverage_3m`');
   });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
-import { rankCorrelation } from '@factorkit/factor-testkit';
+import { catchError, rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { logSize, neutralize } from '@factorkit/ops';
 import { generateMarket } from '@factorkit/synth';
@@ -50,22 +50,14 @@ describe('exec_pay', () => {
   it('needs `exec_pay`: FK_MISSING_INPUT naming the field', () => {
     const noPay = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { close: Panel.fromRows(PAY) } });
     expect(() => computeFactor(execPay, noPay)).toThrow(/`exec_pay`/);
-    try {
-      computeFactor(execPay, noPay);
-    } catch (error) {
-      expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
-    }
+    const error = catchError(() => computeFactor(execPay, noPay));
+    expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
   });
 
   it('throws FK_MISSING_INPUT on cn-csi300, which has no executive pay', { timeout: 120_000 }, async () => {
     const { dataset } = await loadDataset(path.resolve(repoRoot, '../shared/data/cn-csi300'));
     expect(dataset.hasField('exec_pay')).toBe(false);
-    let error: unknown;
-    try {
-      computeFactor(execPay, dataset, { start: '2023-06-29', end: '2023-06-29' });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(execPay, dataset, { start: '2023-06-29', end: '2023-06-29' }));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`exec_pay`');
   });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, factorLookback, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
-import { rankCorrelation } from '@factorkit/factor-testkit';
+import { catchError, rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
@@ -92,24 +92,14 @@ describe('expected_np_qoq', () => {
 
   it('needs `consensus_net_profit_fy1`: FK_MISSING_INPUT naming the field', () => {
     const noFy1 = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { consensus_net_profit_fy2: fields.consensus_net_profit_fy2 } });
-    let error: unknown;
-    try {
-      computeFactor(expectedNpQoq.with({ window: 2 }), noFy1);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(expectedNpQoq.with({ window: 2 }), noFy1));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`consensus_net_profit_fy1`');
   });
 
   it('throws FK_MISSING_INPUT on cn-csi300, which has no consensus', { timeout: 120_000 }, async () => {
     const { dataset } = await loadDataset(path.resolve(repoRoot, '../shared/data/cn-csi300'));
-    let error: unknown;
-    try {
-      computeFactor(expectedNpQoq, dataset, { start: '2023-06-29', end: '2023-06-29' });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(expectedNpQoq, dataset, { start: '2023-06-29', end: '2023-06-29' }));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`consensus_net_profit_fy1`');
   });

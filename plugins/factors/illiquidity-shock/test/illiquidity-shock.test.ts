@@ -5,6 +5,7 @@
  */
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,12 +134,7 @@ describe('illiquidity_shock: metadata and errors', () => {
 
   it('needs `amount`: FK_MISSING_INPUT', () => {
     const other = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { ret: new Panel(T, 4) } });
-    let error: unknown;
-    try {
-      computeFactor(illiquidityShock, other);
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(illiquidityShock, other));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`amount`');
   });

@@ -10,6 +10,7 @@ import {
   factorLookback,
   isFactorkitError,
 } from '@factorkit/core';
+import { catchError } from '@factorkit/factor-testkit';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
 import defaultExport, { momentum } from '../src/index.js';
@@ -74,15 +75,6 @@ function expectClose(actual: readonly number[], expected: readonly number[]): vo
 /** Indices of the NaN entries. */
 const nanRows = (values: readonly number[]): number[] => values.flatMap((v, t) => (Number.isNaN(v) ? [t] : []));
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** A deterministic PRNG (mulberry32), so the randomised comparison is reproducible. */
 function prng(seed: number): () => number {

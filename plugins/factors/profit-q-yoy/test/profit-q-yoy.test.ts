@@ -6,7 +6,7 @@
  */
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
-import { rankCorrelation } from '@factorkit/factor-testkit';
+import { catchError, rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { readFileSync } from 'node:fs';
@@ -87,15 +87,6 @@ runFactorTests(profitQYoy, {
   ],
   params: [{}, { profit: 'operating' }, { profit: 'net' }],
 });
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('profit_q_yoy: metadata, field choice and errors', () => {
   it('is the documented plugin', () => {

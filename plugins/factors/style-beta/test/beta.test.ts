@@ -11,6 +11,7 @@ import {
   isFactorkitError,
 } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
 import { weightedMean as capWeightedMarketReturn } from '@factorkit/ops';
@@ -35,15 +36,6 @@ function makeData(ret: readonly (readonly number[])[], cap: readonly (readonly n
       [capField]: new Panel(n, assets.length, Float64Array.from(cap.flat())),
     },
   });
-}
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 /** mulberry32. */

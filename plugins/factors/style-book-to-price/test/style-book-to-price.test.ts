@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
-import { rankCorrelation } from '@factorkit/factor-testkit';
+import { catchError, rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
@@ -80,12 +80,7 @@ describe('book_to_price', () => {
 
   it('without equity + market_cap and without pb_mrq: FK_MISSING_INPUT naming the fields', () => {
     for (const fields of [{ close: all.pb_mrq }, { equity: all.equity }, { market_cap: all.market_cap }]) {
-      let error: unknown;
-      try {
-        computeFactor(bookToPrice, createMemoryData({ calendar: DATES, assets: ASSETS, fields }));
-      } catch (caught) {
-        error = caught;
-      }
+      const error = catchError(() => computeFactor(bookToPrice, createMemoryData({ calendar: DATES, assets: ASSETS, fields })));
       expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
       expect((error as Error).message).toContain('`equity`');
       expect((error as Error).message).toContain('`pb_mrq`');

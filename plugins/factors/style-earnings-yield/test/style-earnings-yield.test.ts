@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
-import { rankCorrelation } from '@factorkit/factor-testkit';
+import { catchError, rankCorrelation } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
@@ -112,24 +112,14 @@ describe('earnings_yield', () => {
   });
 
   it('without a TTM profit field: FK_MISSING_INPUT naming both', () => {
-    let error: unknown;
-    try {
-      computeFactor(earningsYield, memory({ market_cap: P(CAP), consensus_net_profit_12m: P(FWD) }));
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(earningsYield, memory({ market_cap: P(CAP), consensus_net_profit_12m: P(FWD) })));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`np_parent_ttm`');
     expect((error as Error).message).toContain('`net_profit_ttm`');
   });
 
   it('without market_cap: FK_MISSING_INPUT naming it', () => {
-    let error: unknown;
-    try {
-      computeFactor(earningsYield, memory({ net_profit_ttm: P(NP_TOTAL) }));
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(earningsYield, memory({ net_profit_ttm: P(NP_TOTAL) })));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`market_cap`');
   });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, createRegistry, factorLookback, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
 import defaultExport, { growth } from '../src/index.js';
@@ -38,12 +39,7 @@ describe('growth: source fields', () => {
   });
 
   it('throws FK_MISSING_INPUT naming both profit fields when neither is there', () => {
-    let error: unknown;
-    try {
-      computeFactor(growth, oneDay({ revenue_ttm_yoy: [0.1, 0.2, 0.3, 0.4] }));
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(growth, oneDay({ revenue_ttm_yoy: [0.1, 0.2, 0.3, 0.4] })));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`np_parent_ttm_yoy`');
     expect((error as Error).message).toContain('`net_profit_ttm_yoy`');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkApiCompatibility, computeFactor, createRegistry, factorLookback, isFactorkitError } from '@factorkit/core';
 import { createDataset, loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { generateMarket } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
@@ -72,12 +73,7 @@ describe('leverage: synthetic market', () => {
 describe('leverage: real data (cn-csi300)', () => {
   it('throws FK_MISSING_INPUT: the sample has no balance sheet', { timeout: 120_000 }, async () => {
     const { dataset } = await loadDataset(path.resolve(repoRoot, '../shared/data/cn-csi300'));
-    let error: unknown;
-    try {
-      computeFactor(leverage, dataset, { start: '2023-06-29', end: '2023-06-29' });
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(leverage, dataset, { start: '2023-06-29', end: '2023-06-29' }));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`total_liab`');
   });

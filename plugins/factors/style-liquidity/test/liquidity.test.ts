@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, createRegistry, factorLookback, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
 import defaultExport, { LIQUIDITY_WEIGHTS, liquidity } from '../src/index.js';
@@ -68,12 +69,7 @@ describe('liquidity: metadata and errors', () => {
   });
 
   it('needs `turnover` (the fraction, not turnover_rate): FK_MISSING_INPUT', () => {
-    let error: unknown;
-    try {
-      computeFactor(liquidity, makeData([[1, 2]], 'turnover_rate'));
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(liquidity, makeData([[1, 2]], 'turnover_rate')));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`turnover`');
   });

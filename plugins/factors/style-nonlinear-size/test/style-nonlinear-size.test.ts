@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { describe, expect, it } from 'vitest';
 import defaultExport, { nonlinearSize } from '../src/index.js';
@@ -101,12 +102,7 @@ describe('nonlinear_size', () => {
 
   it('needs `market_cap`: FK_MISSING_INPUT naming the field', () => {
     const noCap = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { float_market_cap: Panel.fromRows(CAP) } });
-    let error: unknown;
-    try {
-      computeFactor(nonlinearSize, noCap);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => computeFactor(nonlinearSize, noCap));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`market_cap`');
   });

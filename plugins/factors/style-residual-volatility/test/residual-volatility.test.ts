@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Panel, ValidationError, checkApiCompatibility, computeFactor, createMemoryData, createRegistry, factorLookback, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { describe, expect, it } from 'vitest';
 import * as pluginModule from '../src/index.js';
 import defaultExport, { RESVOL_WEIGHTS, residualVolatility } from '../src/index.js';
@@ -105,12 +106,7 @@ describe('residual_volatility: metadata and errors', () => {
   it('rejects minObs > window and a missing float cap', () => {
     const d = makeData([[0.01, 0.02]], [[1, 1]]);
     expect(() => computeFactor(residualVolatility.with({ window: 20, minObs: 30 }), d)).toThrow(ValidationError);
-    let error: unknown;
-    try {
-      computeFactor(residualVolatility, makeData([[0.01, 0.02]], [[1, 1]], 'market_cap'));
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(residualVolatility, makeData([[0.01, 0.02]], [[1, 1]], 'market_cap')));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`float_market_cap`');
   });

@@ -5,6 +5,7 @@
  */
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,12 +94,7 @@ describe('turnover_1m: metadata and errors', () => {
 
   it('needs `turnover`: FK_MISSING_INPUT', () => {
     const other = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { turnover_rate: new Panel(T, ASSETS.length) } });
-    let error: unknown;
-    try {
-      computeFactor(turnover1m, other);
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(turnover1m, other));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`turnover`');
   });

@@ -4,6 +4,7 @@
  */
 import { Panel, checkApiCompatibility, computeFactor, createMemoryData, isFactorkitError } from '@factorkit/core';
 import { loadDataset } from '@factorkit/data';
+import { catchError } from '@factorkit/factor-testkit';
 import { runFactorTests } from '@factorkit/factor-testkit/vitest';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,12 +98,7 @@ describe('volatility_3m: metadata and errors', () => {
 
   it('needs `ret`: FK_MISSING_INPUT', () => {
     const other = createMemoryData({ calendar: DATES, assets: ASSETS, fields: { close: new Panel(T, ASSETS.length) } });
-    let error: unknown;
-    try {
-      computeFactor(volatility3m, other);
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => computeFactor(volatility3m, other));
     expect(isFactorkitError(error) && error.code).toBe('FK_MISSING_INPUT');
     expect((error as Error).message).toContain('`ret`');
   });
