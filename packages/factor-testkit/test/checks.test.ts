@@ -4,6 +4,7 @@ import {
   type CheckResult,
   FactorTestError,
   assertCheck,
+  catchError,
   checkCrossAsset,
   checkDeterminism,
   checkGolden,
@@ -17,7 +18,7 @@ import {
   sampleDataFor,
 } from '../src/index.js';
 import { imputer, inPlace, industryEp, leaky, makePeeker, noisy, retSum, sharpeFromOne, shortLookback, zMomentum } from './factors.js';
-import { HAND_ASSETS, HAND_DATES, HAND_RET, HAND_RET_SUM_3, NAN, handData, thrown } from './helpers.js';
+import { HAND_ASSETS, HAND_DATES, HAND_RET, HAND_RET_SUM_3, NAN, handData } from './helpers.js';
 
 const DATE = String.raw`\d{4}-\d{2}-\d{2}`;
 const ID = String.raw`\d{6}\.(?:SH|SZ|BJ)`;
@@ -381,7 +382,7 @@ describe('checkDeterminism', () => {
 describe('FactorTestError', () => {
   it('carries check, date, asset, expected and actual of the first failure', () => {
     const result = checkMissingData(imputer);
-    const error = thrown(() => assertCheck(result));
+    const error = catchError(() => assertCheck(result));
     expect(error).toBeInstanceOf(FactorTestError);
     expect(isFactorTestError(error)).toBe(true);
     const e = error as FactorTestError;

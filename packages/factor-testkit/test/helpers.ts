@@ -33,13 +33,3 @@ export function handData(fields: Record<string, readonly (readonly number[])[]> 
     categorical,
   });
 }
-
-/** The value `fn` throws; fails when it throws nothing. */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}

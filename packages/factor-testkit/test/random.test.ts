@@ -1,8 +1,7 @@
 import { FIELD, isFactorkitError } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_ASSETS, SAMPLE_ROLES, createRandom, randomMarketData, sampleDataFor, sampleLength } from '../src/index.js';
+import { SAMPLE_ASSETS, SAMPLE_ROLES, catchError, createRandom, randomMarketData, sampleDataFor, sampleLength } from '../src/index.js';
 import { industryEp, retSum } from './factors.js';
-import { thrown } from './helpers.js';
 
 const ALL = [
   'ret',
@@ -189,7 +188,7 @@ describe('randomMarketData', () => {
     expect(new Set(many.assets).size).toBe(25);
     expect(many.assets.every((id) => /^\d{6}\.(SH|SZ|BJ)$/.test(id))).toBe(true);
     for (const bad of [() => randomMarketData({ fields: [], dates: 0 }), () => randomMarketData({ fields: [], start: '2021-13-01' })]) {
-      const error = thrown(bad);
+      const error = catchError(bad);
       expect(isFactorkitError(error) && error.code).toBe('FK_INVALID_ARGUMENT');
     }
   });

@@ -1,8 +1,8 @@
 import { isFactorkitError } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
-import { type FactorTestError, type TestFramework, assertFactor, createFactorTester, isFactorTestError, planFactorTests, verifyFactor } from '../src/index.js';
+import { type FactorTestError, type TestFramework, assertFactor, catchError, createFactorTester, isFactorTestError, planFactorTests, verifyFactor } from '../src/index.js';
 import { imputer, leaky, makePeeker, noisy, retSum, sharpeFromOne, shortLookback, zMomentum } from './factors.js';
-import { HAND_RET_SUM_3, handData, thrown } from './helpers.js';
+import { HAND_RET_SUM_3, handData } from './helpers.js';
 
 const golden = [{ name: 'hand panel', data: handData(), expected: HAND_RET_SUM_3 }];
 
@@ -55,7 +55,7 @@ describe('planFactorTests', () => {
 
   it('skips the checks asked for and needs at least one parameter set', () => {
     expect(planFactorTests(retSum, { skip: ['metadata', 'look-ahead', 'determinism'] }).map((c) => c.check)).toEqual(['lookback', 'missing-data', 'short-history', 'cross-asset']);
-    const error = thrown(() => planFactorTests(retSum, { params: [] }));
+    const error = catchError(() => planFactorTests(retSum, { params: [] }));
     expect(isFactorkitError(error) && error.code).toBe('FK_INVALID_ARGUMENT');
   });
 
@@ -81,7 +81,7 @@ describe('verifyFactor and assertFactor', () => {
   });
 
   it('assertFactor throws the first failed check', () => {
-    const error = thrown(() => assertFactor(imputer)) as FactorTestError;
+    const error = catchError(() => assertFactor(imputer)) as FactorTestError;
     expect(isFactorTestError(error)).toBe(true);
     expect(error.check).toBe('missing-data');
     expect(error.message).toMatch(/^missing-data: factor `imputer` value on 2021-01-04 for asset `\d{6}\.(SH|SZ|BJ)` is 0, expected NaN/);
@@ -150,7 +150,7 @@ describe('createFactorTester', () => {
   });
 
   it('asks for describe and it when there are no globals', () => {
-    const error = thrown(() => createFactorTester().run(retSum));
+    const error = catchError(() => createFactorTester().run(retSum));
     expect(isFactorkitError(error) && error.code).toBe('FK_INVALID_ARGUMENT');
     expect((error as Error).message).toContain("runFactorTests from '@factorkit/factor-testkit/vitest'");
   });

@@ -1,7 +1,7 @@
 import { Panel } from '@factorkit/core';
 import { checkDdof, checkPositive, checkSameShape, invalid } from '../internal/check.js';
 import { forEachRow } from '../internal/rows.js';
-import { MAD_TO_SIGMA, RobustState, madOf, meanStd } from './kernels.js';
+import { RobustState, clipCentre } from './kernels.js';
 
 /** Options of {@link combineZscores}. */
 export interface CombineZscoresOptions {
@@ -96,17 +96,7 @@ export function combineZscores(descriptors: readonly Panel[], weights: readonly 
         let l = Number.NEGATIVE_INFINITY;
         let h = Number.POSITIVE_INFINITY;
         if (clip && m >= 2) {
-          let c: number;
-          let scale: number;
-          if (clip.method === 'mad') {
-            const robust = madOf(buf, m, states[k]);
-            c = robust.median;
-            scale = MAD_TO_SIGMA * robust.mad;
-          } else {
-            const stats = meanStd(buf, m, 1);
-            c = stats.mean;
-            scale = stats.std;
-          }
+          const { centre: c, scale } = clipCentre(buf, m, clip.method, states[k]);
           if (scale > 0) {
             l = c - clip.k * scale;
             h = c + clip.k * scale;

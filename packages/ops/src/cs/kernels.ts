@@ -97,19 +97,22 @@ export function winsorBounds(
 ): { count: number; lo: number; hi: number } | { count: number; lo?: undefined; hi?: undefined } {
   const m = collectFinite(row, buf);
   if (m < 2) return { count: m };
-  let centre: number;
-  let scale: number;
-  if (method === 'mad') {
-    const robust = madOf(buf, m, state);
-    centre = robust.median;
-    scale = MAD_TO_SIGMA * robust.mad;
-  } else {
-    const stats = meanStd(buf, m, 1);
-    centre = stats.mean;
-    scale = stats.std;
-  }
+  const { centre, scale } = clipCentre(buf, m, method, state);
   if (!(scale > 0)) return { count: m };
   return { count: m, lo: centre - k * scale, hi: centre + k * scale };
+}
+
+/**
+ * Centre and scale of a winsorising band over the finite values `buf[0 … m)`, m ≥ 2: median and
+ * 1.4826 · MAD, or mean and sample σ. `buf` may be overwritten.
+ */
+export function clipCentre(buf: Float64Array, m: number, method: 'mad' | 'sigma', state?: RobustState): { centre: number; scale: number } {
+  if (method === 'mad') {
+    const robust = madOf(buf, m, state);
+    return { centre: robust.median, scale: MAD_TO_SIGMA * robust.mad };
+  }
+  const stats = meanStd(buf, m, 1);
+  return { centre: stats.mean, scale: stats.std };
 }
 
 /** Clip the finite values of `row` in place to the MAD or σ bounds. */
