@@ -1,15 +1,16 @@
 /**
- * HiGHS-WebAssembly solve time on MFE-shaped LPs (n = 300, 1,000, 5,000 weights; 30 industries,
- * 10 style bands, ±1% deviation from benchmark weights, long only, fully invested, L1 turnover
- * limit via auxiliaries t ≥ |w − w0|), against the same problem solved by native HiGHS through
+ * HiGHS-WebAssembly solve time on MFE-shaped LPs from `@factorkit/synth` (n = 300, 1,000, 5,000
+ * weights; 30 industries ±0.5 %, 10 style bands, ±1 % deviation from benchmark weights, long
+ * only, fully invested, a 30 % turnover limit against drifted holdings through buy/sell
+ * variables), against the same problem solved by native HiGHS through
  * `scipy.optimize.linprog(method="highs")` in the same run. The matrices go to python as raw
  * float64/int32 files; python times only the `linprog` call. Objectives are compared too.
  *
  * Run: `pnpm bench` (needs python3 with numpy and scipy; without them only the wasm figures print).
  */
+import { generateMfeProblem, nextWeekProblem } from '@factorkit/synth';
 import { type BenchResult, type LinprogResult, measure, report, scipyLinprog } from '@factorkit/tooling/bench';
 import { highsOptimizer } from '../src/index.js';
-import { mfeProblem } from '../test/mfe.js';
 
 const SIZES = [300, 1_000, 5_000];
 const ITERATIONS = 9;
@@ -22,7 +23,12 @@ function summarise(name: string, times: number[], rss: number): BenchResult {
 }
 
 {
-  const problems = new Map(SIZES.map((n) => [n, mfeProblem({ n, industries: 30, styles: 10, deviation: 0.01, turnover: true, seed: n })]));
+  const problems = new Map(
+    SIZES.map((n) => {
+      const base = generateMfeProblem({ assets: n, industries: 30, styles: 10, deviation: 0.01, industryBand: 0.005, seed: n });
+      return [n, nextWeekProblem(base, { seed: n, turnoverLimit: 0.3 }).problem];
+    }),
+  );
   const runPython = (n: number): { result?: LinprogResult | undefined } => {
     const out = scipyLinprog(problems.get(n)!, ITERATIONS);
     if (typeof out === 'string') {

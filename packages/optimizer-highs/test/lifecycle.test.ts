@@ -1,7 +1,7 @@
+import { ProblemBuilder } from '@factorkit/core';
+import { generateMfeProblem } from '@factorkit/synth';
 import { describe, expect, it } from 'vitest';
 import { computeIis, highsOptimizer, loadHighsRuntime } from '../src/index.js';
-import { mfeProblem } from './mfe.js';
-import { ProblemBuilder } from '@factorkit/core';
 
 describe('runtime and model lifecycle', () => {
   it('loads the WebAssembly runtime once', async () => {
@@ -33,7 +33,7 @@ describe('runtime and model lifecycle', () => {
     expect(spied).toBe(true);
     try {
       const instance = await highsOptimizer.create(highsOptimizer.with().params);
-      const problem = mfeProblem({ n: 300, seed: 11 });
+      const problem = generateMfeProblem({ assets: 300, seed: 11 }).problem;
       const objectives: number[] = [];
       let memoryAfterWarmup = 0;
       for (let i = 0; i < 200; i++) {
@@ -79,7 +79,7 @@ describe('computeIis', () => {
   });
 
   it('finds nothing in a feasible problem', async () => {
-    const report = await computeIis(mfeProblem({ n: 50, seed: 2 }));
+    const report = await computeIis(generateMfeProblem({ assets: 50, seed: 2 }).problem);
     expect(report.found).toBe(false);
     expect(report.messages.join(' ')).toMatch(/not infeasible/);
   });

@@ -1,7 +1,7 @@
 import { FactorkitError, type Problem, ProblemBuilder, assertSolved, checkOptimizer } from '@factorkit/core';
+import { generateMfeProblem } from '@factorkit/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type HighsParams, highsOptimizer, mapModelStatus } from '../src/index.js';
-import { mfeProblem } from './mfe.js';
 
 let params: HighsParams;
 const solve = async (problem: Problem, overrides: Partial<HighsParams> = {}, options = {}) => {
@@ -189,7 +189,7 @@ describe('failed solves', () => {
   });
 
   it('time limit: status time_limit and no point', async () => {
-    const sol = await solve(mfeProblem({ n: 300, seed: 3 }), {}, { timeLimitMs: 1e-9 });
+    const sol = await solve(generateMfeProblem({ assets: 300, seed: 3 }).problem, {}, { timeLimitMs: 1e-9 });
     expect(sol.status).toBe('time_limit');
     expect([...sol.weights].every(Number.isNaN)).toBe(true);
   });
