@@ -15,6 +15,85 @@ export function isDateString(text: unknown): text is DateString {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** Days in `month` (1–12) of `year`, Gregorian. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const ANY_DATE = /^(\d{4})-?(\d{2})-?(\d{2})$/;
+
+/**
+ * `2023-06-30` or `20230630` → the `yyyymmdd` integer `20230630`; `NaN` when the text is not a
+ * real date in one of those two forms (`2020-02-30`, `2020/1/2`, `2020-1-2` are `NaN`).
+ */
+export function dateToInt(text: string): number {
+  const match = ANY_DATE.exec(text);
+  if (!match) return Number.NaN;
+  // Both separators or neither: `2020-0102` is not a date.
+  if (text.length !== 8 && text.length !== 10) return Number.NaN;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  return year * 10_000 + month * 100 + day;
+}
+
+/** The `yyyymmdd` integer `20230630` → `2023-06-30`. */
+export function intToDate(value: number): DateString {
+  const year = Math.floor(value / 10_000);
+  const month = Math.floor(value / 100) % 100;
+  const day = value % 100;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** The accepted forms of a date on the command line, in configs and in data files, for messages. */
+export const DATE_FORMATS = 'YYYY-MM-DD or YYYYMMDD';
+
+/**
+ * Parse a date written `YYYY-MM-DD` or `YYYYMMDD` (the forms the data files accept) into
+ * `YYYY-MM-DD`. A malformed text and an impossible date (`2020-02-30`) are both format errors
+ * naming `what` (an option or parameter such as `--start`).
+ *
+ * @throws FactorkitError `FK_INVALID_ARGUMENT`.
+ */
+export function parseDate(text: string, what = 'date'): DateString {
+  const trimmed = typeof text === 'string' ? text.trim() : '';
+  const value = dateToInt(trimmed);
+  if (Number.isNaN(value)) {
+    const shape = ANY_DATE.test(trimmed) && (trimmed.length === 8 || trimmed.length === 10);
+    throw new FactorkitError(
+      'FK_INVALID_ARGUMENT',
+      shape ? `${what}: ${show(text)} is not a real date` : `${what}: ${show(text)} is not a date (expected ${DATE_FORMATS})`,
+      { details: { what, value: text } },
+    );
+  }
+  return intToDate(value);
+}
+
+/**
+ * Index of the first element of the ascending `sorted` that is ≥ `value` (`sorted.length` when
+ * none). Works on numbers (`yyyymmdd` integers) and on `YYYY-MM-DD` strings alike.
+ */
+export function lowerBound<T extends number | string>(sorted: ArrayLike<T>, value: T, lo = 0, hi = sorted.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element of the ascending `sorted` that is > `value` (`sorted.length` when none). */
+export function upperBound<T extends number | string>(sorted: ArrayLike<T>, value: T, lo = 0, hi = sorted.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The trading days of a market, in order. Index `t` of every panel row refers to
  * `calendar.dates[t]`.
@@ -79,27 +158,14 @@ export class TradingCalendar implements Calendar {
   }
 
   floor(date: DateString): number {
-    return this.ceilIndex(date, true) - 1;
+    return upperBound(this.dates, date) - 1;
   }
 
   ceil(date: DateString): number {
-    return this.ceilIndex(date, false);
+    return lowerBound(this.dates, date);
   }
 
   slice(start: number, end: number = this.dates.length): TradingCalendar {
     return new TradingCalendar(this.dates.slice(start, end));
-  }
-
-  /** First index whose date is > `date` (strict) or ≥ `date`. Dates compare as strings. */
-  private ceilIndex(date: DateString, strict: boolean): number {
-    let lo = 0;
-    let hi = this.dates.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const here = this.dates[mid]!;
-      if (strict ? here <= date : here < date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

@@ -41,7 +41,19 @@ export {
   param,
   parseParams,
 } from './params.js';
-export { type Calendar, type DateString, TradingCalendar, isDateString } from './calendar.js';
+export {
+  type Calendar,
+  DATE_FORMATS,
+  type DateString,
+  TradingCalendar,
+  dateToInt,
+  daysInMonth,
+  intToDate,
+  isDateString,
+  lowerBound,
+  parseDate,
+  upperBound,
+} from './calendar.js';
 export { type CategoricalPanel, Panel, windowCategorical, windowPanel } from './panel.js';
 export {
   type AssetId,

@@ -1,5 +1,6 @@
 /**
- * Node-only helpers: find plugin packages on disk and import them by package name.
+ * Node-only helpers: find plugin packages on disk and import them by package name; atomic file
+ * and folder output (`files.ts`).
  * Imported as `@factorkit/core/node`, so that `@factorkit/core` itself stays free of Node APIs.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
@@ -8,6 +9,17 @@ import { pathToFileURL } from 'node:url';
 import { FactorkitError, show } from './errors.js';
 import type { PluginSource } from './plugin.js';
 import type { AnyPlugin, PluginRegistry } from './registry.js';
+
+export {
+  type AtomicDirectoryOptions,
+  atomicDirectory,
+  atomically,
+  checkWritableOutput,
+  pendingTemporaries,
+  removePendingTemporaries,
+  temporaryPathFor,
+  writeFileAtomic,
+} from './files.js';
 
 /** The npm keyword that marks a package as a factorkit plugin package. */
 export const PLUGIN_KEYWORD = 'factorkit-plugin';
