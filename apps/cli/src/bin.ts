@@ -1,6 +1,27 @@
 #!/usr/bin/env node
+import { removePendingTemporaries } from '@factorkit/core/node';
+import { processIo } from './io.js';
 import { run } from './program.js';
 
-void run(process.argv.slice(2)).then((code) => {
+// Interrupted: remove every temporary file or folder an atomic write left in flight, then exit
+// as a shell expects of a signal (128 + its number).
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+for (const [signal, number] of Object.entries(SIGNALS)) {
+  process.on(signal, () => {
+    const removed = removePendingTemporaries();
+    try {
+      process.stderr.write(`\ninterrupted (${signal})${removed.length > 0 ? `: removed ${removed.length} partial output file${removed.length === 1 ? '' : 's'}` : ''}\n`);
+    } catch {
+      // stderr may be the closed end of a pipe.
+    }
+    process.exit(128 + number);
+  });
+}
+// Any other way out (an uncaught error included) leaves no temporary behind either.
+process.on('exit', () => {
+  removePendingTemporaries();
+});
+
+void run(process.argv.slice(2), processIo()).then((code) => {
   process.exitCode = code;
 });

@@ -6,11 +6,33 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+/**
+ * The process streams. A reader that goes away (`factorkit … | head -1`) is a normal end for
+ * that stream: EPIPE is swallowed, later writes to it are dropped, and the command still
+ * finishes its work (its output files are written, its exit code is its own).
+ */
 export const processIo = (): CliIo => ({
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: pipeSafe(process.stdout),
+  stderr: pipeSafe(process.stderr),
   cwd: process.cwd(),
 });
+
+function pipeSafe(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') closed = true;
+    else throw error;
+  });
+  return (text) => {
+    if (closed) return;
+    try {
+      stream.write(text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') closed = true;
+      else throw error;
+    }
+  };
+}
 
 /** Render rows as an aligned plain-text table with a header. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

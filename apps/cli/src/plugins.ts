@@ -1,4 +1,4 @@
-import { type PluginRegistry, createRegistry, isFactorkitError } from '@factorkit/core';
+import { FactorkitError, type PluginKind, type PluginOf, type PluginRegistry, createRegistry, isFactorkitError } from '@factorkit/core';
 import { type PluginPackage, discoverPluginPackages, loadPluginPackages } from '@factorkit/core/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,4 +66,35 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
   }
   for (const name of explicit) if (!seen.has(name)) await load(name, options.cwd, 'package');
   return { registry, failures };
+}
+
+/**
+ * One stderr line per plugin package that failed to load. Every command that loads plugins
+ * prints them, so a refused package is never only visible in `plugins list`.
+ */
+export function formatPluginFailures(failures: readonly PluginLoadFailure[]): string {
+  return failures.map((f) => `warning [${f.code}]: plugin package \`${f.package}\` was not loaded: ${f.message}\n`).join('');
+}
+
+/**
+ * The plugin of `kind` with `id`, or an `FK_UNKNOWN_PLUGIN` error that names the real cause:
+ * when packages failed to load, the id may have been theirs, and the message says which
+ * packages failed and why (an API-version refusal reads as such, not as "unknown").
+ */
+export function requirePlugin<K extends PluginKind>(loaded: LoadedPlugins, kind: K, id: string): PluginOf<K> {
+  if (loaded.registry.has(kind, id)) return loaded.registry.get(kind, id);
+  throw unavailablePlugins(loaded, kind, [id]);
+}
+
+/** The error for `ids` of `kind` that are not registered (see {@link requirePlugin}). */
+export function unavailablePlugins(loaded: LoadedPlugins, kind: PluginKind, ids: readonly string[]): FactorkitError {
+  const known = loaded.registry.list(kind).map((e) => `\`${e.plugin.id}\``);
+  const names = ids.map((id) => `\`${id}\``).join(', ');
+  const lines = [`unknown ${kind} ${names}`];
+  if (loaded.failures.length > 0) {
+    lines[0] = `${kind} ${names} ${ids.length === 1 ? 'is' : 'are'} not available: ${loaded.failures.length} plugin package${loaded.failures.length === 1 ? '' : 's'} failed to load and may provide ${ids.length === 1 ? 'it' : 'them'}`;
+    for (const f of loaded.failures) lines.push(`  - \`${f.package}\` [${f.code}]: ${f.message}`);
+  }
+  lines.push(known.length > 0 ? `known ${kind}s: ${known.join(', ')}` : `no ${kind} plugins are registered`);
+  return new FactorkitError('FK_UNKNOWN_PLUGIN', lines.join('\n'), { details: { kind, ids, failures: loaded.failures } });
 }

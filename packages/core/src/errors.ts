@@ -32,7 +32,13 @@ export type ErrorCode =
   /** A function was called with an argument outside its domain. */
   | 'FK_INVALID_ARGUMENT'
   /** A plugin failed a conformance check of a test kit (`@factorkit/factor-testkit`). */
-  | 'FK_CHECK_FAILED';
+  | 'FK_CHECK_FAILED'
+  /** A plugin's own code threw while running (its `compute`, `resolve`…); the message names the plugin and its package, `cause` holds what it threw. */
+  | 'FK_PLUGIN_FAILED'
+  /** Data problems above the accepted threshold: rows rejected beyond `maxRejected`, a required table emptied, rows naming unknown assets. */
+  | 'FK_DATA_REJECTED'
+  /** A computation that must yield values yielded none; the message names the stage that removed them. */
+  | 'FK_NO_VALUES';
 
 /** One problem found by a validation, located by a dot-path such as `params.window`. */
 export interface Issue {

@@ -152,6 +152,7 @@ export {
 } from './optimizer.js';
 export {
   type AnyPlugin,
+  type PluginOf,
   type PluginRegistry,
   PluginRegistrationError,
   type RegisterOptions,

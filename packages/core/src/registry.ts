@@ -9,7 +9,8 @@ import { CORE_API_VERSION, checkApiCompatibility } from './version.js';
 /** Any plugin. */
 export type AnyPlugin = FactorPlugin<any> | UniversePlugin<any> | ConstraintPlugin<any> | OptimizerPlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-type PluginOf<K extends PluginKind> = Extract<AnyPlugin, { kind: K }>;
+/** The plugin type of kind `K`. */
+export type PluginOf<K extends PluginKind> = Extract<AnyPlugin, { kind: K }>;
 
 /** A plugin in a registry, with where it came from. */
 export interface RegisteredPlugin<P extends AnyPlugin = AnyPlugin> {
