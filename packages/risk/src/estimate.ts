@@ -1,4 +1,4 @@
-import { type AssetId, type CategoricalPanel, type DateString, FactorkitError, Panel, show } from '@factorkit/core';
+import { type AssetId, type CategoricalPanel, type DateString, FactorkitError, Panel, lowerBound, show, upperBound } from '@factorkit/core';
 import { solveSpd } from './linalg.js';
 
 /** How assets are weighted in the daily cross-sectional regression. */
@@ -390,26 +390,14 @@ function checkPanels(panels: RiskPanels): void {
 
 /** Index of the first date ≥ `date`. */
 export function ceilDate(dates: readonly DateString[], date: DateString, name: string): number {
-  let lo = 0;
-  let hi = dates.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (dates[mid]! < date) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo >= dates.length) throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: ${show(date)} is after the last date ${dates[dates.length - 1]}`);
-  return lo;
+  const at = lowerBound(dates, date);
+  if (at >= dates.length) throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: ${show(date)} is after the last date ${dates[dates.length - 1]}`);
+  return at;
 }
 
 /** Index of the last date ≤ `date`. */
 export function floorDate(dates: readonly DateString[], date: DateString, name: string): number {
-  let lo = 0;
-  let hi = dates.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (dates[mid]! <= date) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: ${show(date)} is before the first date ${dates[0]}`);
-  return lo - 1;
+  const after = upperBound(dates, date);
+  if (after === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: ${show(date)} is before the first date ${dates[0]}`);
+  return after - 1;
 }

@@ -1,4 +1,5 @@
 /** Small numeric and date helpers shared by the generator's modules. */
+import { lowerBound, upperBound } from '@factorkit/core';
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -16,28 +17,10 @@ export const yearOf = (date: number): number => Math.floor(date / 10_000);
 export const monthOf = (date: number): number => Math.floor(date / 100) % 100;
 
 /** Index of the last element ≤ `value` in an ascending array (−1 when none). */
-export function floorIndex(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
+export const floorIndex = (sorted: Int32Array, value: number): number => upperBound(sorted, value) - 1;
 
 /** Index of the first element ≥ `value` in an ascending array (`length` when none). */
-export function ceilIndex(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export const ceilIndex = (sorted: Int32Array, value: number): number => lowerBound(sorted, value);
 
 /** Quarter numbering: quarter `q` of the generator is `(year − baseYear) × 4 + (quarter − 1)`. */
 export function quarterOfDate(date: number, baseYear: number): number {

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, basename as pathBasename } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { randomBytes } from 'node:crypto';
 import { FactorkitError } from '@factorkit/core';
+import { atomically } from '@factorkit/core/node';
 import type { SchemaElement } from 'hyparquet';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { Column, Table } from '../table.js';
@@ -93,17 +93,6 @@ export async function writeDatasetTables(
   return written;
 }
 
-/** Run `write(temp)` on a temporary file beside `file`, then rename it to `file`; never leave the temp behind. */
-async function atomically(file: string, write: (temp: string) => Promise<void>): Promise<void> {
-  const temp = join(dirname(file), `.${pathBasename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await write(temp);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
 
 function checkTable(table: Table): void {
   for (const [name, column] of table.columns) {

@@ -23,17 +23,8 @@ export function checkCalendar(calendar: Int32Array, where: string): void {
   }
 }
 
-/** First index `i` with `calendar[i] >= date` (`calendar.length` when none). */
-export function lowerBound(calendar: ArrayLike<number>, date: number): number {
-  let lo = 0;
-  let hi = calendar.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (calendar[mid]! < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** First index `i` with `calendar[i] >= date` (`calendar.length` when none): core's calendar search. */
+export { lowerBound } from '@factorkit/core';
 
 /** Row indices `0..n-1` ordered by `key` ascending, ties by row index (so input order decides). */
 export function rowsSortedBy(key: Numbers, n: number): Int32Array {

@@ -13,7 +13,9 @@ import {
   type Tradability,
   type UniverseInstance,
   type UniversePlugin,
+  dateToInt,
   defineUniverse,
+  intToDate,
   param,
 } from '@factorkit/core';
 
@@ -161,8 +163,7 @@ export const indexUniverse = defineUniverse({
     const published = source === 'published' ? { weight: data.field(`index_weight:${code}`), asOf: data.field(`index_weight_date:${code}`) } : undefined;
     const ret = params.drift && data.hasField('ret') ? data.field('ret') : undefined;
     const floatCap = source === 'float-cap' ? data.field('float_market_cap') : undefined;
-    const isoOf = (yyyymmdd: number) => `${Math.floor(yyyymmdd / 10_000)}-${String(Math.floor(yyyymmdd / 100) % 100).padStart(2, '0')}-${String(yyyymmdd % 100).padStart(2, '0')}`;
-    const dateInt = (t: number) => Number(data.calendar.at(t).replaceAll('-', ''));
+    const dateInt = (t: number) => dateToInt(data.calendar.at(t));
 
     const instance: UniverseInstance = {
       id: `index:${code}`,
@@ -177,7 +178,7 @@ export const indexUniverse = defineUniverse({
           let snapshot = Number.NaN;
           for (let a = 0; a < n && Number.isNaN(snapshot); a++) snapshot = published.asOf.get(t, a);
           if (Number.isNaN(snapshot)) return undefined; // before the first snapshot
-          const s = data.calendar.indexOf(isoOf(snapshot));
+          const s = data.calendar.indexOf(intToDate(snapshot));
           for (let a = 0; a < n; a++) {
             let w = published.weight.get(t, a);
             if (!(w > 0)) continue;
@@ -187,7 +188,7 @@ export const indexUniverse = defineUniverse({
             weights[a] = w;
           }
           normalise(weights);
-          return { weights, asOf: isoOf(snapshot), carried: snapshot !== dateInt(t), approximate: false };
+          return { weights, asOf: intToDate(snapshot), carried: snapshot !== dateInt(t), approximate: false };
         }
         for (let a = 0; a < n; a++) {
           const cap = floatCap!.get(t, a);
