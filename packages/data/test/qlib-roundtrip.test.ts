@@ -242,8 +242,27 @@ describe.skipIf(!existsSync(DATA))('[data] cn-csi300 slice → qlib → tables',
     const exported = await tablesToQlib(tables, dir);
     expect(exported.written.symbols).toBe(9);
     expect(exported.markets.map((m) => m.market).sort()).toEqual(['csi300', 'csi500']);
+    // No adj_factor, no market values: qlib's factor and vwap cannot be derived, and the report says why.
+    expect(exported.notWritten.map((f) => `${f.table}.${f.field}`)).toEqual(['daily.factor', 'daily.vwap', 'index_daily.change']);
+    expect(exported.notWritten[0]!.reason).toMatch(/no `adj_factor`/);
+
+    // instruments/all.txt: each stock from its first to its last row, suspensions included
+    // (601258.SH is suspended after 2023-06-09 but has rows to 2023-06-29).
+    const allTxt = (await readFile(join(dir, 'instruments', 'all.txt'), 'utf8')).split('\n').filter(Boolean);
+    const listed = new Map(allTxt.map((line) => line.split('\t')).map(([symbol, start, end]) => [symbol!, `${start}..${end}`]));
+    const dailyDates = dateColumn(daily, 'trade_date');
+    const dailyCodes = stringColumn(daily, 'ts_code');
+    for (const code of CODES) {
+      const dates = Array.from({ length: daily.rowCount }, (_, i) => i).filter((i) => stringAt(dailyCodes, i) === code).map((i) => dailyDates[i]!);
+      const iso = (d: number): string => `${String(d).slice(0, 4)}-${String(d).slice(4, 6)}-${String(d).slice(6)}`;
+      expect(listed.get(`${code.slice(7)}${code.slice(0, 6)}`)).toBe(`${iso(Math.min(...dates))}..${iso(Math.max(...dates))}`);
+    }
+    expect(listed.get('SH601258')).toBe('2013-01-04..2023-06-29');
 
     const { tables: back, report } = await qlibToTables(dir);
+    // factorkit's own export: volume was written in shares (no factor), nothing to restore or report.
+    expect(report.factorkitExport).toBe(true);
+    expect(report.volumeNotRestored).toBe(0);
     expect(report.stocks).toBe(5);
     expect(report.indexSymbols.sort()).toEqual(['SH000300', 'SH000852', 'SH000905', 'SZ399303']);
     expect(report.unknownMarkets).toEqual([]);
@@ -291,5 +310,88 @@ describe.skipIf(!existsSync(DATA))('[data] cn-csi300 slice → qlib → tables',
     );
     expect(got.sort()).toEqual(expected.sort());
     expect(bm.rowCount).toBeGreaterThan(2000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real data with adjustment factors: a slice of ../shared/data/cn-csi1000 (adj_factor, no amount).
+
+const DATA_1000 = resolve(repoRoot, '../shared/data/cn-csi1000');
+// 300261.SZ and 600636.SH are suspended at the start / the end of the data; 600601.SH has a
+// factor of several thousand; 688131.SH has zero-volume rows.
+const CODES_1000 = ['000156.SZ', '300261.SZ', '600601.SH', '600636.SH', '688131.SH'];
+
+describe.skipIf(!existsSync(DATA_1000))('[data] cn-csi1000 slice → qlib → tables', () => {
+  it('writes factor = adj_factor and volume ÷ factor, reports vwap as not derivable, and comes back to float32 precision', async () => {
+    const calendar = csvTable('calendar', parseCsv(await readFile(join(DATA_1000, 'calendar.csv'), 'utf8')), { trade_date: 'date' });
+    const dailyText = gunzipSync(await readFile(join(DATA_1000, 'daily.csv.gz'))).toString('utf8');
+    const daily = csvTable(
+      'daily',
+      parseCsv(dailyText, (line) => CODES_1000.some((c) => line.startsWith(c))),
+      { ts_code: 'string', trade_date: 'date' },
+    );
+    const stocks = csvTable(
+      'stocks',
+      parseCsv(await readFile(join(DATA_1000, 'stocks.csv'), 'utf8'), (line) => CODES_1000.some((c) => line.startsWith(c))),
+      { ts_code: 'string', exchange: 'string', board: 'string', first_trade_date: 'date', last_trade_date: 'date' },
+    );
+    expect(stocks.rowCount).toBe(5);
+    const tables = new Map<string, Table>([
+      ['calendar', calendar],
+      ['stocks', stocks],
+      ['daily', daily],
+    ]);
+    const dir = join(root, 'cn-csi1000');
+    const exported = await tablesToQlib(tables, dir);
+    expect(exported.notWritten.map((f) => `${f.table}.${f.field}`)).toEqual(['daily.change', 'daily.vwap', 'daily.amount']);
+    expect(exported.notWritten[1]!.reason).toMatch(/no `amount`/);
+    expect(exported.fields.find((f) => f.field === 'factor')).toMatchObject({ written: true, source: expect.stringMatching(/^adj_factor/) as string, rowsWithoutValue: 0 });
+
+    // The files, read here byte by byte: factor = adj_factor, volume = shares / adj_factor.
+    const cal = Array.from(dateColumn(calendar, 'trade_date'));
+    const codes = stringColumn(daily, 'ts_code');
+    const dates = dateColumn(daily, 'trade_date');
+    const [volume, adj] = ['volume', 'adj_factor'].map((c) => numberColumn(daily, c));
+    const bins = new Map<string, { start: number; values: Float32Array }>();
+    const bin = async (symbol: string, field: string): Promise<{ start: number; values: Float32Array }> => {
+      const key = `${symbol}/${field}`;
+      if (!bins.has(key)) {
+        const bytes = await readFile(join(dir, 'features', symbol.toLowerCase(), `${field}.day.bin`));
+        bins.set(key, { start: bytes.readFloatLE(0), values: Float32Array.from({ length: bytes.length / 4 - 1 }, (_, i) => bytes.readFloatLE(4 + 4 * i)) });
+      }
+      return bins.get(key)!;
+    };
+    const wrong: string[] = [];
+    for (let row = 0; row < daily.rowCount; row++) {
+      const code = stringAt(codes, row)!;
+      const symbol = `${code.slice(7)}${code.slice(0, 6)}`;
+      const factor = await bin(symbol, 'factor');
+      const vol = await bin(symbol, 'volume');
+      const i = cal.indexOf(dates[row]!) - factor.start;
+      if (!Object.is(factor.values[i], f32(adj![row]!))) wrong.push(`${code} ${dates[row]} factor ${factor.values[i]}`);
+      if (!Object.is(vol.values[i], f32(volume![row]! / adj![row]!))) wrong.push(`${code} ${dates[row]} volume ${vol.values[i]}`);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    // 300261.SZ first traded on 2022-01-06 (stocks.csv) but has suspension rows from 2022-01-04.
+    expect((await readFile(join(dir, 'instruments', 'all.txt'), 'utf8')).split('\n')).toContain('SZ300261\t2022-01-04\t2026-05-08');
+
+    const { tables: back, report } = await qlibToTables(dir);
+    expect(report.volumeNotRestored).toBe(0);
+    const after = back.get('daily')!;
+    const at = index(after, 'ts_code');
+    const bad: string[] = [];
+    for (const column of ['open', 'high', 'low', 'close', 'volume', 'adj_factor']) {
+      const was = numberColumn(daily, column);
+      const now = numberColumn(after, column);
+      for (const [key, row] of index(daily, 'ts_code')) {
+        const x = was[row]!;
+        const y = now[at.get(key)!]!;
+        if (Number.isNaN(x) && Number.isNaN(y)) continue;
+        // One rounding to float32; volume: volume / factor and factor each rounded, multiplied back.
+        const tolerance = (column === 'volume' ? 3 : 1) * 2 ** -24 * Math.abs(x);
+        if (!(Math.abs(y - x) <= tolerance)) bad.push(`${column} ${key}: ${x} → ${y}`);
+      }
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 });

@@ -171,9 +171,10 @@ describe('qlibToTables on a hand-made folder', () => {
     expect(report.dailyRows).toBe(8);
     expect(report.indexDailyRows).toBe(5);
     expect(report.extraFields).toEqual(['vwap']);
-    expect(report.droppedFields).toEqual([{ field: 'change', reason: expect.stringContaining('index_daily') as string }]);
+    expect(report.droppedFields).toEqual([{ table: 'index_daily', field: 'change', reason: expect.stringContaining('index_daily') as string }]);
     expect(report.rowsWithMissingPrices).toBe(0);
     expect(report.volumeNotRestored).toBe(0);
+    expect(report.factorkitExport).toBe(false);
   });
 
   it('converts qlib inclusive END into out_date = the next trading day, and keeps unknown market names', async () => {

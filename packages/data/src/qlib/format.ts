@@ -129,18 +129,6 @@ export function parseQlibDate(text: string): number {
   return dateToInt(part.length === 8 ? `${part.slice(0, 4)}-${part.slice(4, 6)}-${part.slice(6)}` : part);
 }
 
-/** Index of the first element of the ascending `sorted` that is greater than `value` (`sorted.length` if none). */
-export function upperBound(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Check a calendar given as ISO strings and return it as `yyyymmdd` integers.
  * @throws FK_INVALID_DATA on a malformed date or one not after its predecessor.

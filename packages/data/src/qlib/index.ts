@@ -1,7 +1,8 @@
 /**
  * qlib's binary data format: read and write a qlib `provider_uri` folder (day data), and convert
- * it to and from factorkit dataset tables. See `format.ts` for the format and `convert.ts` for
- * the mapping and what it loses:
+ * it to and from factorkit dataset tables. See `format.ts` for the format, `fields.ts` for qlib's
+ * field conventions (factor, volume, vwap), `to-qlib.ts` and `from-qlib.ts` for the mapping, and
+ * what it loses:
  *
  * - values are float32 in qlib (about 7 significant digits: an hfq close of 11474.50033 becomes
  *   11474.5; volumes and amounts above 2^24 lose their last digits);
@@ -10,19 +11,15 @@
  * - qlib has no row for a day without data; a daily row with an empty close is not written;
  * - qlib's `change` is computed from adjusted closes; our `pct_chg` from unadjusted prices —
  *   they are carried over as each other (× / ÷ 100) but differ on ex-dividend days;
- * - qlib's volume is divided by the adjustment factor; converted both ways with `adj_factor`;
+ * - qlib's volume is divided by the adjustment factor; converted both ways with the factor (rows
+ *   without a factor keep shares, and the `factorkit.json` marker says so to the way back);
  * - a membership interval with no trading day in it cannot be written (qlib END is inclusive);
  *   out_date on a non-trading day comes back as the next trading day.
  */
 export { type QlibData, type QlibFreq, type QlibInterval, QLIB_MARKET_INDEX_CODES, QLIB_STANDARD_FIELDS, isQlibIndexSymbol, qlibSymbolToTsCode, tsCodeToQlibSymbol } from './format.js';
 export { type QlibReadResult, type ReadQlibOptions, readQlib } from './read.js';
 export { type QlibWriteSummary, type WriteQlibOptions, writeQlib } from './write.js';
-export {
-  type QlibExportReport,
-  type QlibImportReport,
-  type QlibTables,
-  type QlibToTablesOptions,
-  type TablesToQlibOptions,
-  qlibToTables,
-  tablesToQlib,
-} from './convert.js';
+export { type QlibFieldReport } from './fields.js';
+export { type QlibExportMarker, QLIB_MARKER_FILE } from './marker.js';
+export { type QlibExportReport, type TablesToQlibOptions, tablesToQlib } from './to-qlib.js';
+export { type QlibImportReport, type QlibTables, type QlibToTablesOptions, qlibToTables } from './from-qlib.js';

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { FactorkitError } from '@factorkit/core';
+import { atomicDirectory } from '@factorkit/core/node';
 import { dateToInt } from '../table.js';
 import {
   type QlibData,
@@ -121,65 +121,35 @@ export function encodeQlibBin(values: ArrayLike<number>, lo: number, hi: number)
 }
 
 /**
- * Build a folder atomically: `build` writes into a fresh temporary sibling of `dir`, which is
- * renamed to `dir` at the end. On error the temporary folder is removed and `dir` is untouched.
- * An existing `dir` must be empty unless `overwrite`; it is then swapped out and removed.
+ * Build the folder through core's `atomicDirectory` (a temporary sibling renamed into place, removed
+ * on failure and on interrupts). Checked here first for messages that name the option to use.
  */
-export async function commitFolder(dir: string, overwrite: boolean, build: (tmp: string) => Promise<void>): Promise<string> {
+async function commitFolder(dir: string, overwrite: boolean, build: (tmp: string) => Promise<void>): Promise<string> {
   const target = resolve(dir);
-  const parent = dirname(target);
-  const name = basename(target);
-  let exists = false;
-  try {
-    const info = await stat(target);
-    if (!info.isDirectory()) throw new FactorkitError('FK_INVALID_ARGUMENT', `writeQlib: \`${target}\` exists and is not a folder`);
-    exists = true;
-    if (!overwrite && (await readdir(target)).length > 0) {
-      throw new FactorkitError('FK_INVALID_ARGUMENT', `writeQlib: \`${target}\` exists and is not empty; pass \`overwrite: true\` to replace it`);
-    }
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-  }
-  await mkdir(parent, { recursive: true });
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = join(parent, `.${name}.qlib-tmp-${tag}`);
-  await mkdir(tmp);
-  try {
-    await build(tmp);
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
+  const info = await stat(target).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
     throw error;
+  });
+  if (info && !info.isDirectory()) throw new FactorkitError('FK_INVALID_ARGUMENT', `writeQlib: \`${target}\` exists and is not a folder`);
+  if (info && !overwrite && (await readdir(target)).length > 0) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `writeQlib: \`${target}\` exists and is not empty; pass \`overwrite: true\` to replace it`);
   }
-  if (!exists) {
-    try {
-      await rename(tmp, target);
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
-    }
-    return target;
-  }
-  const old = join(parent, `.${name}.qlib-old-${tag}`);
-  try {
-    await rename(target, old);
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  try {
-    await rename(tmp, target);
-  } catch (error) {
-    await rename(old, target);
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
+  await mkdir(dirname(target), { recursive: true });
+  await atomicDirectory(
+    target,
+    async (tmp) => {
+      await mkdir(tmp);
+      await build(tmp);
+    },
+    { replace: overwrite, owner: 'writeQlib' },
+  );
   return target;
 }
 
 /**
  * The writer behind {@link writeQlib} and `tablesToQlib`: `symbols` may be a generator that
  * builds one symbol's arrays at a time, so a whole dataset need not be held aligned in memory.
+ * `extraFiles` (file name → text) are written in the folder's root (`tablesToQlib`'s marker).
  */
 export async function writeQlibFolder(
   dir: string,
@@ -187,6 +157,7 @@ export async function writeQlibFolder(
   instruments: ReadonlyMap<string, readonly QlibInterval[]>,
   symbols: Iterable<readonly [string, QlibSymbolFields]>,
   options: WriteQlibOptions = {},
+  extraFiles: ReadonlyMap<string, string> = new Map(),
 ): Promise<QlibWriteSummary> {
   const freq = checkFreq(options.freq);
   const concurrency = Math.max(1, options.concurrency ?? 16);
@@ -203,6 +174,7 @@ export async function writeQlibFolder(
       const text = intervals.map((x) => `${x.symbol}\t${x.start}\t${x.end}\n`).join('');
       await writeFile(join(tmp, QLIB_INSTRUMENTS_DIR, `${market.toLowerCase()}.txt`), text);
     }
+    for (const [name, text] of extraFiles) await writeFile(join(tmp, name), text);
     await mkdir(join(tmp, QLIB_FEATURES_DIR));
     const dirs = new Map<string, string>();
     for (const [symbol, fields] of symbols) {

@@ -1,34 +1,11 @@
 import { join } from 'node:path';
-import { FactorkitError } from '@factorkit/core';
+import { upperBound } from '@factorkit/core';
 import { TABLES } from '../schema.js';
-import {
-  type Column,
-  type Table,
-  dateColumn,
-  dateIntToEpochDay,
-  dateToInt,
-  encodeStrings,
-  epochDayToDateInt,
-  intToDate,
-  stringAt,
-  stringColumn,
-} from '../table.js';
-import {
-  type QlibInterval,
-  QLIB_ALL_MARKET,
-  QLIB_FEATURES_DIR,
-  QLIB_MARKET_INDEX_CODES,
-  calendarToInts,
-  isQlibIndexSymbol,
-  mapLimit,
-  qlibSymbolToTsCode,
-  tsCodeToQlibSymbol,
-  upperBound,
-} from './format.js';
-import { lowerBound } from '../pit/internal.js';
+import { type Column, type Table, encodeStrings } from '../table.js';
+import { QLIB_ALL_MARKET, QLIB_FEATURES_DIR, QLIB_MARKET_INDEX_CODES, isQlibIndexSymbol, mapLimit, qlibSymbolToTsCode, tsCodeToQlibSymbol } from './format.js';
 import { boardOfCode } from '../rules/limits.js';
+import { type QlibExportMarker, QLIB_MARKER_FILE, readQlibMarker } from './marker.js';
 import { type StoredSeries, listQlibFields, listQlibSymbols, readQlibBin, readQlibCalendar, readQlibInstruments } from './read.js';
-import { type QlibSymbolFields, type QlibWriteSummary, type WriteQlibOptions, writeQlibFolder } from './write.js';
 
 /*
  * How qlib fields and factorkit columns correspond (stocks: `daily`; indices: `index_daily`):
@@ -40,6 +17,11 @@ import { type QlibSymbolFields, type QlibWriteSummary, type WriteQlibOptions, wr
  *   change       pct_chg            fraction → percent (× 100); qlib computes it from adjusted closes
  *   factor       adj_factor         adjusted = raw × factor in both
  *   anything else (vwap, …) → an extra numeric `daily` column of the same name, and back
+ *
+ * A folder written by `tablesToQlib` carries `factorkit.json` (see marker.ts), which says how its
+ * volume was written: divided by the factor where there was one, shares elsewhere (or shares
+ * everywhere). Without the marker, a stock row whose volume has no factor to multiply by is
+ * counted in `volumeNotRestored`: its unit is unknown.
  */
 
 /** Options of {@link qlibToTables}. */
@@ -56,7 +38,9 @@ export interface QlibToTablesOptions {
   readonly symbols?: readonly string[] | 'all';
   /**
    * qlib's cn_data divides volume by the adjustment factor; by default `volume` is multiplied back
-   * by `factor` to give shares traded, as our `daily.volume` means. `false` keeps qlib's value.
+   * by `factor` to give shares traded, as our `daily.volume` means (in a folder written by
+   * `tablesToQlib`, as its marker says: rows it wrote in shares stay as they are). `false` keeps
+   * the value as stored.
    */
   readonly rawVolume?: boolean;
   /** Files read at once; default 32. */
@@ -78,8 +62,11 @@ export interface QlibImportReport {
   readonly unknownMarkets: string[];
   /** qlib fields kept as extra numeric `daily` columns (`vwap`, …). */
   readonly extraFields: string[];
-  /** qlib fields not converted, with the reason. */
-  readonly droppedFields: { readonly field: string; readonly reason: string }[];
+  /**
+   * qlib fields not converted, with the reason: `table` is `daily` for fields of stock symbols,
+   * `index_daily` for fields of index symbols (which keep open, high, low, close, volume, amount).
+   */
+  readonly droppedFields: { readonly table: 'daily' | 'index_daily'; readonly field: string; readonly reason: string }[];
   /** Symbols skipped: not an exchange prefix + 6 digits, or no `close` data. */
   readonly skippedSymbols: { readonly symbol: string; readonly reason: string }[];
   /** Symbols asked for, or listed in an instrument file, that have no folder under `features/`. */
@@ -88,8 +75,13 @@ export interface QlibImportReport {
   readonly skippedMemberLines: number;
   /** `daily` rows that have a close but miss open, high or low (kept; the schema will flag them). */
   readonly rowsWithMissingPrices: number;
-  /** Stock rows whose volume could not be restored to shares (no factor that day): kept as qlib stored it. */
+  /**
+   * Stock rows whose volume could not be restored to shares (no factor that day, and no marker
+   * saying the row was written in shares): kept as qlib stored it.
+   */
   readonly volumeNotRestored: number;
+  /** The folder was written by factorkit's `tablesToQlib` (it has a `factorkit.json` marker). */
+  readonly factorkitExport: boolean;
   /** The rules applied, in words. */
   readonly rules: string[];
 }
@@ -162,10 +154,12 @@ interface SymbolChunk {
  * - `daily`: one row per stock and day on which `close` is not NaN (qlib has no rows for days
  *   without data; its Yahoo-based cn_data sets every field to NaN on suspended days, so those
  *   days have no row). Field mapping: open/high/low/close as stored (adjusted); volume × factor
- *   (shares; see `rawVolume`); amount; pct_chg = change × 100; adj_factor = factor; any other
+ *   (shares; see `rawVolume`; in a folder written by `tablesToQlib`, rows its marker says are in
+ *   shares stay as they are); amount; pct_chg = change × 100; adj_factor = factor; any other
  *   field (vwap, …) as an extra numeric column of the same name;
  * - `index_daily`: the same for index symbols (see `indexSymbols`), columns open, high, low,
- *   close, volume, amount (other fields are dropped and reported);
+ *   close, volume, amount; every other field is dropped and reported with the reason (the
+ *   factor: whether it was 1 on every row, i.e. nothing was lost);
  * - `stocks`: ts_code (`SH600519` → `600519.SH`), exchange, board from the code (688/689 star,
  *   300/301 chinext, BJ or 4xx/8xx/920 bse, else main), first/last_trade_date: the first/last day
  *   with a close on which the stock traded (`is_trading` = 1 when that field exists, else volume
@@ -177,7 +171,8 @@ interface SymbolChunk {
  *
  * Values are float32 in qlib; converted to float64 exactly (no digits are invented or restored).
  *
- * @throws FK_INVALID_DATA as {@link readQlib} does, naming the offending file.
+ * @throws FK_INVALID_DATA as {@link readQlib} does, naming the offending file, and when a
+ * `factorkit.json` marker is not one this version reads.
  */
 export async function qlibToTables(dir: string, options: QlibToTablesOptions = {}): Promise<QlibTables> {
   const concurrency = Math.max(1, options.concurrency ?? 32);
@@ -187,6 +182,10 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
 
   const calendar = await readQlibCalendar(dir);
   const cal = calendar.ints;
+  const marker = await readQlibMarker(dir);
+  // How to bring volume back to shares: × factor where the row has one; rows without a factor are
+  // shares when the marker says the writer left them so, else unknown (counted).
+  const volumeRule: 'multiply' | 'multiply-where-factor' | 'keep' = !rawVolume || marker?.volume === 'shares' ? 'keep' : marker ? 'multiply-where-factor' : 'multiply';
   const instruments = await readQlibInstruments(dir);
   const folders = await listQlibSymbols(dir);
 
@@ -228,14 +227,15 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
     fieldFiles.set(symbol, await listQlibFields(join(dir, QLIB_FEATURES_DIR, folders.get(symbol)!), 'day'));
   });
 
-  const droppedFields = new Map<string, string>();
+  // `daily` and `index_daily` fields dropped, each field → reason.
+  const droppedFields = { daily: new Map<string, string>(), index_daily: new Map<string, string>() };
   const stockColumns = new Map<string, string>(); // column → qlib field
   for (const { symbol } of stocks) {
     const files = fieldFiles.get(symbol)!;
     for (const field of files.keys()) {
       const column = STOCK_FIELD_TO_COLUMN[field] ?? field;
       if (column === 'ts_code' || column === 'trade_date') {
-        droppedFields.set(field, `its name is a key column of daily`);
+        droppedFields.daily.set(field, `its name is a key column of daily`);
         continue;
       }
       const mapped = stockColumns.get(column);
@@ -243,7 +243,7 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
         // e.g. a field `pct_chg` next to `change`: the standard mapping wins.
         const loser = STOCK_FIELD_TO_COLUMN[field] === undefined ? field : mapped;
         const winner = loser === field ? mapped : field;
-        droppedFields.set(loser, `daily.${column} comes from the qlib field \`${winner}\``);
+        droppedFields.daily.set(loser, `daily.${column} comes from the qlib field \`${winner}\``);
         stockColumns.set(column, winner);
         continue;
       }
@@ -254,13 +254,16 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
   for (const { symbol } of indices) {
     for (const field of fieldFiles.get(symbol)!.keys()) {
       if ((INDEX_FIELDS as readonly string[]).includes(field)) indexFields.add(field);
-      else if (field !== 'factor' && !droppedFields.has(field)) droppedFields.set(field, 'index_daily keeps open, high, low, close, volume and amount only (dropped for index symbols)');
+      else if (!droppedFields.index_daily.has(field)) droppedFields.index_daily.set(field, indexDropReason(field, marker));
     }
   }
   const extraFields = [...stockColumns.entries()].filter(([column, field]) => STOCK_FIELD_TO_COLUMN[field] !== column).map(([, field]) => field).sort();
 
   let rowsWithMissingPrices = 0;
   let volumeNotRestored = 0;
+  // Index rows with a factor other than 1 (dropped with the field; volume was multiplied by it).
+  let indexFactorRows = 0;
+  let indexFactorNotOne = 0;
 
   // Pass 2: read each symbol and turn its days with a close into rows.
   const readSymbol = async (symbol: string, wanted: ReadonlySet<string>, forIndex: boolean): Promise<SymbolChunk | undefined> => {
@@ -286,6 +289,14 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
     const factor = stored.get('factor');
     const isTrading = stored.get('is_trading');
     const volume = stored.get('volume');
+    if (forIndex && factor !== undefined) {
+      for (const day of days) {
+        const f = valueAt(factor, day);
+        if (Number.isNaN(f)) continue;
+        indexFactorRows++;
+        if (f !== 1) indexFactorNotOne++;
+      }
+    }
     const columns = new Map<string, Float64Array>();
     const fieldToColumn = forIndex ? new Map([...INDEX_FIELDS].map((f) => [f, f] as const)) : new Map([...stockColumns].map(([c, f]) => [f, c] as const));
     for (const [field, column] of fieldToColumn) {
@@ -296,10 +307,10 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
         const day = days[r]!;
         let value = valueAt(series, day);
         if (field === 'change') value *= 100;
-        else if (field === 'volume' && rawVolume && !Number.isNaN(value)) {
+        else if (field === 'volume' && volumeRule !== 'keep' && !Number.isNaN(value)) {
           const f = valueAt(factor, day);
           if (!Number.isNaN(f)) value *= f;
-          else if (!forIndex) volumeNotRestored++;
+          else if (!forIndex && volumeRule === 'multiply') volumeNotRestored++;
         }
         out[r] = value;
       }
@@ -416,6 +427,15 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
   if (indexDaily.table.rowCount > 0) tables.set('index_daily', indexDaily.table);
   if (membersTable.rowCount > 0) tables.set('index_members', membersTable);
   skippedSymbols.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  if (droppedFields.index_daily.has('factor')) {
+    droppedFields.index_daily.set(
+      'factor',
+      indexFactorNotOne === 0
+        ? `index_daily has no factor column; the factor is 1 on every index row that has one (${indexFactorRows}): index levels are not adjusted, nothing is lost`
+        : `index_daily has no factor column; the factor is not 1 on ${indexFactorNotOne} of ${indexFactorRows} index rows: their volume was multiplied by it${volumeRule === 'keep' ? ' (not: volume kept as stored)' : ''}, their levels are kept as stored (adjusted)`,
+    );
+  }
+  const dropped = (['daily', 'index_daily'] as const).flatMap((t) => [...droppedFields[t]].map(([field, reason]) => ({ table: t, field, reason })));
   const report: QlibImportReport = {
     stocks: stocksTable.rowCount,
     indexSymbols: indexDaily.kept.map((k) => tsCodeToQlibSymbol(k.tsCode)!),
@@ -425,18 +445,23 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
     markets,
     unknownMarkets,
     extraFields,
-    droppedFields: [...droppedFields].map(([field, reason]) => ({ field, reason })).sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)),
+    droppedFields: dropped.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : a.field < b.field ? -1 : a.field > b.field ? 1 : 0)),
     skippedSymbols,
     symbolsWithoutFeatures: [...withoutFeatures].sort(),
     skippedMemberLines,
     rowsWithMissingPrices,
     volumeNotRestored,
+    factorkitExport: marker !== undefined,
     rules: [
       options.indexSymbols === undefined
         ? 'index symbols: SH000xxx, SZ399xxx, BJ899xxx and CSI + 6 digits (instruments/all.txt is no guide: qlib lists SH000300 there)'
         : 'index symbols: as given by options.indexSymbols',
       'daily/index_daily: one row per symbol and day with a close; qlib has no rows for days without data',
-      rawVolume ? 'volume: qlib volume × factor (shares traded)' : 'volume: as stored by qlib (divided by factor)',
+      volumeRule === 'keep'
+        ? `volume: as stored${marker?.volume === 'shares' ? ` (shares: ${QLIB_MARKER_FILE} says so)` : ' (qlib: divided by factor)'}`
+        : volumeRule === 'multiply-where-factor'
+          ? `volume: × factor where the row has one; rows without are shares already (${QLIB_MARKER_FILE})`
+          : 'volume: qlib volume × factor (shares traded)',
       'pct_chg = change × 100 (qlib computes change from adjusted closes); adj_factor = factor',
       'index_members: out_date = first calendar day after qlib END (inclusive); empty when END ≥ the last calendar day',
       'stocks.first/last_trade_date: first/last day with a close and `is_trading` = 1 if that field exists, else volume not ≤ 0',
@@ -445,293 +470,10 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
   return { tables, report };
 }
 
-/** Options of {@link tablesToQlib}. */
-export interface TablesToQlibOptions extends WriteQlibOptions {
-  /** Market → index code, merged over {@link QLIB_MARKET_INDEX_CODES}; used backwards (index code → market file). */
-  readonly marketIndexCodes?: Readonly<Record<string, string>>;
-  /**
-   * `daily.volume` is shares traded; qlib's cn_data stores volume / factor, so by default volume is
-   * divided by `adj_factor` where there is one. `false` writes volume as it is.
-   */
-  readonly rawVolume?: boolean;
-  /** END of membership intervals that are still open (`out_date` empty); default the last calendar day. */
-  readonly openEnd?: string;
+
+/** Why a field of an index symbol is not converted (`factor` gets its final reason once read). */
+function indexDropReason(field: string, marker: QlibExportMarker | undefined): string {
+  const base = `index_daily keeps open, high, low, close, volume and amount only (dropped for index symbols)`;
+  const source = marker?.fields['index_daily']?.[field];
+  return source === undefined ? base : `${base}; written by factorkit as \`${source}\`, so nothing is lost`;
 }
-
-/** What {@link tablesToQlib} wrote and what it could not. */
-export interface QlibExportReport {
-  readonly written: QlibWriteSummary;
-  /** Instrument files written from `index_members`: market → index code. */
-  readonly markets: { readonly market: string; readonly indexCode: string; readonly known: boolean }[];
-  /** Index codes with no market in the mapping: their file is named after the code (lower case, `.` → `_`). */
-  readonly unknownIndexCodes: string[];
-  /** Columns not written, with the reason. */
-  readonly droppedColumns: { readonly table: string; readonly column: string; readonly reason: string }[];
-  /** Rows not written, counted by reason. */
-  readonly skippedRows: { readonly table: string; readonly count: number; readonly reason: string }[];
-}
-
-function rowName(t: Table, row: number): string {
-  const line = t.lines?.[row];
-  return line !== undefined ? `${t.source ?? t.name}:${line}` : `${t.name} row ${row}`;
-}
-
-interface Grouped {
-  readonly symbol: string;
-  readonly tsCode: string;
-  readonly rows: number[];
-}
-
-/**
- * Write factorkit dataset tables as a qlib folder, so qlib can use a factorkit dataset:
- *
- * - `calendar` → `calendars/day.txt`;
- * - `daily` → `features/<symbol>/`: open/high/low/close as they are (adjusted), volume ÷
- *   adj_factor (see `rawVolume`), amount, change = pct_chg ÷ 100, factor = adj_factor (only
- *   when the column exists: nothing is invented), every other numeric column under its own name
- *   (pre_close, turnover_rate, is_trading, pe_ttm, vwap, …);
- * - `index_daily` → `features/<index symbol>/` (open, high, low, close, volume, amount, …);
- * - `stocks` → `instruments/all.txt` with START/END = first/last_trade_date (or the stock's first
- *   and last `daily` day when those are empty); index symbols are listed too, as in qlib's cn_data;
- * - `index_members` → `instruments/<market>.txt` (index code → market via `marketIndexCodes`),
- *   END = the last calendar day before out_date (qlib's END is inclusive), or `openEnd` for open
- *   intervals. An interval with no trading day in it cannot be written and is reported.
- *
- * Written atomically (see {@link writeQlib}); every value becomes float32.
- *
- * @throws FK_INVALID_DATA when `calendar` is missing, a row's trade_date is not in the calendar,
- * or a (code, date) pair repeats.
- */
-export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: string, options: TablesToQlibOptions = {}): Promise<QlibExportReport> {
-  const calendarTable = tables.get('calendar');
-  if (!calendarTable) throw new FactorkitError('FK_INVALID_DATA', 'tablesToQlib: the tables have no `calendar`; qlib needs calendars/day.txt');
-  const calDates = [...dateColumn(calendarTable, 'trade_date')].map(intToDate);
-  const cal = calendarToInts(calDates, 'tablesToQlib: table `calendar`');
-  const rawVolume = options.rawVolume ?? true;
-  const droppedColumns: { table: string; column: string; reason: string }[] = [];
-  const skipped = new Map<string, { table: string; count: number; reason: string }>();
-  const skip = (tableName: string, reason: string, count = 1): void => {
-    const key = `${tableName}\u0000${reason}`;
-    const entry = skipped.get(key);
-    if (entry) entry.count += count;
-    else skipped.set(key, { table: tableName, count, reason });
-  };
-
-  /** Rows of a daily-like table grouped by code, each with its calendar index checked. */
-  const group = (t: Table, key: string): { groups: Grouped[]; dayOf: Int32Array } => {
-    const codes = stringColumn(t, key);
-    const dates = dateColumn(t, 'trade_date');
-    const dayOf = new Int32Array(t.rowCount);
-    const byCode = new Map<number, number[]>();
-    for (let row = 0; row < t.rowCount; row++) {
-      const date = dates[row]!;
-      const day = lowerBound(cal, date);
-      if (day >= cal.length || cal[day] !== date) {
-        throw new FactorkitError('FK_INVALID_DATA', `tablesToQlib: ${rowName(t, row)}: trade_date \`${date === 0 ? '' : intToDate(date)}\` is not a day of the calendar`);
-      }
-      dayOf[row] = day;
-      const code = codes.codes[row]!;
-      if (code < 0) {
-        skip(t.name, `empty ${key}`);
-        continue;
-      }
-      let rows = byCode.get(code);
-      if (!rows) byCode.set(code, (rows = []));
-      rows.push(row);
-    }
-    const groups: Grouped[] = [];
-    for (const [code, rows] of byCode) {
-      const tsCode = codes.dictionary[code]!;
-      const symbol = tsCodeToQlibSymbol(tsCode);
-      if (symbol === undefined) {
-        skip(t.name, `${key} is not 6 digits + exchange suffix (e.g. \`${tsCode}\`)`, rows.length);
-        continue;
-      }
-      groups.push({ symbol, tsCode, rows });
-    }
-    groups.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-    return { groups, dayOf };
-  };
-
-  /** qlib field → how to get it from a row, for one daily-like table. */
-  const fieldsOf = (t: Table, key: string): Map<string, (row: number) => number> => {
-    const out = new Map<string, (row: number) => number>();
-    const numbers = new Map<string, Float64Array>();
-    for (const [name, column] of t.columns) {
-      if (name === key || name === 'trade_date') continue;
-      if (column.type !== 'number') {
-        droppedColumns.push({ table: t.name, column: name, reason: `a ${column.type} column; qlib stores numbers only` });
-        continue;
-      }
-      numbers.set(name, column.values);
-    }
-    const factor = numbers.get('adj_factor');
-    for (const [name, values] of numbers) {
-      let field = name.toLowerCase();
-      let get = (row: number): number => values[row]!;
-      if (name === 'pct_chg') {
-        field = 'change';
-        get = (row) => values[row]! / 100;
-      } else if (name === 'adj_factor') field = 'factor';
-      else if (name === 'volume' && rawVolume && factor) get = (row) => (Number.isNaN(factor[row]!) ? values[row]! : values[row]! / factor[row]!);
-      if (!/^[a-z_][a-z0-9_]*$/.test(field)) {
-        droppedColumns.push({ table: t.name, column: name, reason: 'its name cannot be a qlib field name' });
-        continue;
-      }
-      if (out.has(field)) {
-        droppedColumns.push({ table: t.name, column: name, reason: `qlib field \`${field}\` is already written from another column` });
-        continue;
-      }
-      out.set(field, get);
-    }
-    return out;
-  };
-
-  const dailyTable = tables.get('daily');
-  const indexTable = tables.get('index_daily');
-  const daily = dailyTable ? group(dailyTable, 'ts_code') : { groups: [], dayOf: new Int32Array() };
-  const index = indexTable ? group(indexTable, 'index_code') : { groups: [], dayOf: new Int32Array() };
-  const dailyFields = dailyTable ? fieldsOf(dailyTable, 'ts_code') : new Map<string, (row: number) => number>();
-  const indexFields = indexTable ? fieldsOf(indexTable, 'index_code') : new Map<string, (row: number) => number>();
-  const stockSymbols = new Set(daily.groups.map((g) => g.symbol));
-  for (const g of index.groups) {
-    if (stockSymbols.has(g.symbol)) throw new FactorkitError('FK_INVALID_DATA', `tablesToQlib: \`${g.tsCode}\` is in both daily and index_daily; qlib has one folder per symbol`);
-  }
-
-  const checkUnique = (t: Table, groups: readonly Grouped[], dayOf: Int32Array): void => {
-    for (const g of groups) {
-      const seen = new Set<number>();
-      for (const row of g.rows) {
-        if (seen.has(dayOf[row]!)) throw new FactorkitError('FK_INVALID_DATA', `tablesToQlib: ${rowName(t, row)}: a second row for \`${g.tsCode}\` on ${intToDate(cal[dayOf[row]!]!)}`);
-        seen.add(dayOf[row]!);
-      }
-    }
-  };
-  if (dailyTable) checkUnique(dailyTable, daily.groups, daily.dayOf);
-  if (indexTable) checkUnique(indexTable, index.groups, index.dayOf);
-
-  // instruments/all.txt: stocks' first/last trade dates, else the data range; then index symbols.
-  const all: QlibInterval[] = [];
-  const stockRange = new Map<string, [number, number]>();
-  const stocksTable = tables.get('stocks');
-  if (stocksTable) {
-    const codes = stringColumn(stocksTable, 'ts_code');
-    const first = stocksTable.columns.get('first_trade_date')?.type === 'date' ? dateColumn(stocksTable, 'first_trade_date') : undefined;
-    const last = stocksTable.columns.get('last_trade_date')?.type === 'date' ? dateColumn(stocksTable, 'last_trade_date') : undefined;
-    for (let row = 0; row < stocksTable.rowCount; row++) {
-      const tsCode = stringAt(codes, row);
-      const symbol = tsCode === undefined ? undefined : tsCodeToQlibSymbol(tsCode);
-      if (symbol === undefined) {
-        skip('stocks', 'ts_code is not 6 digits + exchange suffix');
-        continue;
-      }
-      stockRange.set(symbol, [first?.[row] ?? 0, last?.[row] ?? 0]);
-    }
-  }
-  const dataRange = (g: Grouped, dayOf: Int32Array): [number, number] => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = -1;
-    for (const row of g.rows) {
-      lo = Math.min(lo, dayOf[row]!);
-      hi = Math.max(hi, dayOf[row]!);
-    }
-    return [cal[lo]!, cal[hi]!];
-  };
-  const dailyBySymbol = new Map(daily.groups.map((g) => [g.symbol, g]));
-  const allSymbols = [...new Set([...stockRange.keys(), ...dailyBySymbol.keys()])].sort();
-  for (const symbol of allSymbols) {
-    let [start, end] = stockRange.get(symbol) ?? [0, 0];
-    const g = dailyBySymbol.get(symbol);
-    if (g && (start === 0 || end === 0)) {
-      const [lo, hi] = dataRange(g, daily.dayOf);
-      if (start === 0) start = lo;
-      if (end === 0) end = hi;
-    }
-    if (start === 0 || end === 0 || start > end) {
-      skip('stocks', 'no first/last trade date and no daily rows (not listed in all.txt)');
-      continue;
-    }
-    all.push({ symbol, start: intToDate(start), end: intToDate(end) });
-  }
-  for (const g of index.groups) {
-    const [start, end] = dataRange(g, index.dayOf);
-    all.push({ symbol: g.symbol, start: intToDate(start), end: intToDate(end) });
-  }
-  const instruments = new Map<string, QlibInterval[]>([[QLIB_ALL_MARKET, all]]);
-
-  // index_members → instruments/<market>.txt
-  const marketCodes: Record<string, string> = { ...QLIB_MARKET_INDEX_CODES, ...options.marketIndexCodes };
-  const marketOf = new Map<string, string>();
-  for (const [market, code] of Object.entries(marketCodes)) if (!marketOf.has(code.toUpperCase())) marketOf.set(code.toUpperCase(), market.toLowerCase());
-  const markets: { market: string; indexCode: string; known: boolean }[] = [];
-  const unknownIndexCodes: string[] = [];
-  const membersTable = tables.get('index_members');
-  const openEnd = options.openEnd === undefined ? cal[cal.length - 1] : dateToInt(options.openEnd);
-  if (openEnd !== undefined && Number.isNaN(openEnd)) {
-    throw new FactorkitError('FK_INVALID_ARGUMENT', `tablesToQlib: openEnd \`${options.openEnd}\` is not a YYYY-MM-DD date`);
-  }
-  if (membersTable && membersTable.rowCount > 0) {
-    const indexCodes = stringColumn(membersTable, 'index_code');
-    const members = stringColumn(membersTable, 'ts_code');
-    const inDates = dateColumn(membersTable, 'in_date');
-    const outDates = dateColumn(membersTable, 'out_date');
-    const byMarket = new Map<string, QlibInterval[]>();
-    const marketFor = (code: string): string => {
-      const known = marketOf.get(code.toUpperCase());
-      if (known !== undefined) return known;
-      return code.toLowerCase().replace(/[^a-z0-9_-]/g, '_');
-    };
-    for (let row = 0; row < membersTable.rowCount; row++) {
-      const indexCode = stringAt(indexCodes, row);
-      const tsCode = stringAt(members, row);
-      const symbol = tsCode === undefined ? undefined : tsCodeToQlibSymbol(tsCode);
-      if (indexCode === undefined || symbol === undefined) {
-        skip('index_members', 'empty index_code, or ts_code not 6 digits + exchange suffix');
-        continue;
-      }
-      const market = marketFor(indexCode);
-      if (!byMarket.has(market)) {
-        byMarket.set(market, []);
-        const known = marketOf.has(indexCode.toUpperCase());
-        markets.push({ market, indexCode, known });
-        if (!known) unknownIndexCodes.push(indexCode);
-      }
-      const start = inDates[row]!;
-      const out = outDates[row]!;
-      let end: number;
-      if (out === 0) end = openEnd ?? 0;
-      else {
-        const before = lowerBound(cal, out) - 1;
-        end = before >= 0 ? cal[before]! : epochDayToDateInt(dateIntToEpochDay(out) - 1);
-      }
-      if (start === 0 || end === 0 || start > end) {
-        skip('index_members', 'no trading day in [in_date, out_date) (or in_date after openEnd): qlib cannot express an empty interval');
-        continue;
-      }
-      byMarket.get(market)!.push({ symbol, start: intToDate(start), end: intToDate(end) });
-    }
-    for (const [market, intervals] of byMarket) {
-      if (market === QLIB_ALL_MARKET) throw new FactorkitError('FK_INVALID_DATA', 'tablesToQlib: an index code maps to the market `all`, which is written from stocks');
-      intervals.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-      instruments.set(market, intervals);
-    }
-  }
-
-  function* symbols(): Generator<readonly [string, QlibSymbolFields]> {
-    const spread = (g: Grouped, dayOf: Int32Array, fields: ReadonlyMap<string, (row: number) => number>): Map<string, Float32Array> => {
-      const out = new Map<string, Float32Array>();
-      for (const [field, get] of fields) {
-        const values = new Float32Array(cal.length).fill(Number.NaN);
-        for (const row of g.rows) values[dayOf[row]!] = get(row);
-        out.set(field, values);
-      }
-      return out;
-    };
-    for (const g of daily.groups) yield [g.symbol, spread(g, daily.dayOf, dailyFields)];
-    for (const g of index.groups) yield [g.symbol, spread(g, index.dayOf, indexFields)];
-  }
-
-  const written = await writeQlibFolder(dir, calDates, instruments, symbols(), options);
-  return { written, markets, unknownIndexCodes, droppedColumns, skippedRows: [...skipped.values()] };
-}
-

@@ -1,0 +1,126 @@
+/**
+ * A generated market through `tablesToQlib` and back (`qlibToTables`): the qlib files hold what
+ * qlib's conventions ask for (checked on the bytes, against values computed here from the
+ * tables), and the way back gives the prices and volumes to float32 precision. Lives here, not in
+ * @factorkit/data, because data must not depend on synth.
+ */
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Table, dateColumn, intToDate, numberColumn, qlibToTables, stringAt, stringColumn, tablesToQlib } from '@factorkit/data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateMarket } from '../src/index.js';
+
+const f32 = Math.fround;
+
+let root: string;
+let tables: Map<string, Table>;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'factorkit-synth-qlib-'));
+  tables = generateMarket({ seed: 5, stocks: 60, years: 1, funds: 0 }).tables;
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** One `.bin` file: start index (first float32), then float32 values. */
+async function bin(dir: string, symbol: string, field: string): Promise<{ start: number; values: Float32Array }> {
+  const bytes = await readFile(join(dir, 'features', symbol.toLowerCase(), `${field}.day.bin`));
+  const values = new Float32Array(bytes.length / 4 - 1);
+  for (let i = 0; i < values.length; i++) values[i] = bytes.readFloatLE(4 + 4 * i);
+  return { start: bytes.readFloatLE(0), values };
+}
+
+const symbolOf = (tsCode: string): string => `${tsCode.slice(7)}${tsCode.slice(0, 6)}`;
+
+/** Rows of `daily` by stock, in table order (each stock's dates rise). */
+function byStock(daily: Table): Map<string, number[]> {
+  const codes = stringColumn(daily, 'ts_code');
+  const out = new Map<string, number[]>();
+  for (let row = 0; row < daily.rowCount; row++) {
+    const code = stringAt(codes, row)!;
+    if (!out.has(code)) out.set(code, []);
+    out.get(code)!.push(row);
+  }
+  return out;
+}
+
+describe('generateMarket → tablesToQlib', () => {
+  it('writes factor = adj_factor, volume / factor, vwap = amount / volume × factor, and all.txt over each stock’s rows', async () => {
+    const dir = join(root, 'export');
+    const report = await tablesToQlib(tables, dir);
+    const daily = tables.get('daily')!;
+    const calendar = Array.from(dateColumn(tables.get('calendar')!, 'trade_date'));
+    const dates = dateColumn(daily, 'trade_date');
+    const [adj, volume, amount, close] = ['adj_factor', 'volume', 'amount', 'close'].map((c) => numberColumn(daily, c));
+    expect(Array.from(adj!).some(Number.isNaN)).toBe(false);
+    expect(report.notWritten.filter((f) => f.table === 'daily')).toEqual([]);
+    expect(report.fields.find((f) => f.table === 'daily' && f.field === 'factor')).toMatchObject({ written: true, rowsWithoutValue: 0 });
+
+    const allTxt = (await readFile(join(dir, 'instruments', 'all.txt'), 'utf8')).split('\n').filter(Boolean);
+    const ranges = new Map(allTxt.map((line) => line.split('\t')).map(([s, a, b]) => [s!, `${a}..${b}`]));
+    const mismatches: string[] = [];
+    for (const [code, rows] of byStock(daily)) {
+      const symbol = symbolOf(code);
+      const first = dates[rows[0]!]!;
+      const last = dates[rows[rows.length - 1]!]!;
+      if (ranges.get(symbol) !== `${intToDate(first)}..${intToDate(last)}`) mismatches.push(`${symbol} all.txt ${ranges.get(symbol)}`);
+      const start = calendar.indexOf(first);
+      const files = {
+        factor: await bin(dir, symbol, 'factor'),
+        volume: await bin(dir, symbol, 'volume'),
+        vwap: await bin(dir, symbol, 'vwap'),
+        close: await bin(dir, symbol, 'close'),
+      };
+      for (const file of Object.values(files)) if (file.start !== start) mismatches.push(`${symbol} start ${file.start} ≠ ${start}`);
+      for (const row of rows) {
+        const i = calendar.indexOf(dates[row]!) - start;
+        const a = adj![row]!;
+        const v = volume![row]!;
+        const want = { factor: f32(a), volume: f32(v / a), vwap: v > 0 ? f32((amount![row]! / v) * a) : Number.NaN, close: f32(close![row]!) };
+        for (const [field, value] of Object.entries(want)) {
+          const got = files[field as keyof typeof files].values[i]!;
+          if (!Object.is(got, value)) mismatches.push(`${symbol} ${intToDate(dates[row]!)} ${field}: ${got} ≠ ${value}`);
+        }
+      }
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
+  it('comes back through qlibToTables with prices and volumes to float32 precision', async () => {
+    const dir = join(root, 'roundtrip');
+    await tablesToQlib(tables, dir);
+    const { tables: back, report } = await qlibToTables(dir);
+    expect(report.factorkitExport).toBe(true);
+    expect(report.volumeNotRestored).toBe(0);
+    const index = tables.get('index_daily')!;
+    expect(report.droppedFields.map((d) => `${d.table}.${d.field}`)).toEqual(['index_daily.factor', ...(index.columns.has('amount') ? ['index_daily.vwap'] : [])]);
+
+    for (const [name, key] of [
+      ['daily', 'ts_code'],
+      ['index_daily', 'index_code'],
+    ] as const) {
+      const before = tables.get(name)!;
+      const after = back.get(name)!;
+      expect(after.rowCount).toBe(before.rowCount);
+      const keyOf = (t: Table, row: number): string => `${stringAt(stringColumn(t, key), row)}|${dateColumn(t, 'trade_date')[row]}`;
+      const at = new Map(Array.from({ length: after.rowCount }, (_, row) => [keyOf(after, row), row]));
+      const bad: string[] = [];
+      for (const column of ['open', 'high', 'low', 'close', 'volume', 'amount']) {
+        if (!before.columns.has(column)) continue;
+        const was = numberColumn(before, column);
+        const now = numberColumn(after, column);
+        for (let row = 0; row < before.rowCount; row++) {
+          const x = was[row]!;
+          const y = now[at.get(keyOf(before, row))!]!;
+          if (Number.isNaN(x) && Number.isNaN(y)) continue;
+          // float32 keeps 24 bits: one rounding to float32 (prices), or volume / factor and factor
+          // each rounded and multiplied back (two roundings and a product).
+          const tolerance = (column === 'volume' && name === 'daily' ? 3 : 1) * 2 ** -24 * Math.abs(x);
+          if (!(Math.abs(y - x) <= tolerance)) bad.push(`${name}.${column} ${keyOf(before, row)}: ${x} → ${y}`);
+        }
+      }
+      expect(bad.slice(0, 5)).toEqual([]);
+    }
+  });
+});
