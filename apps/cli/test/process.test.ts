@@ -47,7 +47,7 @@ describe('factorkit as a process', () => {
       const out = join(dir, 'market');
       const child = spawn('node', [bin, 'data', 'synth', '--out', out, '--stocks', '600', '--years', '3', '--format', 'parquet'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const done = exited(child);
       // Wait until a temporary file exists, then interrupt.
       const started = Date.now();
@@ -65,6 +65,8 @@ describe('factorkit as a process', () => {
       const result = await done;
       expect(result.code).toBe(code);
       expect(temporaries(dir)).toEqual([]);
+      // The dataset folder is built aside and moved into place at the end: nothing half-written.
+      expect(existsSync(out)).toBe(false);
       expect(stderr).toContain(`interrupted (${signal})`);
       expect(stderr).not.toMatch(/\n\s+at /);
     }, 90_000);

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FactorkitError } from './errors.js';
+import { FactorkitError, isFactorkitError } from './errors.js';
 
 /** Temporary files and folders written right now, by absolute path. */
 const pending = new Set<string>();
@@ -62,7 +62,7 @@ export async function atomically(path: string, write: (temporary: string) => Pro
     await rename(temporary, path);
   } catch (cause) {
     await rm(temporary, { force: true, recursive: true }).catch(() => undefined);
-    if (cause instanceof FactorkitError) throw cause;
+    if (isFactorkitError(cause)) throw cause;
     throw writeError(owner, path, cause);
   } finally {
     pending.delete(temporary);
@@ -129,7 +129,7 @@ export async function atomicDirectory(dir: string, build: (temporary: string) =>
     }
   } catch (cause) {
     await rm(temporary, { force: true, recursive: true }).catch(() => undefined);
-    if (cause instanceof FactorkitError) throw cause;
+    if (isFactorkitError(cause)) throw cause;
     throw writeError(owner, dir, cause);
   } finally {
     pending.delete(temporary);

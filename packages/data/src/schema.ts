@@ -3,7 +3,9 @@
  * stored as `<table>.csv`, `<table>.csv.gz` or `<table>.parquet` (exactly one per table).
  *
  * Conventions (as in `../shared/data/cn-csi300`): UTF-8, a header row, comma separator; dates
- * `YYYY-MM-DD`; stock codes `600519.SH`; an empty cell means missing and zero is a real zero;
+ * `YYYY-MM-DD`; stock codes `600519.SH` (other styles — `600519.XSHG`, `sh600519`, `SH600519`,
+ * `sh.600519`, `600519.sh` — are normalised to it on read, in the columns marked
+ * `securityCode`); an empty cell means missing and zero is a real zero;
  * intervals (`in_date`/`out_date`) are half-open, `in_date ≤ d < out_date`, an empty `out_date`
  * meaning still open. Units are those of the column descriptions (shares, CNY, percent), not
  * tushare's lots and thousands.
@@ -25,6 +27,11 @@ export interface ColumnSchema {
   /** Inclusive numeric range; a value outside rejects the row. */
   readonly min?: number;
   readonly max?: number;
+  /**
+   * The column holds exchange security codes (stocks or indices). Readers normalise them to
+   * the tushare style `600519.SH` (see `normaliseSecurityCode`) and report how many they changed.
+   */
+  readonly securityCode?: boolean;
 }
 
 export interface TableSchema {
@@ -41,10 +48,21 @@ export interface TableSchema {
    * stock, but each stock's dates must rise. A row out of order is an error.
    */
   readonly order?: { readonly by: string; readonly within?: string };
-  /** What to do with columns the schema does not name: keep them as numbers, or ignore them. */
+  /**
+   * What to do with columns the schema does not name: keep them as numbers (a column with a cell
+   * that is not a number is then skipped whole, its rows kept), or ignore them. Either way each
+   * is reported once per file.
+   */
   readonly extraColumns: 'number' | 'ignore';
   /** Date columns whose values must be trading days of `calendar`. */
   readonly calendarDates?: readonly string[];
+  /**
+   * A column naming a stock that must be in `stocks`: when `stocks` is read too, a row naming
+   * another stock is rejected (`unknown_asset`), since nothing downstream could place it.
+   * Tables about indices or funds (members, weights, holdings) may name stocks outside the
+   * master and have none.
+   */
+  readonly assetColumn?: string;
 }
 
 const col = (
@@ -73,7 +91,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     description: 'The asset master: one row per stock.',
     required: true,
     columns: [
-      col('ts_code', 'string', 'stock code, `600519.SH`'),
+      col('ts_code', 'string', 'stock code, `600519.SH`', { securityCode: true }),
       col('name', 'string', 'short name', { required: false, nullable: true }),
       col('exchange', 'string', 'exchange', { required: false, nullable: true, values: ['SH', 'SZ', 'BJ'] }),
       col('board', 'string', 'board; inferred from the code when absent', { required: false, nullable: true, values: ['main', 'chinext', 'star', 'bse'] }),
@@ -94,7 +112,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     description: 'Daily bars and valuations: one row per stock and trading day. Prices back-adjusted (hfq).',
     required: true,
     columns: [
-      col('ts_code', 'string', 'stock code'),
+      col('ts_code', 'string', 'stock code', { securityCode: true }),
       col('trade_date', 'date', 'trading day'),
       col('open', 'number', 'adjusted open', { min: 0 }),
       col('high', 'number', 'adjusted high', { min: 0 }),
@@ -127,6 +145,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     key: ['ts_code', 'trade_date'],
     order: { by: 'trade_date', within: 'ts_code' },
     extraColumns: 'number',
+    assetColumn: 'ts_code',
     calendarDates: ['trade_date'],
   },
   fina: {
@@ -135,7 +154,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
       'Quarterly reports, point in time: one row per stock, report period and publication. A restated report is a second row with the same end_date and a later ann_date. Columns ending `_ytd` are cumulative from the start of the fiscal year (TTM and single quarters are derived from them).',
     required: false,
     columns: [
-      col('ts_code', 'string', 'stock code'),
+      col('ts_code', 'string', 'stock code', { securityCode: true }),
       col('ann_date', 'date', 'publication date: the first day the figures may be used'),
       col('end_date', 'date', 'report period end (03-31, 06-30, 09-30, 12-31)'),
       optionalNumber('net_profit_ytd', 'net profit, year to date (state whether total or attributable to the parent)', 'CNY'),
@@ -152,13 +171,14 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     ],
     key: ['ts_code', 'end_date', 'ann_date'],
     extraColumns: 'number',
+    assetColumn: 'ts_code',
   },
   industry: {
     name: 'industry',
     description: 'Industry classification history: one row per classification interval of a stock.',
     required: false,
     columns: [
-      col('ts_code', 'string', 'stock code'),
+      col('ts_code', 'string', 'stock code', { securityCode: true }),
       col('in_date', 'date', 'first day of the interval'),
       col('out_date', 'date', 'first day after the interval; empty = still open', { nullable: true }),
       col('standard', 'string', 'classification standard (`sw2021`, …)', { required: false, nullable: true }),
@@ -168,14 +188,15 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     ],
     key: ['ts_code', 'in_date'],
     extraColumns: 'ignore',
+    assetColumn: 'ts_code',
   },
   index_members: {
     name: 'index_members',
     description: 'Index membership intervals: one row per membership interval of a stock in an index.',
     required: false,
     columns: [
-      col('index_code', 'string', 'index code, `000300.SH`'),
-      col('ts_code', 'string', 'constituent'),
+      col('index_code', 'string', 'index code, `000300.SH`', { securityCode: true }),
+      col('ts_code', 'string', 'constituent', { securityCode: true }),
       col('in_date', 'date', 'effective date of inclusion'),
       col('out_date', 'date', 'first day no longer a member; empty = still a member', { nullable: true }),
     ],
@@ -187,9 +208,9 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     description: 'Index weight snapshots: one row per index, snapshot date and constituent. Weights in percent, about 100 per snapshot.',
     required: false,
     columns: [
-      col('index_code', 'string', 'index code'),
+      col('index_code', 'string', 'index code', { securityCode: true }),
       col('trade_date', 'date', 'snapshot date'),
-      col('ts_code', 'string', 'constituent'),
+      col('ts_code', 'string', 'constituent', { securityCode: true }),
       col('weight', 'number', 'weight in percent', { min: 0, max: 100, unit: 'percent' }),
     ],
     key: ['index_code', 'trade_date', 'ts_code'],
@@ -201,7 +222,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     description: 'Index levels: one row per index and trading day.',
     required: false,
     columns: [
-      col('index_code', 'string', 'index code'),
+      col('index_code', 'string', 'index code', { securityCode: true }),
       col('trade_date', 'date', 'trading day'),
       col('open', 'number', 'open level', { required: false, nullable: true }),
       col('high', 'number', 'high level', { required: false, nullable: true }),
@@ -221,7 +242,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
       'Analyst consensus forecasts, point in time: one row per stock, date and fiscal year forecast, holding the consensus as known on that date.',
     required: false,
     columns: [
-      col('ts_code', 'string', 'stock code'),
+      col('ts_code', 'string', 'stock code', { securityCode: true }),
       col('trade_date', 'date', 'the date the consensus is as of'),
       col('fiscal_year', 'number', 'the fiscal year forecast (2023 = FY2023)', { min: 1900, max: 2200 }),
       optionalNumber('net_profit', 'consensus net profit attributable to the parent', 'CNY'),
@@ -232,31 +253,34 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
     ],
     key: ['ts_code', 'trade_date', 'fiscal_year'],
     extraColumns: 'number',
+    assetColumn: 'ts_code',
   },
   exec_pay: {
     name: 'exec_pay',
     description: 'Executive pay from annual reports: one row per stock and fiscal year (top-three executives’ total pay).',
     required: false,
     columns: [
-      col('ts_code', 'string', 'stock code'),
+      col('ts_code', 'string', 'stock code', { securityCode: true }),
       col('ann_date', 'date', 'publication date of the annual report'),
       col('end_date', 'date', 'fiscal year end'),
       col('total_pay', 'number', 'total pay of the three best-paid executives', { unit: 'CNY', min: 0 }),
     ],
     key: ['ts_code', 'end_date', 'ann_date'],
     extraColumns: 'ignore',
+    assetColumn: 'ts_code',
   },
   analyst_reports: {
     name: 'analyst_reports',
     description: 'Sell-side research reports: one row per report (stock, date, institution). Drives institutional-coverage factors.',
     required: false,
     columns: [
-      col('ts_code', 'string', 'stock covered'),
+      col('ts_code', 'string', 'stock covered', { securityCode: true }),
       col('report_date', 'date', 'publication date'),
       col('institution', 'string', 'the publishing institution'),
     ],
     key: [],
     extraColumns: 'ignore',
+    assetColumn: 'ts_code',
   },
   funds: {
     name: 'funds',
@@ -290,7 +314,7 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
       col('fund_code', 'string', 'fund code'),
       col('ann_date', 'date', 'publication date'),
       col('end_date', 'date', 'report period end'),
-      col('ts_code', 'string', 'stock held'),
+      col('ts_code', 'string', 'stock held', { securityCode: true }),
       col('weight', 'number', 'percent of the fund’s net assets', { unit: 'percent', min: 0, max: 100 }),
       optionalNumber('shares', 'shares held', 'shares'),
     ],

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DataValidationError, type DatasetReport, TABLES, formatReport, readDatasetTables, readTable } from '../src/index.js';
+import { DataValidationError, type DatasetReport, TABLES, formatReport, readDatasetTables, readTable, validateDataset } from '../src/index.js';
 import { cells, put, rejection, tempDir } from './io-helpers.js';
 
 /**
@@ -304,15 +304,6 @@ describe('row-level problems: the row is rejected and counted, never silently dr
       message: 'daily.csv:6, column `trade_date`: `2023-01-07` is not a trading day of the calendar',
     },
     {
-      name: 'extra column kept as numbers, with text in it',
-      files: { 'daily.csv': `${DAILY_HEADER},my_factor\n${DAILY_ROWS[0]},x\n${DAILY_ROWS.slice(1).map((r) => `${r},1.5`).join('\n')}\n` },
-      code: 'unparsable_number',
-      line: 2,
-      column: 'my_factor',
-      value: 'x',
-      message: 'daily.csv:2, column `my_factor`: `x` is not a number',
-    },
-    {
       name: 'text after a closing quote',
       files: { 'daily.csv': dailyWith({ 2: '"600519.SH"x,2023-01-03,1700,1710,1690,1705,50' }) },
       code: 'bad_quote',
@@ -367,12 +358,12 @@ describe('row-level problems: the row is rejected and counted, never silently dr
             0: '000001.SZ,2023-01-03,x,11,9,,100', // unparsable (first problem), then empty
             2: '600519.SH,2023-01-03,1700,1710,1690,1705', // ragged wins
           },
-          ['600519.SH,2023-01-05,1,1,1,-5,1', '600519.SH,2023-01-05,1,1,1,1,1', '600519.SH,2023-01-05,1,1,1,1,1'],
+          ['600519.SH,2023-01-05,1,1,1,-5,1', '600519.SH,2023-01-05,1,1,1,1,1', '600519.SH,2023-01-05,1,1,1,1,1', '000001.SZ,2023-01-05,1,1,1,1,1'],
         ),
       }),
     );
-    // Lines: 2 bad number, 4 ragged, 6 below min, 7 kept, 8 duplicate of 7.
-    expect(daily.rowsRead).toBe(7);
+    // Lines: 2 bad number, 4 ragged, 6 below min, 7 kept, 8 duplicate of 7, 9 kept (so half are kept).
+    expect(daily.rowsRead).toBe(8);
     expect(daily.rejected).toBe(4);
     expect(daily.rejectedByReason).toEqual({ unparsable_number: 1, ragged_row: 1, out_of_range: 1, duplicate_key: 1 });
     expect(daily.problems.map((p) => [p.code, p.line, p.column])).toEqual([
@@ -381,24 +372,26 @@ describe('row-level problems: the row is rejected and counted, never silently dr
       ['out_of_range', 6, 'close'],
       ['duplicate_key', 8, undefined],
     ]);
-    expect(Array.from(table.lines!)).toEqual([3, 5, 7]);
+    expect(Array.from(table.lines!)).toEqual([3, 5, 7, 9]);
   });
 
   it('keeps at most maxExamples examples per reason, but counts all', async () => {
     const bad = Array.from({ length: 25 }, (_, i) => `600519.SH,2023-01-05,1,1,1,bad${i},1`);
     const dir = dataset({ 'daily.csv': dailyWith({}, bad) });
-    const { report } = await readDatasetTables(dir, { maxExamples: 3 });
+    // 25 of 29 rows rejected: the table is unusable (most rows lost), but the report is complete.
+    const report = await validateDataset(dir, { maxExamples: 3 });
     const daily = report.tables.find((t) => t.table === 'daily')!;
     expect(daily.rejectedByReason).toEqual({ unparsable_number: 25 });
     expect(daily.problems.map((p) => p.line)).toEqual([6, 7, 8]);
+    expect(daily.errors.map((e) => e.code)).toEqual(['most_rows_rejected']);
     const text = formatReport(report);
     expect(text).toContain('daily');
-    expect(text).toContain('4 rows kept, 25 rejected');
+    expect(text).toContain('0 rows kept, 25 rejected  (unusable: 1 error)');
     expect(text).toContain('    unparsable_number: 25');
     expect(text).toContain('      e.g. daily.csv:6, column `close`: `bad0` is not a number');
     // The default keeps 20.
-    const all = await readDatasetTables(dir);
-    expect(all.report.tables.find((t) => t.table === 'daily')!.problems).toHaveLength(20);
+    const all = await validateDataset(dir);
+    expect(all.tables.find((t) => t.table === 'daily')!.problems).toHaveLength(20);
   });
 
   it('readTable without a calendar does not check trading days', async () => {

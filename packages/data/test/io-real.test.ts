@@ -18,7 +18,8 @@ describe('cn-csi300 through readDatasetTables (slow, real data)', () => {
   let report: DatasetReport;
 
   beforeAll(async () => {
-    ({ tables, report } = await readDatasetTables(DATA_DIR));
+    // The strictest verdict: no rejected row, no data warning.
+    ({ tables, report } = await readDatasetTables(DATA_DIR, { maxRejected: 0, strict: true }));
   }, SLOW);
 
   /** Row of `code` on `date` in a table with ts_code and a date column. */
@@ -45,6 +46,20 @@ describe('cn-csi300 through readDatasetTables (slow, real data)', () => {
       ['index_daily', 'csv', 9898, 9898, 0],
     ]);
     for (const t of report.tables) expect(t.problems).toEqual([]);
+  });
+
+  it('passes the verdict: no data warning (high ≥ low, open/close in range, pct_chg agrees with close / pre_close, ann_date ≥ end_date), codes already 600519.SH', () => {
+    expect(report).toMatchObject({ verdict: 'pass', failures: [], rowsRead: 1_600_825, rejectedTotal: 0, warningTotal: 0, allowedRejected: 0, strict: true });
+    expect(report.calendar).toEqual({ first: '2013-01-04', last: '2023-06-30', days: 2548 });
+    expect(report.assets).toBe(670);
+    for (const t of report.tables) {
+      expect(t.warnings).toEqual([]);
+      expect(t.normalisedCodes).toEqual([]);
+    }
+    // fina's extra columns are numbers: kept, none skipped.
+    expect(report.tables.find((t) => t.table === 'fina')!.extraColumns.map((c) => [c.name, c.action])).toEqual(
+      ['np_margin', 'gp_margin', 'yoy_equity', 'yoy_asset', 'yoy_ni', 'yoy_eps_basic', 'yoy_pni'].map((name) => [name, 'kept']),
+    );
   });
 
   it('calendar: 2,548 days from 2013-01-04 to 2023-06-30', () => {

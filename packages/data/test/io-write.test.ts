@@ -95,7 +95,10 @@ describe('writeTable', () => {
       mkdirSync(path.join(sub, name));
       writeFileSync(path.join(sub, name, 'keep'), 'x');
       const renameError = await rejection(writeTable(path.join(sub, name), mixed));
-      expect(renameError.code).toMatch(/^E(ISDIR|NOTEMPTY|EXIST|PERM)$/);
+      // core/node's atomic write names the path; the system error is the cause.
+      expect(renameError.code).toBe('FK_INVALID_ARGUMENT');
+      expect(renameError.message).toContain(path.join(sub, name));
+      expect((renameError.cause as { code?: string }).code).toMatch(/^E(ISDIR|NOTEMPTY|EXIST|PERM)$/);
     }
     expect(readdirSync(sub).sort()).toEqual(['prices.csv', 'taken.csv', 'taken.csv.gz', 'taken.parquet']);
   });

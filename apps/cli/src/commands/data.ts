@@ -1,16 +1,22 @@
 import {
-  DataValidationError,
+  type CsvEncoding,
   type DatasetReport,
+  checkDatasetOutput,
+  checkEncoding,
+  formatLoadSummary,
   formatReport,
-  intToDate,
+  parseRejectedLimit,
   qlibToTables,
   readDatasetTables,
   tablesToQlib,
+  validateDataset,
+  writeDatasetFolder,
   writeDatasetTables,
 } from '@factorkit/data';
 import { FactorkitError } from '@factorkit/core';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { EXIT_DATA } from '../exit.js';
 import type { CliIo } from '../io.js';
 
 type Format = 'csv' | 'csv.gz' | 'parquet';
@@ -23,12 +29,40 @@ function format(value: string): Format {
   return value as Format;
 }
 
-function integer(name: string, min: number) {
+/** A number flag; its range is checked by the library it is passed to (one set of limits). */
+function numeric(name: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: expected an integer ≥ ${min}, got \`${value}\``);
+    const n = value.trim() === '' ? Number.NaN : Number(value);
+    if (!Number.isFinite(n)) throw new FactorkitError('FK_INVALID_ARGUMENT', `${name}: expected a number, got \`${value}\``);
     return n;
   };
+}
+
+/** `--max-rejected N|P%`, checked by the library's parser. */
+function maxRejected(value: string): string {
+  return parseRejectedLimit(value, '--max-rejected').text;
+}
+
+function encoding(value: string): CsvEncoding {
+  return checkEncoding(value, '--encoding');
+}
+
+/** Run `fn`; a validation error of the synth options is rethrown naming the flags (`--stocks: …`). */
+function withFlagNames<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const issues = (error as { issues?: readonly { path: string; message: string }[] }).issues;
+    if (!issues) throw error;
+    throw new FactorkitError('FK_INVALID_ARGUMENT', issues.map((issue) => `--${issue.path}: ${issue.message}`).join('\n'), { cause: error });
+  }
+}
+
+/** The last line of `data validate`: the verdict in words. */
+function verdictLine(report: DatasetReport): string {
+  if (!report.usable) return 'dataset UNUSABLE: fix the errors above';
+  if (report.verdict === 'fail') return `dataset FAILS validation: ${report.failures.join('; ')}`;
+  return 'dataset usable';
 }
 
 /** `factorkit data …`: check, generate and convert datasets. */
@@ -37,44 +71,47 @@ export function registerDataCommand(program: Command, io: CliIo, setExitCode: (c
 
   data
     .command('validate')
-    .description('check a dataset folder: tables found, rows, date range, assets, and every problem with file, line and column')
+    .description(
+      'check a dataset folder: tables found, rows, date range, assets, and every problem with file, line and column. Exits 3 when the dataset is unusable or more rows were rejected than --max-rejected allows (default: none)',
+    )
     .requiredOption('--data <dir>', 'the dataset folder')
-    .option('--json', 'print the report as JSON')
-    .action(async (options: { data: string; json?: boolean }) => {
+    .option('--max-rejected <n|p%>', 'rejected rows accepted over all tables: a count (12) or a share of the rows read (0.5%)', maxRejected, '0')
+    .option('--strict', 'data warnings (high below low, a pct_chg that contradicts the prices, a report announced before its period ended) fail too')
+    .option('--encoding <name>', 'text encoding of the CSV files: utf-8, or gbk (the default of Chinese Excel)', encoding, 'utf-8' as CsvEncoding)
+    .option('--json', 'print the report as JSON (verdict, failures, rejectedTotal, allowedRejected, warningTotal, per-table details, and the one-line summary)')
+    .action(async (options: { data: string; maxRejected: string; strict?: boolean; encoding: CsvEncoding; json?: boolean; verbose?: boolean }) => {
       const dir = resolve(io.cwd, options.data);
-      let report: DatasetReport;
-      let summary: Record<string, unknown> = {};
-      try {
-        const read = await readDatasetTables(dir);
-        report = read.report;
-        summary = summarise(read.tables);
-      } catch (error) {
-        if (!(error instanceof DataValidationError)) throw error;
-        report = error.report;
-      }
-      if (options.json) io.stdout(`${JSON.stringify({ ...report, summary }, null, 2)}\n`);
+      const report = await validateDataset(dir, { maxRejected: options.maxRejected, strict: options.strict === true, encoding: options.encoding });
+      if (options.json) io.stdout(`${JSON.stringify({ ...report, summary: formatLoadSummary(report) }, null, 2)}\n`);
       else {
-        io.stdout(`${formatReport(report).trimEnd()}\n`);
-        if (summary.dateRange) io.stdout(`\ncalendar ${String((summary.dateRange as string[])[0])} .. ${String((summary.dateRange as string[])[1])} (${String(summary.tradingDays)} trading days), ${String(summary.assets)} assets\n`);
-        io.stdout(report.usable ? 'dataset usable\n' : 'dataset UNUSABLE: fix the errors above\n');
+        io.stdout(`${formatReport(report, { examples: options.verbose ? 20 : 3 }).trimEnd()}\n`);
+        if (report.calendar) {
+          io.stdout(`\ncalendar ${report.calendar.first} .. ${report.calendar.last} (${report.calendar.days} trading days), ${report.assets ?? 0} assets\n`);
+        }
+        io.stdout(`${formatLoadSummary(report)}\n`);
+        io.stdout(`${verdictLine(report)}\n`);
       }
-      if (!report.usable) setExitCode(1);
+      if (report.verdict === 'fail') setExitCode(EXIT_DATA);
     });
 
   data
     .command('synth')
     .description('write the synthetic A-share market (the embedded demo dataset) in the dataset format')
-    .requiredOption('--out <dir>', 'the folder to write (created; existing tables are replaced)')
-    .option('--seed <n>', 'random seed', integer('--seed', 0), 1)
-    .option('--stocks <n>', 'number of stocks', integer('--stocks', 50), 3000)
-    .option('--years <n>', 'years of history', integer('--years', 1), 10)
+    .requiredOption('--out <dir>', 'the dataset folder to write: new, empty, or a dataset folder, which is replaced whole (written aside, moved into place at the end)')
+    .option('--seed <n>', 'random seed, an integer', numeric('--seed'), 1)
+    .option('--stocks <n>', 'number of stocks, an integer in 50…8000', numeric('--stocks'), 3000)
+    .option('--years <n>', 'years of history, 0.5…30 (fractions allowed)', numeric('--years'), 10)
     .option('--format <format>', 'csv, csv.gz or parquet', format, 'csv.gz' as Format)
     .action(async (options: { out: string; seed: number; stocks: number; years: number; format: Format }) => {
-      const { generateMarket } = await import('@factorkit/synth');
-      const started = performance.now();
-      const market = generateMarket({ seed: options.seed, stocks: options.stocks, years: options.years });
+      const { generateMarket, resolveMarketOptions } = await import('@factorkit/synth');
+      const marketOptions = { seed: options.seed, stocks: options.stocks, years: options.years };
+      withFlagNames(() => resolveMarketOptions(marketOptions));
       const dir = resolve(io.cwd, options.out);
-      await writeDatasetTables(dir, market.tables, { format: options.format });
+      // Before the generation, which takes a while for a large market.
+      await checkDatasetOutput(dir, '--out');
+      const started = performance.now();
+      const market = withFlagNames(() => generateMarket(marketOptions));
+      await writeDatasetFolder(dir, market.tables, { format: options.format, what: '--out' });
       const rows = [...market.tables.values()].reduce((sum, t) => sum + t.rowCount, 0);
       io.stdout(`wrote ${market.tables.size} tables (${rows.toLocaleString('en-US')} rows) to ${dir} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     });
@@ -102,15 +139,4 @@ export function registerDataCommand(program: Command, io: CliIo, setExitCode: (c
       await writeDatasetTables(resolve(io.cwd, options.out), tables, { format: options.format });
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     });
-}
-
-function summarise(tables: ReadonlyMap<string, { rowCount: number; columns: ReadonlyMap<string, unknown> }>): Record<string, unknown> {
-  const calendar = tables.get('calendar') as { columns: ReadonlyMap<string, { type: string; values: Int32Array }>; rowCount: number } | undefined;
-  const dates = calendar?.columns.get('trade_date');
-  const stocks = tables.get('stocks');
-  return {
-    tables: Object.fromEntries([...tables].map(([name, t]) => [name, t.rowCount])),
-    ...(dates && dates.values.length > 0 ? { dateRange: [intToDate(dates.values[0]!), intToDate(dates.values[dates.values.length - 1]!)], tradingDays: dates.values.length } : {}),
-    ...(stocks ? { assets: stocks.rowCount } : {}),
-  };
 }

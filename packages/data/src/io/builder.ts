@@ -8,7 +8,8 @@ import type { Column, Table } from '../table.js';
 import { intToDate } from '../table.js';
 import type { ColumnSchema, TableSchema } from '../schema.js';
 import { Interner } from './intern.js';
-import type { DataFileFormat, DataProblem, ProblemCode, TableReport } from './report.js';
+import { CODE_STYLES } from './codes.js';
+import type { DataFileFormat, DataProblem, ExtraColumn, NormalisedCodes, ProblemCode, TableReport } from './report.js';
 import { basename, quoteValue } from './report.js';
 
 /** Rows per storage block. */
@@ -31,6 +32,7 @@ export const P_RAGGED = 6;
 export const P_BAD_QUOTE = 7;
 export const P_DUPLICATE_KEY = 8;
 export const P_UNKNOWN_DATE = 9;
+export const P_UNKNOWN_ASSET = 10;
 
 const ROW_CODES: readonly ProblemCode[] = [
   'unparsable_number', // placeholder for P_NONE, never used
@@ -43,6 +45,7 @@ const ROW_CODES: readonly ProblemCode[] = [
   'bad_quote',
   'duplicate_key',
   'unknown_date',
+  'unknown_asset',
 ];
 
 /** A column of the file that is kept in the table. */
@@ -57,9 +60,13 @@ export interface BuilderOptions {
   readonly file: string;
   readonly format: DataFileFormat;
   readonly calendar: ReadonlySet<number> | undefined;
+  /** The stocks of the dataset, for the schema's `assetColumn`; unchecked when absent. */
+  readonly assets?: ReadonlySet<string> | undefined;
   readonly maxExamples: number;
   /** Expected rows (a sizing hint). */
   readonly capacity: number;
+  /** Header fields not kept because the schema ignores extra columns. */
+  readonly ignored?: readonly string[];
 }
 
 /**
@@ -71,8 +78,9 @@ export function planColumns(
   schema: TableSchema,
   file: string,
   where: string,
-): { fields: Int32Array; columns: KeptColumn[]; errors: DataProblem[] } {
+): { fields: Int32Array; columns: KeptColumn[]; errors: DataProblem[]; ignored: string[] } {
   const errors: DataProblem[] = [];
+  const ignored: string[] = [];
   const seen = new Map<string, number>();
   const fields = new Int32Array(header.length).fill(-1);
   const columns: KeptColumn[] = [];
@@ -96,7 +104,10 @@ export function planColumns(
     }
     seen.set(name, i);
     const columnSchema = bySchema.get(name);
-    if (!columnSchema && schema.extraColumns !== 'number') continue;
+    if (!columnSchema && schema.extraColumns !== 'number') {
+      ignored.push(name);
+      continue;
+    }
     const kind = !columnSchema || columnSchema.type === 'number' ? KIND_NUMBER : columnSchema.type === 'date' ? KIND_DATE : KIND_STRING;
     fields[i] = columns.length;
     columns.push({ name, kind, schema: columnSchema });
@@ -114,7 +125,7 @@ export function planColumns(
       });
     }
   }
-  return { fields, columns, errors };
+  return { fields, columns, errors, ignored };
 }
 
 export class TableBuilder {
@@ -145,6 +156,17 @@ export class TableBuilder {
   private readonly max: Float64Array;
   private readonly calendarColumn: Uint8Array;
   private readonly calendar: ReadonlySet<number> | undefined;
+  /** The column checked against the dataset's stocks, or -1. */
+  private readonly assetColumn: number;
+  /** 1 for number columns the schema does not name: text in them skips the column, not the row. */
+  private readonly extra: Uint8Array;
+  /** Per extra column: cells that are not numbers, and the first one's text and line. */
+  private readonly extraBad: Int32Array;
+  private readonly extraFirstValue: string[];
+  private readonly extraFirstLine: Int32Array;
+  private readonly pendingExtra: number[] = [];
+  private readonly ignored: readonly string[];
+  private encodingReported = false;
   private readonly maxExamples: number;
   private readonly label: string;
   // The current row's first problem.
@@ -191,7 +213,21 @@ export class TableBuilder {
     this.ints = columns.map(() => empty32);
     this.floatBlocks = columns.map(() => []);
     this.intBlocks = columns.map(() => []);
-    this.interners = columns.map((c) => (c.kind === KIND_STRING ? new Interner(c.schema?.values ? new Set(c.schema.values) : undefined) : undefined));
+    const assetName = options.assets === undefined ? undefined : options.schema.assetColumn;
+    this.assetColumn = assetName === undefined ? -1 : columns.findIndex((c) => c.name === assetName && c.kind === KIND_STRING);
+    this.interners = columns.map((c, i) =>
+      c.kind === KIND_STRING
+        ? new Interner({
+            allowed: i === this.assetColumn ? options.assets : c.schema?.values ? new Set(c.schema.values) : undefined,
+            securityCodes: c.schema?.securityCode === true,
+          })
+        : undefined,
+    );
+    this.extra = Uint8Array.from(columns, (c) => (c.schema === undefined && c.kind === KIND_NUMBER ? 1 : 0));
+    this.extraBad = new Int32Array(columns.length);
+    this.extraFirstValue = columns.map(() => '');
+    this.extraFirstLine = new Int32Array(columns.length);
+    this.ignored = options.ignored ?? [];
 
     const index = (name: string | undefined): number => (name === undefined ? -1 : columns.findIndex((c) => c.name === name));
     this.keyColumns = options.schema.key.map(index);
@@ -263,8 +299,44 @@ export class TableBuilder {
   stringCell(column: number, row: number, code: number): number {
     this.ints[column]![row] = code;
     if (code < 0) return this.nullable[column] === 1 ? P_NONE : P_EMPTY;
-    if (this.interners[column]!.allowed[code] === 0) return P_NOT_ALLOWED;
+    if (this.interners[column]!.allowed[code] === 0) return column === this.assetColumn ? P_UNKNOWN_ASSET : P_NOT_ALLOWED;
     return P_NONE;
+  }
+
+  /**
+   * A number cell whose text is not a number (its value is already `NaN`): rejects the row,
+   * except in a column the schema does not name, which is then skipped as a whole (a comment
+   * column must not cost every row) and reported once.
+   */
+  unparsableNumber(column: number, text: string): void {
+    if (this.extra[column] === 0) {
+      this.flag(P_UNPARSABLE_NUMBER, column, text);
+      return;
+    }
+    if (this.extraBad[column]!++ === 0) {
+      this.extraFirstValue[column] = text;
+      this.pendingExtra.push(column);
+    }
+  }
+
+  /**
+   * The cell's bytes are not valid UTF-8: a file-level error (once per file), since every text
+   * of the file is then suspect; most often the file is GBK, the default of Chinese Excel.
+   */
+  encodingError(line: number, column: number, text: string): void {
+    if (this.encodingReported) return;
+    this.encodingReported = true;
+    const name = column >= 0 ? this.columns[column]!.name : undefined;
+    this.errors.push({
+      severity: 'error',
+      code: 'bad_encoding',
+      table: this.schema.name,
+      file: this.file,
+      line,
+      ...(name === undefined ? {} : { column: name }),
+      value: text,
+      message: `${this.where(line)}${name === undefined ? '' : `, column \`${name}\``}: ${quoteValue(text)} is not valid UTF-8; the file may be GBK (the default of Chinese Excel): save it as UTF-8, or read it with encoding \`gbk\``,
+    });
   }
 
   /**
@@ -273,6 +345,10 @@ export class TableBuilder {
    */
   endRow(line: number, fieldCount: number, expectedFields: number, quoteProblem: boolean): void {
     this.rowsRead++;
+    if (this.pendingExtra.length > 0) {
+      for (const column of this.pendingExtra) this.extraFirstLine[column] = line;
+      this.pendingExtra.length = 0;
+    }
     if (fieldCount !== expectedFields) {
       this.reject(P_RAGGED, line, -1, '', `${this.where(line)}: ${fieldCount} field${fieldCount === 1 ? '' : 's'}, but the header has ${expectedFields}`);
       return;
@@ -320,6 +396,10 @@ export class TableBuilder {
     const columns = new Map<string, Column>();
     for (let c = 0; c < this.columns.length; c++) {
       const { name, kind } = this.columns[c]!;
+      if (this.extraBad[c]! > 0) {
+        this.floatBlocks[c] = [];
+        continue;
+      }
       if (kind === KIND_NUMBER) {
         columns.set(name, { type: 'number', values: concat(this.floatBlocks[c]!, new Float64Array(rows)) });
       } else {
@@ -345,11 +425,60 @@ export class TableBuilder {
       rejectedByReason: Object.fromEntries(this.rejectedByReason),
       problems: this.problems,
       errors: this.errors,
+      extraColumns: this.extraColumnReports(),
+      normalisedCodes: this.normalisedCodes(),
+      warningCount: 0,
+      warningsByCode: {},
+      warnings: [],
     };
     this.floats = [];
     this.ints = [];
     this.lineBlocks = [];
     return { table, report };
+  }
+
+  /** Every column of the file the schema does not name, and what became of it. */
+  private extraColumnReports(): ExtraColumn[] {
+    const out: ExtraColumn[] = [];
+    for (let c = 0; c < this.columns.length; c++) {
+      if (this.extra[c] === 0) continue;
+      const name = this.columns[c]!.name;
+      const bad = this.extraBad[c]!;
+      if (bad === 0) {
+        out.push({ name, action: 'kept', message: `${this.label}: column \`${name}\` is not in the format; kept as numbers` });
+        continue;
+      }
+      const line = this.extraFirstLine[c]!;
+      const value = this.extraFirstValue[c]!;
+      out.push({
+        name,
+        action: 'skipped',
+        nonNumeric: bad,
+        line,
+        value,
+        message: `${this.where(line)}, column \`${name}\`: not in the format and not numeric (${quoteValue(value)}; ${bad.toLocaleString('en-US')} such cell${bad === 1 ? '' : 's'}); the column was skipped, its rows kept`,
+      });
+    }
+    for (const name of this.ignored) {
+      out.push({ name, action: 'ignored', message: `${this.label}: column \`${name}\` is not in the format; ignored (\`${this.schema.name}\` keeps only its own columns)` });
+    }
+    return out;
+  }
+
+  /** Security codes written in another style and normalised, per column and style. */
+  private normalisedCodes(): NormalisedCodes[] {
+    const out: NormalisedCodes[] = [];
+    for (let c = 0; c < this.columns.length; c++) {
+      const interner = this.interners[c];
+      if (!interner) continue;
+      CODE_STYLES.forEach((style, s) => {
+        const cells = interner.styleCells[s + 1]!;
+        const example = interner.styleExamples[s];
+        if (cells === 0 || example === undefined) return;
+        out.push({ column: this.columns[c]!.name, style, cells, example });
+      });
+    }
+    return out;
   }
 
   private cellMessage(line: number): string {
@@ -373,6 +502,8 @@ export class TableBuilder {
         return `${at}: ${value} is not one of ${(column.schema?.values ?? []).map((v) => `\`${v}\``).join(', ')}`;
       case P_UNKNOWN_DATE:
         return `${at}: ${value} is not a trading day of the calendar`;
+      case P_UNKNOWN_ASSET:
+        return `${at}: ${value} is not a stock of \`stocks\``;
       default:
         return `${at}: ${value} is invalid`;
     }

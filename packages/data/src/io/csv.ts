@@ -3,16 +3,19 @@
  * ends, RFC 4180 double-quoted fields. It parses bytes as they stream from the file (through
  * gunzip for `.csv.gz`, which then runs on another thread), straight into typed columns:
  * numbers and dates never become strings, repeated strings are interned from their bytes.
+ * Text that is not valid UTF-8 is a file-level error (`bad_encoding`); a GBK file is read by
+ * asking for `encoding: 'gbk'`, which transcodes the bytes to UTF-8 before parsing.
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
+import { Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { FactorkitError } from '@factorkit/core';
 import type { TableSchema } from '../schema.js';
 import type { Table } from '../table.js';
 import type { KeptColumn } from './builder.js';
-import { KIND_DATE, KIND_NUMBER, P_NONE, P_UNPARSABLE_DATE, P_UNPARSABLE_NUMBER, TableBuilder, planColumns } from './builder.js';
-import { decodeUtf8 } from './intern.js';
+import { KIND_DATE, KIND_NUMBER, P_NONE, P_UNPARSABLE_DATE, TableBuilder, planColumns } from './builder.js';
+import { decodeUtf8, isValidUtf8 } from './intern.js';
 import { parseDateBytes, scanDecimalFast, scanDecimalInto } from './numbers.js';
 import type { TableReport } from './report.js';
 import { basename } from './report.js';
@@ -24,9 +27,39 @@ const COMMA = 44;
 
 const CHUNK = 1 << 20;
 
+/** Text encodings a CSV file may be read in. `gbk` also decodes GB18030 (its superset). */
+export type CsvEncoding = 'utf-8' | 'gbk';
+
+/** The encodings {@link CsvEncoding} names. */
+export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf-8', 'gbk'];
+
 export interface CsvReadOptions {
   readonly calendar: ReadonlySet<number> | undefined;
+  readonly assets?: ReadonlySet<string> | undefined;
   readonly maxExamples: number;
+  readonly encoding?: CsvEncoding;
+}
+
+/**
+ * A stream transform from `encoding` to UTF-8 (WHATWG `TextDecoder`, which needs Node's full ICU
+ * for GBK: the default builds have it).
+ * @throws FK_INVALID_ARGUMENT when this Node cannot decode `encoding`.
+ */
+export function toUtf8(encoding: string): Transform {
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(encoding);
+  } catch {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `encoding \`${encoding}\` cannot be decoded by this Node.js (it needs full ICU); convert the file to UTF-8 instead`);
+  }
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+    },
+    flush(done) {
+      done(null, Buffer.from(decoder.decode(), 'utf8'));
+    },
+  });
 }
 
 /**
@@ -37,11 +70,17 @@ export interface CsvReadOptions {
 export async function readCsv(file: string, gzip: boolean, schema: TableSchema, options: CsvReadOptions): Promise<{ table: Table; report: TableReport }> {
   const expectedBytes = gzip ? await gzipSize(file) : (await stat(file)).size;
   const input = createReadStream(file, { highWaterMark: CHUNK });
-  const stream = gzip
+  const unzipped = gzip
     ? pipeline(input, createGunzip({ chunkSize: CHUNK }), () => {
         // Errors surface through the iteration below.
       })
     : input;
+  const stream =
+    options.encoding === undefined || options.encoding === 'utf-8'
+      ? unzipped
+      : pipeline(unzipped, toUtf8(options.encoding), () => {
+          // As above.
+        });
   let parser: CsvParser | undefined;
   let pending: Buffer | undefined;
   let first = true;
@@ -117,22 +156,27 @@ function emptyFile(file: string, schema: TableSchema, options: CsvReadOptions): 
   return builder.finish();
 }
 
-function newBuilder(columns: KeptColumn[], capacity: number, file: string, schema: TableSchema, options: CsvReadOptions): TableBuilder {
+function newBuilder(columns: KeptColumn[], capacity: number, file: string, schema: TableSchema, options: CsvReadOptions, ignored: readonly string[] = []): TableBuilder {
   return new TableBuilder(columns, {
     schema,
     file,
     format: file.endsWith('.gz') ? 'csv.gz' : 'csv',
     calendar: options.calendar,
+    assets: options.assets,
     maxExamples: options.maxExamples,
     capacity,
+    ignored,
   });
 }
 
 function startParser(header: Header, buf: Buffer, expectedBytes: number, file: string, schema: TableSchema, options: CsvReadOptions): CsvParser {
   const plan = planColumns(header.fields, schema, file, `${basename(file)}:1`);
-  if (plan.errors.length > 0) {
+  const badHeader = header.invalid >= 0 ? header.fields[header.invalid]! : undefined;
+  if (plan.errors.length > 0 || badHeader !== undefined) {
     const builder = newBuilder(plan.columns, 0, file, schema, options);
-    for (const error of plan.errors) builder.error(error);
+    // A header that is not UTF-8 explains every other header problem: report only it.
+    if (badHeader !== undefined) builder.encodingError(1, -1, badHeader);
+    else for (const error of plan.errors) builder.error(error);
     return new CsvParser(builder, plan.fields, header.lines + 1);
   }
   // Size the columns from the bytes still to come and the line length seen so far.
@@ -144,7 +188,7 @@ function startParser(header: Header, buf: Buffer, expectedBytes: number, file: s
   }
   const perLine = lines > 0 ? Math.max(1, (last - header.next + 1) / lines) : 64;
   const capacity = Math.ceil((Math.max(0, expectedBytes - header.next) / perLine) * 1.02) + 16;
-  return new CsvParser(newBuilder(plan.columns, capacity, file, schema, options), plan.fields, header.lines + 1);
+  return new CsvParser(newBuilder(plan.columns, capacity, file, schema, options, plan.ignored), plan.fields, header.lines + 1);
 }
 
 /** The uncompressed size from the gzip trailer (ISIZE, modulo 2^32: a hint only). */
@@ -169,6 +213,8 @@ interface Header {
   readonly next: number;
   /** Lines the header spans (1 unless a quoted name holds a newline). */
   readonly lines: number;
+  /** The first field whose bytes are not valid UTF-8, or -1. */
+  readonly invalid: number;
 }
 
 /** Parse the header record starting at `pos`; `undefined` when it is not complete yet. */
@@ -176,6 +222,10 @@ function readHeader(buf: Buffer, pos: number, final: boolean): Header | undefine
   const end = buf.length;
   const fields: string[] = [];
   let lines = 1;
+  let invalid = -1;
+  const check = (start: number, stop: number): void => {
+    if (invalid < 0 && !isValidUtf8(buf, start, stop)) invalid = fields.length;
+  };
   if (pos >= end) return undefined;
   for (;;) {
     if (pos < end && buf[pos] === QUOTE) {
@@ -184,6 +234,7 @@ function readHeader(buf: Buffer, pos: number, final: boolean): Header | undefine
       for (;;) {
         const close = buf.indexOf(QUOTE, q);
         if (close < 0 || (close + 1 >= end && !final)) return undefined;
+        check(q, close);
         text += decodeUtf8(buf, q, close);
         for (let p = buf.indexOf(LF, q); p >= 0 && p < close; p = buf.indexOf(LF, p + 1)) lines++;
         if (buf[close + 1] === QUOTE) {
@@ -201,6 +252,7 @@ function readHeader(buf: Buffer, pos: number, final: boolean): Header | undefine
       while (pos < end && buf[pos] !== COMMA && buf[pos] !== LF) pos++;
       let stop = pos;
       if (stop > start && buf[stop - 1] === CR) stop--;
+      check(start, stop);
       fields.push(decodeUtf8(buf, start, stop));
     }
     if (pos >= end && !final) return undefined;
@@ -209,7 +261,7 @@ function readHeader(buf: Buffer, pos: number, final: boolean): Header | undefine
       continue;
     }
     if (pos < end) pos++;
-    return { fields, next: pos, lines };
+    return { fields, next: pos, lines, invalid };
   }
 }
 
@@ -219,6 +271,8 @@ class CsvParser {
   private readonly fieldColumn: Int32Array;
   private readonly fieldCount: number;
   private line: number;
+  /** The line of the row being parsed. */
+  private rowLine = 0;
   /** Unescaped quoted fields (`""` → `"`) and their length. */
   private scratch = Buffer.alloc(256);
   private scratchLength = 0;
@@ -256,6 +310,7 @@ class CsvParser {
       if (!final && buf.indexOf(LF, pos) < 0) return pos;
       const rowStart = pos;
       const rowLine = this.line;
+      this.rowLine = rowLine;
       const row = builder.beginRow();
       let field = 0;
       let quoteProblem = false;
@@ -375,7 +430,9 @@ class CsvParser {
       }
       problem = builder.dateCell(column, row, value);
     } else {
-      problem = builder.stringCell(column, row, stop > start ? builder.interners[column]!.intern(buf, start, stop) : -1);
+      const interner = builder.interners[column]!;
+      problem = builder.stringCell(column, row, stop > start ? interner.intern(buf, start, stop) : -1);
+      if (interner.invalidUtf8 > 0) builder.encodingError(this.rowLine, column, interner.firstInvalid);
     }
     if (problem !== P_NONE) builder.flag(problem, column, decodeUtf8(buf, start, stop));
   }
@@ -390,7 +447,7 @@ class CsvParser {
     const value = values[row]!;
     if (stop > start && value - value !== 0) {
       values[row] = Number.NaN;
-      builder.flag(P_UNPARSABLE_NUMBER, column, decodeUtf8(buf, start, stop));
+      builder.unparsableNumber(column, decodeUtf8(buf, start, stop));
       return;
     }
     const problem = builder.checkNumber(column, row);

@@ -15,7 +15,6 @@ import {
   KIND_NUMBER,
   P_NONE,
   P_UNPARSABLE_DATE,
-  P_UNPARSABLE_NUMBER,
   TableBuilder,
   planColumns,
 } from './builder.js';
@@ -26,6 +25,7 @@ import { basename } from './report.js';
 
 export interface ParquetReadOptions {
   readonly calendar: ReadonlySet<number> | undefined;
+  readonly assets?: ReadonlySet<string> | undefined;
   readonly maxExamples: number;
 }
 
@@ -42,8 +42,10 @@ export async function readParquet(file: string, schema: TableSchema, options: Pa
     file,
     format: 'parquet',
     calendar: options.calendar,
+    assets: options.assets,
     maxExamples: options.maxExamples,
     capacity: plan.errors.length > 0 ? 0 : rowCount,
+    ignored: plan.ignored,
   });
   if (plan.errors.length > 0) {
     for (const error of plan.errors) builder.error(error);
@@ -102,7 +104,7 @@ function cell(builder: TableBuilder, column: number, row: number, value: unknown
     const number = toNumber(value);
     if (number === undefined) {
       builder.floats[column]![row] = Number.NaN;
-      builder.flag(P_UNPARSABLE_NUMBER, column, text(value));
+      builder.unparsableNumber(column, text(value));
       return;
     }
     problem = builder.numberCell(column, row, number);

@@ -1,4 +1,5 @@
 import { FactorkitError } from '@factorkit/core';
+import { type CodeStyle, normaliseSecurityCode } from './codes.js';
 
 /**
  * Stable codes of the problems a read can find. File-level codes (`severity: 'error'`) make the
@@ -21,6 +22,12 @@ export type ProblemCode =
   | 'missing_column'
   /** Rows are not in the order the schema requires. */
   | 'unsorted'
+  /** Text that is not valid UTF-8 (a GBK file read as UTF-8); the first cell is named. */
+  | 'bad_encoding'
+  /** A required table (calendar, stocks, daily) has no rows left: none in the file, or all rejected. */
+  | 'no_rows'
+  /** More than half of a table's rows were rejected ({@link MOST_ROWS}). */
+  | 'most_rows_rejected'
   // row level (warnings: the row is rejected)
   /** A number cell that is not a decimal number. */
   | 'unparsable_number'
@@ -39,10 +46,38 @@ export type ProblemCode =
   /** A row whose key repeats an earlier row's (the later row is rejected). */
   | 'duplicate_key'
   /** A date that is not a trading day of the dataset's calendar. */
-  | 'unknown_date';
+  | 'unknown_date'
+  /** A stock that is not in `stocks` (in a table with an `assetColumn`). */
+  | 'unknown_asset'
+  // data warnings (the row is kept, see WarningCode)
+  | WarningCode;
+
+/**
+ * Data faults in rows that are kept: reported with file and line, fatal only when the caller
+ * asks for `strict`.
+ */
+export type WarningCode =
+  /** `daily`: high below low. */
+  | 'high_below_low'
+  /** `daily`: open or close outside [low, high]. */
+  | 'price_outside_range'
+  /**
+   * `daily`: `pct_chg` differs from `(close / pre_close − 1) × 100` by more than
+   * {@link PCT_CHG_TOLERANCE} percentage points (not checked on a stock's first row).
+   */
+  | 'pct_chg_mismatch'
+  /** A report (`fina`, `exec_pay`, `fund_holdings`) announced before its period ended: a look-ahead in the data. */
+  | 'announced_before_period_end';
+
+/** "Most rows": a table that loses more than this share of its rows to rejections is unusable. */
+export const MOST_ROWS = 0.5;
+
+/** Percentage points `pct_chg` may differ from the adjusted close / pre_close before a warning. */
+export const PCT_CHG_TOLERANCE = 5;
 
 /** One problem found while reading; `line` is the 1-based file line (the header is line 1). */
 export interface DataProblem {
+  /** `error`: file-level, the table is unusable; `warning`: a rejected row, or a data warning on a kept row. */
   readonly severity: 'error' | 'warning';
   readonly code: ProblemCode;
   /** The table the file holds (`daily`). */
@@ -56,6 +91,31 @@ export interface DataProblem {
   readonly value?: string;
   /** A complete sentence naming the file, line and column, e.g. ``daily.csv.gz:1234, column `close`: `abc` is not a number``. */
   readonly message: string;
+}
+
+/** A column of a file that the format does not name, and what the reader did with it. */
+export interface ExtraColumn {
+  readonly name: string;
+  /**
+   * `kept`: as numbers (tables whose `extraColumns` is `'number'`); `skipped`: it holds text,
+   * so it was left out whole (its rows are kept); `ignored`: the table keeps only its own columns.
+   */
+  readonly action: 'kept' | 'skipped' | 'ignored';
+  /** For `skipped`: the cells that are not numbers, the first one's line and text. */
+  readonly nonNumeric?: number;
+  readonly line?: number;
+  readonly value?: string;
+  readonly message: string;
+}
+
+/** Security codes of one column written in another style, normalised to `600519.SH`. */
+export interface NormalisedCodes {
+  readonly column: string;
+  readonly style: CodeStyle;
+  /** Cells normalised (rows, rejected ones included). */
+  readonly cells: number;
+  /** The first code seen in this style, as written (`sh600519`). */
+  readonly example: string;
 }
 
 /** The file formats a table is stored in. */
@@ -82,6 +142,15 @@ export interface TableReport {
   readonly problems: readonly DataProblem[];
   /** File-level problems; non-empty means the table is unusable (and was returned empty). */
   readonly errors: readonly DataProblem[];
+  /** Columns the format does not name: kept as numbers, skipped (text) or ignored. Once per file. */
+  readonly extraColumns: readonly ExtraColumn[];
+  /** Security codes normalised to `600519.SH`, per column and style. */
+  readonly normalisedCodes: readonly NormalisedCodes[];
+  /** Kept rows with a data warning (a row counts once per warning code). */
+  readonly warningCount: number;
+  readonly warningsByCode: Readonly<Partial<Record<WarningCode, number>>>;
+  /** Examples of data warnings, at most `maxExamples` per code, in file order. */
+  readonly warnings: readonly DataProblem[];
 }
 
 /** What reading a dataset folder found. */
@@ -93,8 +162,33 @@ export interface DatasetReport {
   readonly errors: readonly DataProblem[];
   /** Files in the folder that are not a table of the format (README.md, …), sorted. */
   readonly unknownFiles: readonly string[];
-  /** No errors anywhere: neither dataset-level nor in any table. Rejected rows are allowed. */
+  /**
+   * No errors anywhere: neither dataset-level nor in any table (a required table without rows
+   * and a table that lost most of its rows are errors). Rejected rows are allowed.
+   */
   readonly usable: boolean;
+  /** Data rows read, kept and rejected over every table read. */
+  readonly rowsRead: number;
+  readonly rowsKept: number;
+  readonly rejectedTotal: number;
+  /** Data warnings over every table (see {@link WarningCode}). */
+  readonly warningTotal: number;
+  /** The rejection threshold as given: `0`, `12`, `0.5%`, or `unlimited`. */
+  readonly maxRejected: string;
+  /** The rows that may be rejected before the verdict fails (`null`: unlimited). */
+  readonly allowedRejected: number | null;
+  /** Data warnings count as errors. */
+  readonly strict: boolean;
+  /**
+   * `pass` when usable, the rejected rows are within `allowedRejected` and (with `strict`)
+   * there is no data warning; else `fail`, with the reasons in `failures`.
+   */
+  readonly verdict: 'pass' | 'fail';
+  readonly failures: readonly string[];
+  /** The calendar's span, when it was read. */
+  readonly calendar?: { readonly first: string; readonly last: string; readonly days: number };
+  /** Stocks in `stocks`, when it was read. */
+  readonly assets?: number;
 }
 
 /** Every error of a dataset report: dataset-level first, then each table's. */
@@ -103,8 +197,10 @@ export function reportErrors(report: DatasetReport): DataProblem[] {
 }
 
 /**
- * Thrown by {@link readDatasetTables} when the dataset is unusable (any file-level error). No
- * table is returned: a dataset is loaded whole or not at all. `report` has every finding.
+ * Thrown by `readDatasetTables` when the verdict fails: the dataset is unusable (any
+ * file-level error), or more rows were rejected than allowed, or (strict) there are data
+ * warnings. No table is returned: a dataset is loaded whole or not at all. `report` has every
+ * finding.
  */
 export class DataValidationError extends FactorkitError {
   override readonly name: string = 'DataValidationError';
@@ -114,25 +210,31 @@ export class DataValidationError extends FactorkitError {
     const errors = reportErrors(report);
     const listed = errors.slice(0, 50).map((problem) => `  - ${problem.message}`);
     if (errors.length > listed.length) listed.push(`  - … and ${errors.length - listed.length} more`);
-    super(
-      'FK_INVALID_DATA',
-      `dataset \`${report.dir}\` is unusable: ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${listed.join('\n')}`,
-      { ...(options.cause === undefined ? {} : { cause: options.cause }), details: { dir: report.dir, errors: errors.length } },
-    );
+    const message =
+      errors.length > 0
+        ? `dataset \`${report.dir}\` is unusable: ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${listed.join('\n')}`
+        : `dataset \`${report.dir}\` failed validation:\n${report.failures.map((f) => `  - ${f}`).join('\n')}`;
+    super('FK_INVALID_DATA', message, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      details: { dir: report.dir, errors: errors.length, rejected: report.rejectedTotal, warnings: report.warningTotal },
+    });
     this.report = report;
   }
 }
 
 /**
- * A human-readable summary: whether the dataset is usable, its errors, and per table the file,
- * the rows kept and the rejected rows by reason with examples.
+ * A human-readable report: the verdict, the errors, and per table the file, the rows kept,
+ * the rejected rows by reason with examples, data warnings, columns the format does not name
+ * and normalised security codes. `examples`: how many examples to print per code (default 3;
+ * the report holds up to the `maxExamples` it was read with).
  */
-export function formatReport(report: DatasetReport): string {
+export function formatReport(report: DatasetReport, options: { examples?: number } = {}): string {
+  const examples = options.examples ?? 3;
   const errors = reportErrors(report);
   const out: string[] = [];
-  out.push(
-    `dataset ${report.dir}: ${report.usable ? 'usable' : `UNUSABLE, ${errors.length} error${errors.length === 1 ? '' : 's'}`}`,
-  );
+  if (!report.usable) out.push(`dataset ${report.dir}: UNUSABLE, ${errors.length} error${errors.length === 1 ? '' : 's'}`);
+  else if (report.verdict === 'fail') out.push(`dataset ${report.dir}: usable, but the verdict fails:`, ...report.failures.map((f) => `  - ${f}`));
+  else out.push(`dataset ${report.dir}: usable`);
   if (errors.length > 0) {
     out.push('errors:');
     for (const problem of errors) out.push(`  - ${problem.message}`);
@@ -141,20 +243,34 @@ export function formatReport(report: DatasetReport): string {
   const fileWidth = Math.max(4, ...report.tables.map((t) => basename(t.file).length));
   for (const table of report.tables) {
     const rejected = table.rejected > 0 ? `, ${formatCount(table.rejected)} rejected` : '';
+    const warned = table.warningCount > 0 ? `, ${formatCount(table.warningCount)} warning${table.warningCount === 1 ? '' : 's'}` : '';
     const status = table.errors.length > 0 ? `  (unusable: ${table.errors.length} error${table.errors.length === 1 ? '' : 's'})` : '';
     out.push(
-      `${table.table.padEnd(nameWidth)}  ${basename(table.file).padEnd(fileWidth)}  ${formatCount(table.rowsKept).padStart(11)} rows kept${rejected}${status}`,
+      `${table.table.padEnd(nameWidth)}  ${basename(table.file).padEnd(fileWidth)}  ${formatCount(table.rowsKept).padStart(11)} rows kept${rejected}${warned}${status}`,
     );
     for (const [code, count] of Object.entries(table.rejectedByReason)) {
       out.push(`    ${code}: ${formatCount(count)}`);
-      for (const example of table.problems.filter((p) => p.code === code).slice(0, 3)) out.push(`      e.g. ${example.message}`);
+      for (const example of table.problems.filter((p) => p.code === code).slice(0, examples)) out.push(`      e.g. ${example.message}`);
     }
+    for (const [code, count] of Object.entries(table.warningsByCode)) {
+      out.push(`    warning ${code}: ${formatCount(count)}`);
+      for (const example of table.warnings.filter((p) => p.code === code).slice(0, examples)) out.push(`      e.g. ${example.message}`);
+    }
+    for (const codes of table.normalisedCodes) {
+      out.push(`    ${codes.column}: ${formatCount(codes.cells)} code${codes.cells === 1 ? '' : 's'} like \`${codes.example}\` normalised to \`${normaliseSecurityCode(codes.example).code}\``);
+    }
+    for (const extra of table.extraColumns) if (extra.action === 'skipped') out.push(`    ${extra.message}`);
+    const kept = table.extraColumns.filter((c) => c.action === 'kept').map((c) => c.name);
+    if (kept.length > 0) out.push(`    extra columns kept as numbers: ${kept.join(', ')}`);
+    const ignored = table.extraColumns.filter((c) => c.action === 'ignored').map((c) => c.name);
+    if (ignored.length > 0) out.push(`    columns not in the format, ignored: ${ignored.join(', ')}`);
   }
   if (report.unknownFiles.length > 0) out.push(`not table files (ignored): ${report.unknownFiles.join(', ')}`);
   return out.join('\n');
 }
 
-function formatCount(n: number): string {
+/** `1234567` → `1,234,567`. */
+export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 

@@ -1,14 +1,15 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { FactorkitError } from '@factorkit/core';
-import { atomically } from '@factorkit/core/node';
+import { atomicDirectory, atomically, checkWritableOutput } from '@factorkit/core/node';
+import { TABLES } from '../schema.js';
 import type { SchemaElement } from 'hyparquet';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { Column, Table } from '../table.js';
-import { formatOfFile, tableFileName } from './files.js';
+import { formatOfFile, tableFileName, tableOfFile } from './files.js';
 import { writeDateAscii, writeNumberAscii } from './numbers.js';
 import type { DataFileFormat } from './report.js';
 
@@ -70,6 +71,19 @@ export async function writeDatasetTables(
   tables: readonly Table[] | ReadonlyMap<string, Table>,
   options: WriteDatasetOptions,
 ): Promise<string[]> {
+  const list = checkDatasetTables(tables, options);
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const table of list) {
+    const file = join(dir, tableFileName(table.name, options.format));
+    await writeTable(file, table, options);
+    written.push(file);
+  }
+  return written;
+}
+
+/** The tables as a list, checked: the format, names usable as file names and unique, columns writable. */
+function checkDatasetTables(tables: readonly Table[] | ReadonlyMap<string, Table>, options: WriteDatasetOptions): readonly Table[] {
   if (!(options.format in { csv: 1, 'csv.gz': 1, parquet: 1 })) {
     throw new FactorkitError('FK_INVALID_ARGUMENT', `writeDatasetTables: format must be csv, csv.gz or parquet, got \`${String(options.format)}\``);
   }
@@ -83,14 +97,73 @@ export async function writeDatasetTables(
     names.add(table.name);
     checkTable(table);
   }
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  for (const table of list) {
-    const file = join(dir, tableFileName(table.name, options.format));
-    await writeTable(file, table, options);
-    written.push(file);
+  return list;
+}
+
+/** Options of {@link writeDatasetFolder}. */
+export interface WriteDatasetFolderOptions extends WriteDatasetOptions {
+  /** Named in messages for `dir` (default `dir`; the CLI passes `--out`). */
+  readonly what?: string;
+}
+
+/**
+ * Whether a folder's entries make it a dataset folder that {@link writeDatasetFolder} may
+ * replace: at least one table file of the format (`daily.csv`, `stocks.parquet`, …), and
+ * otherwise only README files and hidden temporaries of an interrupted write.
+ */
+export function isDatasetFolder(entries: readonly string[]): boolean {
+  let tables = 0;
+  for (const name of entries) {
+    const table = tableOfFile(name);
+    if (table !== undefined && Object.hasOwn(TABLES, table)) tables++;
+    else if (!/^readme(\.\w+)?$/i.test(name) && !/^\..+\.\d+\.[0-9a-f]+\.tmp$/.test(name)) return false;
   }
-  return written;
+  return tables > 0;
+}
+
+/**
+ * Check, before any work, that {@link writeDatasetFolder} can write `dir`: its parent folder
+ * exists and is writable, and `dir` is new, empty or a dataset folder (see
+ * {@link isDatasetFolder}): never a file, nor a folder holding anything else.
+ * @throws FK_INVALID_ARGUMENT naming `what` and `dir`.
+ */
+export async function checkDatasetOutput(dir: string, what = 'dir'): Promise<void> {
+  checkWritableOutput(dir, what, 'folder');
+  const existing = await stat(dir).catch(() => undefined);
+  if (!existing) return;
+  const entries = await readdir(dir);
+  if (entries.length > 0 && !isDatasetFolder(entries)) {
+    const shown = entries.slice(0, 5).map((e) => `\`${e}\``).join(', ');
+    throw new FactorkitError(
+      'FK_INVALID_ARGUMENT',
+      `${what}: \`${dir}\` is not empty and not a dataset folder (it holds ${shown}${entries.length > 5 ? `, … ${entries.length} entries` : ''}); give a new or empty folder, or a dataset folder to replace`,
+      { details: { path: dir } },
+    );
+  }
+}
+
+/**
+ * Write tables as a whole dataset folder `dir`, atomically: the files are written into a
+ * temporary folder beside `dir`, which then takes its place. So `dir` never holds a partial
+ * dataset (an interrupted write leaves it as it was) nor a mix of old and new tables (a
+ * `daily.csv.gz` beside a new `daily.parquet`). An existing `dir` is replaced only when it is
+ * empty or a dataset folder. Returns the written file paths.
+ *
+ * @throws FK_INVALID_ARGUMENT from {@link checkDatasetOutput}, or as {@link writeDatasetTables}.
+ */
+export async function writeDatasetFolder(dir: string, tables: readonly Table[] | ReadonlyMap<string, Table>, options: WriteDatasetFolderOptions): Promise<string[]> {
+  const what = options.what ?? 'dir';
+  await checkDatasetOutput(dir, what);
+  checkDatasetTables(tables, options);
+  let names: string[] = [];
+  await atomicDirectory(
+    dir,
+    async (temporary) => {
+      names = (await writeDatasetTables(temporary, tables, options)).map((file) => file.slice(temporary.length + 1));
+    },
+    { replace: isDatasetFolder, owner: what },
+  );
+  return names.map((name) => join(dir, name));
 }
 
 

@@ -2,4 +2,5 @@ export { type AssetMaster, type CategoricalSource, Dataset, type DatasetParts, t
 export { type BuildContext, type BuildNote, datasetFromTables } from './build.js';
 export { COVERAGE_WINDOW_DAYS } from './analyst.js';
 export { STANDARD_FIELDS, createDataset, loadDataset } from './load.js';
+export { formatLoadDetails, formatLoadSummary } from './summary.js';
 export { windowCategorical, windowPanel } from '@factorkit/core';
