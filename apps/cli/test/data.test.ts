@@ -181,7 +181,9 @@ describe('factorkit data to-qlib / from-qlib', () => {
     const root = tempDir();
     tinyDataset(join(root, 'ds'));
     const toQlib = await cli(['data', 'to-qlib', '--data', 'ds', '--out', 'qlib'], root);
-    expect(toQlib.err).toBe('');
+    // The one-line load summary, like every command that loads a dataset.
+    expect(toQlib.err).toMatch(/^loaded ds: .*\n$/);
+    expect(toQlib.err.split('\n')).toHaveLength(2);
     expect(toQlib.code).toBe(0);
     // factorkit.json: the marker from-qlib reads to know how the folder was written.
     expect(readdirSync(join(root, 'qlib')).sort()).toEqual(['calendars', 'factorkit.json', 'features', 'instruments']);
@@ -190,6 +192,23 @@ describe('factorkit data to-qlib / from-qlib', () => {
     const validated = await cli(['data', 'validate', '--data', 'back'], root);
     expect(validated.code).toBe(0);
     expect(validated.out).toContain('calendar 2024-01-02 .. 2024-01-04 (3 trading days), 2 assets');
+  });
+
+  it('checks the output folders before loading anything, naming the path given', async () => {
+    const root = tempDir();
+    // No dataset at all: were the data read first, the error would be about `ds`.
+    const missingParent = await cli(['data', 'to-qlib', '--data', 'ds', '--out', 'no/such/qlib'], root);
+    expect(missingParent.code).toBe(1);
+    expect(missingParent.err).toMatch(/^error \[FK_INVALID_ARGUMENT\]: --out: cannot write `.*no\/such\/qlib`: the folder `.*no\/such` does not exist\n/);
+    mkdirSync(join(root, 'full'));
+    writeFileSync(join(root, 'full', 'notes.txt'), 'mine');
+    const notEmpty = await cli(['data', 'to-qlib', '--data', 'ds', '--out', 'full'], root);
+    expect(notEmpty.code).toBe(1);
+    expect(notEmpty.err).toContain('exists and is not empty; pass --overwrite to replace it');
+    const fromQlib = await cli(['data', 'from-qlib', '--qlib', 'nothing', '--out', 'full'], root);
+    expect(fromQlib.code).toBe(1);
+    expect(fromQlib.err).toContain('is not empty and not a dataset folder');
+    expect(readdirSync(join(root, 'full'))).toEqual(['notes.txt']);
   });
 });
 

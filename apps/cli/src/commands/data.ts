@@ -3,6 +3,7 @@ import {
   type DatasetReport,
   checkDatasetOutput,
   checkEncoding,
+  formatLoadDetails,
   formatLoadSummary,
   formatReport,
   parseRejectedLimit,
@@ -11,9 +12,10 @@ import {
   tablesToQlib,
   validateDataset,
   writeDatasetFolder,
-  writeDatasetTables,
 } from '@factorkit/data';
 import { FactorkitError } from '@factorkit/core';
+import { checkWritableOutput } from '@factorkit/core/node';
+import { readdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { EXIT_DATA } from '../exit.js';
@@ -118,25 +120,44 @@ export function registerDataCommand(program: Command, io: CliIo, setExitCode: (c
 
   data
     .command('to-qlib')
-    .description('convert a dataset folder to a qlib data folder (calendars/, instruments/, features/)')
+    .description('convert a dataset folder to a qlib data folder (calendars/, instruments/, features/); prints the conversion report as JSON, the load summary on stderr')
     .requiredOption('--data <dir>', 'the dataset folder')
     .requiredOption('--out <dir>', 'the qlib folder to write (must not exist or be empty)')
     .option('--overwrite', 'replace an existing qlib folder')
-    .action(async (options: { data: string; out: string; overwrite?: boolean }) => {
-      const { tables } = await readDatasetTables(resolve(io.cwd, options.data));
-      const report = await tablesToQlib(tables, resolve(io.cwd, options.out), { overwrite: options.overwrite === true });
+    .option('--max-rejected <n|p%>', 'rejected rows accepted while loading: a count or a share of the rows read (default: any, each reported)', maxRejected)
+    .option('--encoding <name>', 'text encoding of the CSV files: utf-8, or gbk', encoding, 'utf-8' as CsvEncoding)
+    .action(async (options: { data: string; out: string; overwrite?: boolean; maxRejected?: string; encoding: CsvEncoding; verbose?: boolean }) => {
+      const out = resolve(io.cwd, options.out);
+      await checkQlibOutput(out, options.overwrite === true);
+      const { tables, report: loaded } = await readDatasetTables(resolve(io.cwd, options.data), {
+        encoding: options.encoding,
+        ...(options.maxRejected === undefined ? {} : { maxRejected: options.maxRejected }),
+      });
+      io.stderr(`${options.verbose ? formatLoadDetails(loaded) : formatLoadSummary(loaded)}\n`);
+      const report = await tablesToQlib(tables, out, { overwrite: options.overwrite === true });
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     });
 
   data
     .command('from-qlib')
-    .description('convert a qlib data folder to a dataset folder')
+    .description('convert a qlib data folder to a dataset folder (written aside and moved into place at the end)')
     .requiredOption('--qlib <dir>', 'the qlib folder (with calendars/day.txt)')
-    .requiredOption('--out <dir>', 'the dataset folder to write')
+    .requiredOption('--out <dir>', 'the dataset folder to write: new, empty, or a dataset folder, which is replaced whole')
     .option('--format <format>', 'csv, csv.gz or parquet', format, 'csv.gz' as Format)
     .action(async (options: { qlib: string; out: string; format: Format }) => {
+      const out = resolve(io.cwd, options.out);
+      await checkDatasetOutput(out, '--out');
       const { tables, report } = await qlibToTables(resolve(io.cwd, options.qlib));
-      await writeDatasetTables(resolve(io.cwd, options.out), tables, { format: options.format });
+      await writeDatasetFolder(out, tables, { format: options.format, what: '--out' });
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     });
+}
+
+/** The qlib folder `--out` before any work: writable, and new or empty unless `--overwrite`. */
+async function checkQlibOutput(out: string, overwrite: boolean): Promise<void> {
+  checkWritableOutput(out, '--out', 'folder');
+  const entries = await readdir(out).catch(() => [] as string[]);
+  if (entries.length > 0 && !overwrite) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `--out: \`${out}\` exists and is not empty; pass --overwrite to replace it`, { details: { path: out } });
+  }
 }
