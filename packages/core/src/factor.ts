@@ -1,10 +1,10 @@
 import type { DateString } from './calendar.js';
 import type { FieldRequest, MarketData } from './data.js';
-import { FactorkitError, type Issue, ValidationError, show } from './errors.js';
+import { FactorkitError, type Issue, ValidationError, isFactorkitError, show } from './errors.js';
 import type { CategoricalPanel } from './panel.js';
 import { Panel } from './panel.js';
 import type { ParamSchema, ParamsInput, ParamsOf } from './params.js';
-import { type InputSpec, type MetaBase, type PluginBase, checkFunction, checkInputs, checkPluginBase, resolvePluginParams } from './plugin.js';
+import { type InputSpec, type MetaBase, type PluginBase, type PluginSource, checkFunction, checkInputs, checkPluginBase, resolvePluginParams } from './plugin.js';
 
 /** Broad families of factors, as reports group them. */
 export type FactorCategory =
@@ -193,6 +193,13 @@ export interface FactorValues {
   readonly assets: readonly string[];
   /** `dates.length` rows × `assets.length` columns; `NaN` = undefined. */
   readonly values: Panel;
+  /** Trading days of history the factor asked for before the first date (its `meta.lookback` for these params). */
+  readonly lookback: number;
+  /**
+   * Trading days of history it got: `lookback`, or fewer when the range starts less than
+   * `lookback` days after the start of the data (then its first values are typically `NaN`).
+   */
+  readonly history: number;
 }
 
 /** Which dates {@link computeFactor} returns values for. */
@@ -203,14 +210,54 @@ export interface ComputeRange {
   readonly end?: DateString | number;
 }
 
+/** Options of {@link computeFactor}. */
+export interface ComputeFactorOptions {
+  /**
+   * Where the plugin came from (a registry entry's `source`): named, with the factor id, when
+   * the plugin's own code throws.
+   */
+  readonly source?: PluginSource;
+}
+
+/**
+ * The calendar indices `[first, last]` (inclusive) a {@link ComputeRange} covers: `start` snaps
+ * forward and `end` back to a trading day. `owner` prefixes the message of an empty range.
+ *
+ * @throws FactorkitError `FK_INVALID_ARGUMENT` for a date or index outside the calendar, or a
+ *   range without a trading day.
+ */
+export function resolveRange(calendar: MarketData['calendar'], range: ComputeRange = {}, owner = 'range'): { first: number; last: number } {
+  const first = resolveIndex(range.start ?? 0, calendar, 'start', 'ceil');
+  const last = resolveIndex(range.end ?? calendar.length - 1, calendar, 'end', 'floor');
+  if (first > last) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `${owner}: no trading day between start ${show(range.start)} and end ${show(range.end)}`);
+  }
+  return { first, last };
+}
+
+/** `factor \`id\`` plus, when known, ` from package \`name@version\``, for messages. */
+export function describeFactorSource(id: string, source?: PluginSource): string {
+  const from = source?.package ? ` from package \`${source.package}${source.version ? `@${source.version}` : ''}\`` : '';
+  return `factor \`${id}\`${from}`;
+}
+
 /**
  * Compute a factor over a date range: validates parameters, checks inputs, cuts the data so
  * nothing after `end` is visible, runs `compute`, checks the output shape and drops warm-up rows.
  *
+ * A factorkit error thrown by `compute` (a plugin refusing on purpose, with its own code) passes
+ * through unchanged; anything else it throws (a bug: `TypeError`, …) becomes `FK_PLUGIN_FAILED`
+ * naming the factor and, when `options.source` says, its package, with the original as `cause`.
+ *
  * @throws ValidationError `FK_INVALID_PARAMS`; FactorkitError `FK_MISSING_INPUT`,
- *   `FK_INVALID_ARGUMENT` (dates outside the calendar), `FK_INVALID_OUTPUT`.
+ *   `FK_INVALID_ARGUMENT` (dates outside the calendar), `FK_INVALID_OUTPUT`, `FK_PLUGIN_FAILED`.
  */
-export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data: MarketData, range: ComputeRange = {}): FactorValues { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function computeFactor(
+  factor: FactorPlugin<any> | FactorSpec<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: MarketData,
+  range: ComputeRange = {},
+  options: ComputeFactorOptions = {},
+): FactorValues {
   const plugin = ('plugin' in factor ? factor.plugin : factor) as FactorPlugin;
   const owner = `factor \`${plugin.id}\``;
   // Validated here, not only in `with()`: a spec may be written by hand or read from a config
@@ -218,11 +265,7 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
   const params = resolvePluginParams(plugin.meta, 'plugin' in factor ? factor.params : {}, owner);
   assertInputs(owner, plugin, data);
   const { calendar } = data;
-  const first = resolveIndex(range.start ?? 0, calendar, 'start', 'ceil');
-  const last = resolveIndex(range.end ?? calendar.length - 1, calendar, 'end', 'floor');
-  if (first > last) {
-    throw new FactorkitError('FK_INVALID_ARGUMENT', `${owner}: no trading day between start ${show(range.start)} and end ${show(range.end)}`);
-  }
+  const { first, last } = resolveRange(calendar, range, owner);
   const lookback = factorLookback(plugin, params);
   const from = Math.max(0, first - lookback);
   const view = data.window(from, last + 1);
@@ -234,14 +277,27 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
     }
     return input.lag ?? 0;
   };
-  const output = plugin.compute({
-    params,
-    data: declaredOnly(view, requireDeclared),
-    start: first - from,
-    input: (field) => view.field(field, { lag: requireDeclared(field) }),
-    categorical: (field) => view.categorical(field, { lag: requireDeclared(field) }),
-    has: (field) => declared.has(field) && view.hasField(field),
-  });
+  let output: Panel;
+  try {
+    output = plugin.compute({
+      params,
+      data: declaredOnly(view, requireDeclared),
+      start: first - from,
+      input: (field) => view.field(field, { lag: requireDeclared(field) }),
+      categorical: (field) => view.categorical(field, { lag: requireDeclared(field) }),
+      has: (field) => declared.has(field) && view.hasField(field),
+    });
+  } catch (error) {
+    // A coded error is a deliberate refusal (its message names the problem); anything else is a
+    // bug in the plugin, which the user can only report: say whose, keep the original.
+    if (isFactorkitError(error)) throw error;
+    const who = describeFactorSource(plugin.id, options.source);
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : show(error);
+    throw new FactorkitError('FK_PLUGIN_FAILED', `${who} failed in compute: ${what}`, {
+      cause: error,
+      details: { factor: plugin.id, ...(options.source?.package ? { package: options.source.package } : {}), ...(options.source?.version ? { version: options.source.version } : {}) },
+    });
+  }
   const rows = view.calendar.length;
   if (
     !output ||
@@ -265,6 +321,8 @@ export function computeFactor(factor: FactorPlugin<any> | FactorSpec<any>, data:
     dates: calendar.dates.slice(first, last + 1),
     assets: data.assets,
     values,
+    lookback,
+    history: first - from,
   };
 }
 

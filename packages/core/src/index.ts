@@ -78,6 +78,7 @@ export {
   resolvePluginParams,
 } from './plugin.js';
 export {
+  type ComputeFactorOptions,
   type ComputeRange,
   FACTOR_CATEGORIES,
   type FactorCategory,
@@ -91,8 +92,10 @@ export {
   checkFactor,
   computeFactor,
   defineFactor,
+  describeFactorSource,
   factorLookback,
   missingInputs,
+  resolveRange,
 } from './factor.js';
 export {
   type BenchmarkWeights,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   FACTOR_CATEGORIES,
+  FactorkitError,
   type FactorPlugin,
   Panel,
   ValidationError,
@@ -12,6 +13,7 @@ import {
   factorLookback,
   missingInputs,
   param,
+  resolveRange,
 } from '../src/index.js';
 import { arr, thrown } from './helpers.js';
 
@@ -496,5 +498,84 @@ describe('computeFactor: validation', () => {
       [1, 1],
       [1, 1],
     ]);
+  });
+});
+
+describe('computeFactor: a plugin whose compute throws', () => {
+  const throwing = (fail: () => never) =>
+    defineFactor({
+      id: 'boom',
+      apiVersion: '1.0',
+      meta: { description: 'throws', category: 'other', inputs: [{ field: 'ret' }], lookback: 0, direction: 1, params: {} },
+      compute: () => fail(),
+    });
+
+  it('wraps a bug as FK_PLUGIN_FAILED naming the factor and its package, the original as cause', () => {
+    const original = new TypeError("Cannot read properties of undefined (reading 'x')");
+    const plugin = throwing(() => {
+      throw original;
+    });
+    const error = thrown(() => computeFactor(plugin, makeData(), {}, { source: { type: 'package', package: 'factorkit-factor-boom', version: '2.1.0' } }));
+    expect(error.code).toBe('FK_PLUGIN_FAILED');
+    expect(error.message).toBe("factor `boom` from package `factorkit-factor-boom@2.1.0` failed in compute: TypeError: Cannot read properties of undefined (reading 'x')");
+    expect(error.cause).toBe(original);
+    expect(error.details).toEqual({ factor: 'boom', package: 'factorkit-factor-boom', version: '2.1.0' });
+    // Without a source: the factor id alone; a thrown non-Error is shown as a value.
+    const bare = thrown(() =>
+      computeFactor(
+        throwing(() => {
+          throw 'nope'; // eslint-disable-line @typescript-eslint/only-throw-error
+        }),
+        makeData(),
+      ),
+    );
+    expect(bare.message).toBe('factor `boom` failed in compute: `"nope"`');
+    expect(bare.cause).toBe('nope');
+  });
+
+  it('lets a deliberate factorkit error through unchanged', () => {
+    const refusal = new FactorkitError('FK_MISSING_INPUT', 'factor `boom` needs `equity` or `pb_mrq`');
+    const error = thrown(() =>
+      computeFactor(
+        throwing(() => {
+          throw refusal;
+        }),
+        makeData(),
+        {},
+        { source: { type: 'package', package: 'p' } },
+      ),
+    );
+    expect(error).toBe(refusal);
+  });
+
+  it('keeps the undeclared-field guard as FK_INVALID_PLUGIN', () => {
+    const sneaky = defineFactor({
+      id: 'sneaky',
+      apiVersion: '1.0',
+      meta: { description: 'reads too much', category: 'other', inputs: [{ field: 'ret' }], lookback: 0, direction: 1, params: {} },
+      compute: (ctx) => ctx.input('close'),
+    });
+    expect(thrown(() => computeFactor(sneaky, makeData())).code).toBe('FK_INVALID_PLUGIN');
+  });
+});
+
+describe('computeFactor: history', () => {
+  it('reports the lookback asked for and the history given', () => {
+    // window 3 → lookback 2. From index 3 there are 3 days before: all 2 given.
+    expect(computeFactor(rollingSum.with({ window: 3 }), makeData(), { start: 3 })).toMatchObject({ lookback: 2, history: 2 });
+    // From index 1 only 1 day of history exists.
+    expect(computeFactor(rollingSum.with({ window: 3 }), makeData(), { start: 1 })).toMatchObject({ lookback: 2, history: 1 });
+    expect(computeFactor(rollingSum.with({ window: 3 }), makeData())).toMatchObject({ lookback: 2, history: 0 });
+  });
+});
+
+describe('resolveRange', () => {
+  it('snaps to trading days and names the owner of an empty range', () => {
+    const { calendar } = makeData();
+    expect(resolveRange(calendar)).toEqual({ first: 0, last: 5 });
+    expect(resolveRange(calendar, { start: '2024-01-06', end: '2024-01-08' })).toEqual({ first: 4, last: 4 });
+    expect(thrown(() => resolveRange(calendar, { start: '2024-01-06', end: '2024-01-07' }, '--start/--end')).message).toBe(
+      '--start/--end: no trading day between start `"2024-01-06"` and end `"2024-01-07"`',
+    );
   });
 });

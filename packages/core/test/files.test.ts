@@ -19,10 +19,12 @@ describe('writeFileAtomic / atomically', () => {
   it('keeps the old file and removes the temporary when the writer fails', async () => {
     const file = join(root, 'b.txt');
     writeFileSync(file, 'old');
-    const error = await rejected(atomically(file, async (tmp) => {
-      writeFileSync(tmp, 'half');
-      throw new Error('disk full');
-    }, '--out'));
+    const error = await rejected(
+      atomically(file, (tmp) => {
+        writeFileSync(tmp, 'half');
+        return Promise.reject(new Error('disk full'));
+      }, '--out'),
+    );
     expect(error.code).toBe('FK_INVALID_ARGUMENT');
     expect(error.message).toBe(`--out: could not write \`${file}\`: disk full`);
     expect(readFileSync(file, 'utf8')).toBe('old');
@@ -54,16 +56,18 @@ describe('writeFileAtomic / atomically', () => {
 describe('atomicDirectory', () => {
   it('builds a new folder in place of nothing, or replaces one when allowed', async () => {
     const dir = join(root, 'ds');
-    await atomicDirectory(dir, async (tmp) => {
+    await atomicDirectory(dir, (tmp) => {
       mkdirSync(tmp);
       writeFileSync(join(tmp, 'daily.csv'), 'x');
+      return Promise.resolve();
     });
     expect(readdirSync(dir)).toEqual(['daily.csv']);
     await atomicDirectory(
       dir,
-      async (tmp) => {
+      (tmp) => {
         mkdirSync(tmp);
         writeFileSync(join(tmp, 'daily.parquet'), 'y');
+        return Promise.resolve();
       },
       { replace: (entries) => entries.includes('daily.csv') },
     );
@@ -74,15 +78,15 @@ describe('atomicDirectory', () => {
   it('refuses a file or a folder it may not replace, and leaves the old folder when the build fails', async () => {
     const file = join(root, 'plain.txt');
     writeFileSync(file, 'x');
-    expect((await rejected(atomicDirectory(file, async () => undefined, { owner: '--out' }))).message).toBe(`--out: \`${file}\` exists and is a file, not a folder`);
+    expect((await rejected(atomicDirectory(file, () => Promise.resolve(), { owner: '--out' }))).message).toBe(`--out: \`${file}\` exists and is a file, not a folder`);
     const dir = join(root, 'keep');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.md'), 'mine');
-    expect((await rejected(atomicDirectory(dir, async () => undefined, { owner: '--out' }))).message).toContain('is not empty (1 entry: notes.md); refusing to replace it');
+    expect((await rejected(atomicDirectory(dir, () => Promise.resolve(), { owner: '--out' }))).message).toContain('is not empty (1 entry: notes.md); refusing to replace it');
     const error = await rejected(
-      atomicDirectory(dir, async (tmp) => {
+      atomicDirectory(dir, (tmp) => {
         mkdirSync(tmp);
-        throw new Error('interrupted');
+        return Promise.reject(new Error('interrupted'));
       }, { replace: true }),
     );
     expect(error.message).toContain('interrupted');

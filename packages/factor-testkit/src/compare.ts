@@ -1,3 +1,5 @@
+import { isFactorkitError } from '@factorkit/core';
+
 /**
  * How close two numbers must be to count as equal: `|actual − expected| ≤ abs + rel × |expected|`
  * (numpy's `isclose`). `NaN` equals only `NaN`; `±Infinity` equals only itself.
@@ -39,6 +41,9 @@ export function factorLabel(id: string, params: Readonly<Record<string, unknown>
 
 /** The message of an unknown thrown value. */
 export function errorText(error: unknown): string {
+  // Core wraps what a plugin's own code throws as FK_PLUGIN_FAILED naming the factor; the kit's
+  // messages name the factor already, so they show what the plugin threw.
+  if (isFactorkitError(error) && error.code === 'FK_PLUGIN_FAILED' && error.cause !== undefined) return errorText(error.cause);
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -375,7 +375,9 @@ describe('checkDeterminism', () => {
     });
     const result = checkDeterminism(broken);
     expect(firstMessage(result)).toBe('determinism: factor `minimal`: could not run on the sample data: boom');
-    expect((result.failures[0]!.cause as Error).message).toBe('boom');
+    // The cause is core's FK_PLUGIN_FAILED wrapping, which keeps what the factor threw.
+    expect((result.failures[0]!.cause as { code?: string }).code).toBe('FK_PLUGIN_FAILED');
+    expect(((result.failures[0]!.cause as Error).cause as Error).message).toBe('boom');
   });
 });
 

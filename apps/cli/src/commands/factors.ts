@@ -1,11 +1,11 @@
-import { FactorkitError, type FactorPlugin, type Panel, type UniversePlugin, computeFactor, resolvePluginParams } from '@factorkit/core';
-import { type Table, intToDate, loadDataset, writeTable } from '@factorkit/data';
-import { type Mask, parsePreprocessConfig, preprocess } from '@factorkit/ops';
+import { FactorkitError, type FactorPlugin, parseDate, resolvePluginParams } from '@factorkit/core';
+import { checkWritableOutput } from '@factorkit/core/node';
+import { FactorTableBuilder, checkEncoding, formatLoadDetails, formatLoadSummary, formatOfFile, loadDataset, parseRejectedLimit, writeFactorTable } from '@factorkit/data';
+import { type FactorReport, noValuesError, parseFactorSpecs, resolveFactorSpecs, streamFactors } from '@factorkit/pipeline';
 import type { Command } from 'commander';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type CliIo, formatTable } from '../io.js';
-import { loadPlugins } from '../plugins.js';
-import { Float64Column, Int32Column } from '../columns.js';
+import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
 
 interface ComputeOptions {
   readonly data: string;
@@ -16,9 +16,31 @@ interface ComputeOptions {
   readonly preprocess?: boolean;
   readonly out: string;
   readonly plugin?: string[];
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+  readonly maxRejected?: string;
+  readonly encoding?: string;
 }
 
-const OUTPUT_EXTENSIONS = ['.csv', '.gz', '.parquet'];
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * One factor's funnel in a line: the values computed, then each stage that removed (or, for a
+ * fill, added) values, with the reasons; every stage with `verbose`.
+ */
+function funnel(report: FactorReport, verbose: boolean): string {
+  const [compute, ...rest] = report.coverage.stages;
+  const parts = [`computed ${fmt(compute?.output ?? 0)} of ${fmt(compute?.input ?? 0)} stock-days`];
+  for (const stage of rest) {
+    const change = stage.output - stage.input;
+    if (change === 0 && !verbose) continue;
+    const reasons = Object.entries(stage.removed)
+      .filter(([, n]) => n > 0 || verbose)
+      .map(([reason, n]) => `${reason} ${fmt(n)}`);
+    parts.push(`${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} ${stage.stage}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`);
+  }
+  return parts.join('; ');
+}
 
 /** `factorkit factors …`: list factor plugins and compute factor values. */
 export function registerFactorsCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -58,100 +80,94 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
 
   factors
     .command('compute')
-    .description('compute factors on a dataset and write them in long format: trade_date,ts_code,factor,value')
+    .description(
+      'compute factors on a dataset and write them in long format: trade_date,ts_code,factor,value; report per factor the values kept at every stage and why the others went (exit 3 when a factor ends with no values)',
+    )
     .requiredOption('--data <dir>', 'the dataset folder')
-    .requiredOption('--factors <ids>', 'comma-separated factor ids (see `factorkit factors list`)')
+    .requiredOption(
+      '--factors <list>',
+      'comma-separated factor ids, each optionally with parameters after a colon: `momentum_1y:window=60,skip=20,ep_ttm` (see `factorkit factors list`; values are numbers, true/false or text); one id with different parameters is written as `momentum_1y[window=60]`',
+    )
     .option('--universe <index>', 'keep only members of this index on each date (code or alias: csi300, csi500, csi1000…); default: every stock with a value')
-    .option('--start <date>', 'first date (YYYY-MM-DD)')
-    .option('--end <date>', 'last date (YYYY-MM-DD)')
-    .option('--preprocess', 'winsorise (MAD 5), neutralise (industry + size) and standardise each factor per date within the universe')
-    .requiredOption('--out <file>', 'output file: .csv, .csv.gz or .parquet')
+    .option('--start <date>', 'first date (YYYY-MM-DD or YYYYMMDD); default: the first date of the data')
+    .option('--end <date>', 'last date, inclusive (YYYY-MM-DD or YYYYMMDD); default: the last date of the data')
+    .option(
+      '--preprocess',
+      'winsorise (MAD 5), neutralise (industry + size; a regressor the data lacks, or that is the factor itself, is skipped and reported) and standardise each factor per date within the universe',
+    )
+    .requiredOption('--out <file>', 'output file: .csv, .csv.gz or .parquet (its folder must exist)')
+    .option('--max-rejected <n|p%>', 'rows the dataset may lose while loading: a count or a share of the rows read (default: any, each reported); beyond it exit 3')
+    .option('--encoding <name>', 'text encoding of the dataset’s CSV files: utf-8 (default) or gbk')
+    .option('--json', 'print the report (the dataset load, and per factor: coverage by stage with reasons, lookback, preprocessing) as JSON on stdout')
     .option('-p, --plugin <package...>', 'also load these plugin packages by name')
     .action(async (options: ComputeOptions) => {
+      // Everything the flags alone can tell is checked before plugins or data are loaded.
       const out = resolve(io.cwd, options.out);
-      if (!OUTPUT_EXTENSIONS.includes(extname(out)) || (extname(out) === '.gz' && !out.endsWith('.csv.gz'))) {
-        throw new FactorkitError('FK_INVALID_ARGUMENT', `--out: expected a .csv, .csv.gz or .parquet file, got \`${options.out}\``);
+      if (!formatOfFile(out)) throw new FactorkitError('FK_INVALID_ARGUMENT', `--out: expected a .csv, .csv.gz or .parquet file, got \`${options.out}\``);
+      checkWritableOutput(out, '--out');
+      const start = options.start === undefined ? undefined : parseDate(options.start, '--start');
+      const end = options.end === undefined ? undefined : parseDate(options.end, '--end');
+      if (start !== undefined && end !== undefined && start > end) {
+        throw new FactorkitError('FK_INVALID_ARGUMENT', `--start \`${options.start}\` is after --end \`${options.end}\``);
       }
-      const ids = options.factors.split(',').map((s) => s.trim()).filter(Boolean);
-      if (ids.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', '--factors: name at least one factor id');
-      const { registry } = await loadPlugins({ cwd: io.cwd, packages: options.plugin ?? [] });
-      const known = registry.list('factor').map((e) => e.plugin.id);
-      const unknown = ids.filter((id) => !known.includes(id));
-      if (unknown.length > 0) {
-        throw new FactorkitError('FK_UNKNOWN_PLUGIN', `unknown factor ${unknown.map((u) => `\`${u}\``).join(', ')}; known factors: ${known.map((k) => `\`${k}\``).join(', ')}`);
-      }
-      const plugins = ids.map((id) => registry.get('factor', id) as FactorPlugin);
+      const encoding = checkEncoding(options.encoding ?? 'utf-8', '--encoding');
+      const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
+      const requests = parseFactorSpecs(options.factors, '--factors');
+
+      const loaded = await loadPlugins({ cwd: io.cwd, packages: options.plugin ?? [] });
+      io.stderr(formatPluginFailures(loaded.failures));
+      // An id no package provides may belong to a package that failed to load: say so.
+      const unknown = [...new Set(requests.map((r) => r.id).filter((id) => !loaded.registry.has('factor', id)))];
+      if (unknown.length > 0) throw unavailablePlugins(loaded, 'factor', unknown);
+      const factors = resolveFactorSpecs(requests, loaded.registry, '--factors');
 
       const started = performance.now();
       io.stderr(`loading ${options.data} …\n`);
-      const { dataset } = await loadDataset(resolve(io.cwd, options.data));
-      // Every missing input of every factor at once, before any work.
-      const missing = plugins.flatMap((p) => p.meta.inputs.filter((i) => !i.optional && !dataset.hasField(i.field)).map((i) => `factor \`${p.id}\` needs \`${i.field}\``));
-      if (missing.length > 0) {
-        throw new FactorkitError('FK_MISSING_INPUT', `the dataset lacks inputs:\n  ${missing.join('\n  ')}`);
-      }
-      // The index universe plugin decides membership as of each date (no filters: the factor
-      // file keeps every constituent; tests and strategies filter later).
+      const load = await loadDataset(resolve(io.cwd, options.data), {
+        encoding,
+        ...(maxRejected === undefined ? {} : { maxRejected }),
+      });
+      const { dataset } = load;
+      // What the load rejected and why, on one line (in full with --verbose; in the JSON report).
+      io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
+
+      // The index universe decides membership as of each date (no filters: the factor file keeps
+      // every constituent; tests and strategies filter later).
       let universe: ((t: number) => Uint8Array) | undefined;
       if (options.universe) {
-        const plugin = registry.get('universe', 'index') as UniversePlugin;
+        const plugin = requirePlugin(loaded, 'universe', 'index');
         const params = resolvePluginParams(plugin.meta, { index: options.universe, excludeSt: false, excludeSuspended: false }, 'universe `index`');
         const instance = plugin.resolve({ data: dataset, params });
         universe = (t) => instance.members(t);
       }
-      const range = { ...(options.start ? { start: options.start } : {}), ...(options.end ? { end: options.end } : {}) };
-      const columns = { date: new Int32Column(), code: new Int32Column(), factor: new Int32Column(), value: new Float64Column() };
-      for (const [k, plugin] of plugins.entries()) {
-        const t0 = performance.now();
-        const result = computeFactor({ plugin, params: resolvePluginParams(plugin.meta, {}, `factor \`${plugin.id}\``) }, dataset, range);
-        const first = dataset.calendar.indexOf(result.dates[0]!);
-        let values: Panel = result.values;
-        const mask: Mask | undefined = universe ? (t) => universe(first + t) : undefined;
-        if (options.preprocess) {
-          const industry = dataset.hasField('industry') ? dataset.window(first, first + result.dates.length).categorical('industry') : undefined;
-          const marketCap = dataset.hasField('market_cap') ? dataset.window(first, first + result.dates.length).field('market_cap') : undefined;
-          values = preprocess(values, parsePreprocessConfig({ neutralize: industry && marketCap ? 'both' : marketCap ? 'size' : industry ? 'industry' : 'none' }), {
-            ...(mask ? { mask } : {}),
-            ...(industry ? { industry } : {}),
-            ...(marketCap ? { marketCap } : {}),
-          }).values;
-        }
-        let kept = 0;
-        const cells = values.values;
-        for (let t = 0; t < values.dates; t++) {
-          const members = mask?.(t);
-          const date = Number(result.dates[t]!.replaceAll('-', ''));
-          for (let a = 0; a < values.assets; a++) {
-            if (members && !members[a]) continue;
-            const v = cells[a * values.dates + t]!;
-            if (!Number.isFinite(v)) continue;
-            columns.date.push(date);
-            columns.code.push(a);
-            columns.factor.push(k);
-            columns.value.push(v);
-            kept++;
-          }
-        }
-        io.stderr(`[${k + 1}/${plugins.length}] ${plugin.id}: ${kept.toLocaleString('en-US')} values in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+
+      const stream = streamFactors({
+        data: dataset,
+        factors,
+        ...(universe ? { universe } : {}),
+        range: { ...(start ? { start } : {}), ...(end ? { end } : {}) },
+        preprocess: options.preprocess === true,
+      });
+      // One factor at a time into the long table: memory holds its rows and one panel.
+      const table = new FactorTableBuilder(dataset.assets);
+      const reports: FactorReport[] = [];
+      for (const factor of stream) {
+        table.add(factor);
+        reports.push(factor.report);
+        const { report } = factor;
+        io.stderr(`[${reports.length}/${factors.length}] ${report.name}: ${fmt(report.coverage.values)} values in ${report.seconds.toFixed(1)} s (${funnel(report, options.verbose === true)})\n`);
+        for (const note of report.notes) io.stderr(`note: ${note}\n`);
       }
-      const table: Table = {
-        name: 'factor_values',
-        rowCount: columns.value.length,
-        columns: new Map([
-          ['trade_date', { type: 'date', values: columns.date.values() }],
-          ['ts_code', { type: 'string', codes: columns.code.values(), dictionary: dataset.assets }],
-          ['factor', { type: 'string', codes: columns.factor.values(), dictionary: ids }],
-          ['value', { type: 'number', values: columns.value.values() }],
-        ]),
-      };
-      await writeTable(out, table);
-      let firstDate = Number.POSITIVE_INFINITY;
-      let lastDate = 0;
-      for (const d of columns.date.values()) {
-        if (d < firstDate) firstDate = d;
-        if (d > lastDate) lastDate = d;
+      const written = await writeFactorTable(out, table);
+      if (options.json) {
+        const dataLoad = { summary: formatLoadSummary(load.report, load.notes), report: load.report, notes: load.notes };
+        io.stdout(`${JSON.stringify({ out, rows: written.rows, firstDate: written.firstDate ?? null, lastDate: written.lastDate ?? null, load: dataLoad, factors: reports }, null, 2)}\n`);
+      } else {
+        const span = written.firstDate ? `, ${written.firstDate} .. ${written.lastDate}` : ', no values';
+        io.stdout(`wrote ${fmt(written.rows)} rows (${factors.length} factor${factors.length === 1 ? '' : 's'}${span}) to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       }
-      const span = columns.date.length > 0 ? `, ${intToDate(firstDate)} .. ${intToDate(lastDate)}` : ', no values';
-      io.stdout(`wrote ${table.rowCount.toLocaleString('en-US')} rows (${ids.length} factor${ids.length === 1 ? '' : 's'}${span}) to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      // The table holds what was computed; a factor left with no values is still an error.
+      const empty = noValuesError(reports);
+      if (empty) throw empty;
     });
 }
