@@ -1,8 +1,16 @@
 import { type OptimizerInstance, type Problem, type QuadraticConstraint, quadraticRowValue } from '@factorkit/core';
 import { type RowSpec, appendVariables, disassemble, assemble, rowNorm } from './assemble.js';
+import { isSumRow, variableName } from './certificate.js';
+import { type MinimalConflict, findMinimalConflicts, groupHasContent } from './conflict.js';
 import { type CutOptions, solveWithCuts } from './cuts.js';
+import { conflictMessages, formatValue } from './explain.js';
 
-/** One violated row (or bound, or quadratic row) in an {@link InfeasibilityReport}. */
+/**
+ * One row (or bound, or quadratic row) that carries slack in the elastic solution of an
+ * {@link InfeasibilityReport}. Where several placements of the slack cost the same (five equal
+ * weight caps, any of which could give), which rows carry it depends on the optimizer: read
+ * {@link InfeasibilityReport.minimalConflicts} for the explanation.
+ */
 export interface ConflictRow {
   /** The row's label, `bound on …` for a variable bound. */
   readonly label: string;
@@ -11,15 +19,15 @@ export interface ConflictRow {
   readonly side: 'lower' | 'upper';
   /** The bound the row asks for (row units). */
   readonly bound: number;
-  /** The closest value the row can reach while the other groups hold (row activity at the elastic solution). */
+  /** The row's value at the elastic solution (the closest to `bound` while the other groups hold, when only this row gives). */
   readonly achievable: number;
-  /** `|bound − achievable|`: how much the bound must move. */
+  /** `|bound − achievable|`: how much the bound moves in the elastic solution. */
   readonly slack: number;
   /** Whether the row is a sum of weights (coefficients ±1), so its numbers read as percentages. */
   readonly percent: boolean;
 }
 
-/** One constraint group taking part in the conflict. */
+/** One constraint group in the elastic view of an {@link InfeasibilityReport}. */
 export interface Conflict {
   readonly group: string;
   readonly priority: number;
@@ -32,19 +40,34 @@ export interface Conflict {
 
 /** Why a problem is infeasible, group by group, in the units of its rows. */
 export interface InfeasibilityReport {
+  /**
+   * The explanation: minimal sets of groups that cannot hold together, each with the rows and
+   * numbers that show it, found by feasibility checks and sums of the problem's own bounds —
+   * the same whichever optimizer is used. `messages` is written from these.
+   */
+  readonly minimalConflicts: readonly MinimalConflict[];
+  /**
+   * The elastic view, for planning a relaxation: the groups the priorities say should give
+   * (`violated`, with the slack of their rows) and the groups they conflict with (drop-one
+   * search). Row-level slack may be placed differently by different optimizers when several
+   * placements cost the same.
+   */
   readonly conflicts: readonly Conflict[];
+  /** Human-readable lines: for each minimal conflict a headline (`\`max-weight\` × \`fully-invested\` cannot both hold; …`) and its reasons. */
   readonly messages: readonly string[];
-  /** Weighted total slack of the elastic problem. */
+  /** Weighted total slack of the elastic problem (`NaN` when it was not solved). */
   readonly elasticObjective: number;
-  /** Solves used (elastic + drop-one checks, cut-loop solves counted once each). */
+  /** Solves used (elastic, drop-one, feasibility checks; cut-loop solves counted once each). */
   readonly solves: number;
-  /** `false` when `maxSolves` stopped the drop-one search before every group was checked. */
+  /** `false` when `maxSolves` stopped the drop-one search, or a feasibility check could not tell. */
   readonly complete: boolean;
 }
 
 export interface DiagnoseOptions {
   /** Most groups re-solved with that group dropped, to find the groups the violated ones conflict with. Default 20. */
   readonly maxSolves?: number;
+  /** Most minimal conflicts to look for (see {@link findMinimalConflicts}). Default 3. */
+  readonly maxConflicts?: number;
   /**
    * Cost per unit of slack for a group, from its priority and the rank of that priority among
    * the problem's distinct finite priorities (0 = lowest). Default `100 ** min(rank, 4)`.
@@ -165,32 +188,43 @@ function rowActivity(problem: Problem, r: number, x: ArrayLike<number>): number 
   return v;
 }
 
-function isSumRow(problem: Problem, r: number): boolean {
-  for (let k = problem.A.start[r]!; k < problem.A.start[r + 1]!; k++) if (Math.abs(problem.A.value[k]!) !== 1) return false;
-  return problem.A.start[r + 1]! > problem.A.start[r]!;
-}
-
-/** `0.031` → `3.10%` for sums of weights, otherwise four significant digits. */
-export function formatValue(value: number, percent: boolean): string {
-  if (!Number.isFinite(value)) return value > 0 ? '+∞' : '−∞';
-  if (percent) return `${(value * 100).toFixed(2)}%`;
-  return Number(value.toPrecision(4)).toString();
-}
-
-function variableName(problem: Problem, i: number): string {
-  if (i < problem.numWeights) return problem.assets ? `weight of \`${problem.assets[i]}\`` : `w[${i}]`;
-  const block = problem.blocks.find((b) => i >= b.start && i < b.start + b.count);
-  return block ? `${block.name}[${i - block.start}]` : `x[${i}]`;
-}
-
 /**
- * Explain why `problem` is infeasible: solve its elastic relaxation ({@link elasticProblem})
- * with `optimizer`, report every row whose slack is nonzero with its bound and the value it can
- * reach under the other groups, then find the groups those rows conflict with by re-solving
- * the elastic problem with one other group dropped at a time (at most `maxSolves` times): a
- * group whose removal lowers the total weighted slack takes part in the conflict.
+ * Explain why `problem` is infeasible.
+ *
+ * - **The explanation** ({@link findMinimalConflicts}): minimal sets of groups that cannot
+ *   hold together, found by feasibility checks, each shown by rows whose variables' bounds
+ *   alone keep them from their bound (sums of the problem's numbers) or by one row pushed as
+ *   far as the other groups allow. `messages` is written from it, so it reads the same
+ *   whichever optimizer is passed.
+ * - **The elastic view** (`conflicts`): the elastic relaxation ({@link elasticProblem}) says
+ *   which groups the priorities make give and by how much; a drop-one search (at most
+ *   `maxSolves` groups) which groups hold them back.
  */
 export async function diagnoseInfeasibility(problem: Problem, optimizer: OptimizerInstance, options: DiagnoseOptions = {}): Promise<InfeasibilityReport> {
+  const elastic = await elasticView(problem, optimizer, options);
+  const search = await findMinimalConflicts(problem, optimizer, { ...(options.maxConflicts === undefined ? {} : { maxConflicts: options.maxConflicts }), ...(options.cuts ? { cuts: options.cuts } : {}) });
+  const structural = problem.groups.filter((g) => !Number.isFinite(g.priority)).map((g) => g.name);
+  const messages = search.conflicts.flatMap((c, k) => conflictMessages(c, { first: k === 0, structural }));
+  // Without a minimal conflict (every feasibility check undecided), the elastic lines are all there is.
+  if (messages.length === 0) messages.push(...elastic.messages);
+  if (!search.complete) messages.push('some feasibility checks ended neither optimal nor infeasible: a group listed may not be needed');
+  if (elastic.stopped) messages.push(`drop-one search stopped after ${elastic.stopped} groups: \`conflicts\` may miss groups`);
+  return {
+    minimalConflicts: search.conflicts,
+    conflicts: elastic.conflicts,
+    messages,
+    elasticObjective: elastic.objective,
+    solves: elastic.solves + search.solves,
+    complete: elastic.complete && search.complete,
+  };
+}
+
+/** The elastic relaxation and the drop-one search: which groups give, by how much, and against which. */
+async function elasticView(
+  problem: Problem,
+  optimizer: OptimizerInstance,
+  options: DiagnoseOptions,
+): Promise<{ conflicts: Conflict[]; messages: string[]; objective: number; solves: number; complete: boolean; stopped?: number }> {
   const weights = priorityWeights(problem, options.priorityWeight);
   const maxSolves = options.maxSolves ?? 20;
   let solves = 0;
@@ -204,18 +238,12 @@ export async function diagnoseInfeasibility(problem: Problem, optimizer: Optimiz
   };
   const { result, slacks } = await solveElastic(new Set());
   if (result.solution.status !== 'optimal') {
-    const hardGroups = problem.groups.filter((g) => !Number.isFinite(g.priority)).map((g) => `\`${g.name}\``);
     return {
       conflicts: [],
-      messages: [
-        `infeasible, and the elastic relaxation ended with status \`${result.solution.status}\`: ${
-          result.solution.status === 'infeasible' ? `the structural groups (${hardGroups.join(', ') || 'variable blocks’ own bounds'}) alone have no feasible point` : 'no diagnosis available'
-        }`,
-        ...result.solution.diagnostics.messages,
-      ],
-      elasticObjective: Number.NaN,
+      messages: [`infeasible, and the elastic relaxation ended with status \`${result.solution.status}\``, ...result.solution.diagnostics.messages],
+      objective: Number.NaN,
       solves,
-      complete: false,
+      complete: result.solution.status === 'infeasible',
     };
   }
   const x = result.solution.x;
@@ -258,11 +286,11 @@ export async function diagnoseInfeasibility(problem: Problem, optimizer: Optimiz
   const candidates = problem.groups
     .map((g, gi) => ({ g, gi }))
     .filter(({ g, gi }) => Number.isFinite(g.priority) && !byGroup.has(gi) && groupHasContent(problem, gi));
-  let complete = true;
+  let stopped: number | undefined;
   let tried = 0;
   for (const { g, gi } of candidates) {
     if (tried >= maxSolves) {
-      complete = false;
+      stopped = maxSolves;
       break;
     }
     tried++;
@@ -276,27 +304,17 @@ export async function diagnoseInfeasibility(problem: Problem, optimizer: Optimiz
   const othersText = others.length > 0 ? others.join(', ') : 'the other constraints';
   const plural = others.length !== 1;
   const violated = conflicts.filter((c) => c.violated);
-  const messages: string[] = [
-    `infeasible: ${violated.map((c) => `\`${c.group}\` (priority ${c.priority})`).join(', ')} must be relaxed${others.length ? `; it conflicts with ${others.join(', ')}` : ''}${complete ? '' : ` (drop-one search stopped after ${maxSolves} groups)`}`,
-  ];
+  const messages: string[] = [`infeasible: ${violated.map((c) => `\`${c.group}\` (priority ${c.priority})`).join(', ')} must be relaxed${others.length ? `; it conflicts with ${others.join(', ')}` : ''}`];
   for (const c of violated) {
     for (const row of c.rows) {
       const b = formatValue(row.bound, row.percent);
       const a = formatValue(row.achievable, row.percent);
-      const s = formatValue(row.slack, row.percent);
       messages.push(
         row.side === 'lower'
-          ? `${row.label} (group \`${c.group}\`) needs ≥ ${b} but ${othersText} ${plural ? 'allow' : 'allows'} at most ${a} (short by ${s})`
-          : `${row.label} (group \`${c.group}\`) needs ≤ ${b} but ${othersText} ${plural ? 'force' : 'forces'} at least ${a} (over by ${s})`,
+          ? `${row.label} (group \`${c.group}\`) needs ≥ ${b} but ${othersText} ${plural ? 'allow' : 'allows'} at most ${a}`
+          : `${row.label} (group \`${c.group}\`) needs ≤ ${b} but ${othersText} ${plural ? 'force' : 'forces'} at least ${a}`,
       );
     }
   }
-  return { conflicts, messages, elasticObjective: base, solves, complete };
-}
-
-function groupHasContent(problem: Problem, gi: number): boolean {
-  if (problem.groups[gi]!.rowCount > 0) return true;
-  if ((problem.quadraticConstraints ?? []).some((q) => q.group === gi)) return true;
-  for (let i = 0; i < problem.numVariables; i++) if (problem.lowerOwner[i] === gi || problem.upperOwner[i] === gi) return true;
-  return false;
+  return { conflicts, messages, objective: base, solves, complete: stopped === undefined, ...(stopped === undefined ? {} : { stopped }) };
 }

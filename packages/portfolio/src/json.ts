@@ -1,4 +1,5 @@
-import { type Issue, type Problem, type QuadraticConstraint, type SparseMatrix, ValidationError } from '@factorkit/core';
+import { type Problem, type QuadraticConstraint, type SparseMatrix, ValidationError } from '@factorkit/core';
+import { Reader } from './reader.js';
 
 /** `+∞`/`−∞` in JSON (which has no Infinity): the strings `"inf"` and `"-inf"`; `null` is read as the side's infinity. */
 export type JsonNumber = number | 'inf' | '-inf' | null;
@@ -74,126 +75,25 @@ export function problemToJSON(problem: Problem): ProblemJSON {
   };
 }
 
-const MAX_ISSUES = 20;
-
-class Reader {
-  readonly issues: Issue[] = [];
-  add(path: string, message: string): void {
-    if (this.issues.length < MAX_ISSUES) this.issues.push({ path, message });
-    else if (this.issues.length === MAX_ISSUES) this.issues.push({ path: '', message: 'more problems not listed' });
-  }
-  describe(v: unknown): string {
-    if (typeof v === 'string') return JSON.stringify(v);
-    if (Array.isArray(v)) return 'an array';
-    if (v === null) return 'null';
-    if (typeof v === 'object') return 'an object';
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'undefined') return String(v);
-    return typeof v;
-  }
-  object(v: unknown, path: string): Record<string, unknown> | undefined {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-    this.add(path, `expected an object, got ${this.describe(v)}`);
-    return undefined;
-  }
-  array(v: unknown, path: string, length?: number, lengthWhat?: string): unknown[] | undefined {
-    if (!Array.isArray(v)) {
-      this.add(path, `expected an array, got ${this.describe(v)}`);
-      return undefined;
-    }
-    const arr: unknown[] = v;
-    if (length !== undefined && arr.length !== length) {
-      this.add(path, `expected ${length} entries${lengthWhat ? ` (${lengthWhat})` : ''}, got ${arr.length}`);
-      return undefined;
-    }
-    return arr;
-  }
-  int(v: unknown, path: string, min: number, max: number, what = 'an integer'): number | undefined {
-    if (typeof v !== 'number' || !Number.isInteger(v)) {
-      this.add(path, `expected ${what}, got ${this.describe(v)}`);
-      return undefined;
-    }
-    if (v < min || v > max) {
-      this.add(path, `${what} ${v} out of range [${min}, ${max}]`);
-      return undefined;
-    }
-    return v;
-  }
-  finite(v: unknown, path: string): number {
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    this.add(path, `expected a finite number, got ${this.describe(v)}`);
-    return Number.NaN;
-  }
-  /** A bound: number, "inf", "-inf", or null (= `nullAs`). */
-  bound(v: unknown, path: string, nullAs: number): number {
-    if (v === null) return nullAs;
-    if (v === 'inf') return Number.POSITIVE_INFINITY;
-    if (v === '-inf') return Number.NEGATIVE_INFINITY;
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    this.add(path, `expected a number, "inf", "-inf" or null, got ${this.describe(v)}`);
-    return Number.NaN;
-  }
-  floats(v: unknown, path: string, length: number, what?: string, read: (x: unknown, p: string) => number = (x, p) => this.finite(x, p)): Float64Array {
-    const arr = this.array(v, path, length, what);
-    const out = new Float64Array(length);
-    if (arr) arr.forEach((x, i) => (out[i] = read(x, `${path}[${i}]`)));
-    return out;
-  }
-  /** Compressed sparse matrix: `major` segments over `minor` indices. */
-  sparse(v: unknown, path: string, major: number, minor: number, majorName: string, minorName: string, upperTriangle: boolean): SparseMatrix | undefined {
-    const o = this.object(v, path);
-    if (!o) return undefined;
-    const before = this.issues.length;
-    const start = this.array(o.start, `${path}.start`, major + 1, `${majorName} + 1`);
-    const index = this.array(o.index, `${path}.index`);
-    const value = this.array(o.value, `${path}.value`, index?.length, `as many as ${path}.index`);
-    if (!start || !index || !value) return undefined;
-    const s = new Int32Array(major + 1);
-    for (let k = 0; k <= major; k++) {
-      const x = this.int(start[k], `${path}.start[${k}]`, 0, index.length, 'an offset');
-      if (x === undefined) continue;
-      s[k] = x;
-      if (k === 0 && x !== 0) this.add(`${path}.start[0]`, `must be 0, got ${x}`);
-      if (k > 0 && x < s[k - 1]!) this.add(`${path}.start[${k}]`, `offset ${x} is smaller than the previous ${s[k - 1]}`);
-    }
-    if (s[major] !== index.length) this.add(`${path}.start[${major}]`, `must equal the number of entries ${index.length}, got ${s[major]}`);
-    const idx = new Int32Array(index.length);
-    const val = new Float64Array(index.length);
-    for (let k = 0; k < index.length; k++) {
-      const x = index[k];
-      if (typeof x !== 'number' || !Number.isInteger(x)) this.add(`${path}.index[${k}]`, `expected an integer ${minorName} index, got ${this.describe(x)}`);
-      else if (x < 0 || x >= minor) this.add(`${path}.index[${k}]`, `${minorName} ${x} out of range (numVariables ${minor})`);
-      else idx[k] = x;
-      val[k] = this.finite(value[k], `${path}.value[${k}]`);
-    }
-    if (upperTriangle && this.issues.length === before) {
-      for (let col = 0; col < major; col++) {
-        for (let k = s[col]!; k < s[col + 1]!; k++) {
-          if (idx[k]! > col) this.add(`${path}.index[${k}]`, `row ${idx[k]} below the diagonal in column ${col}: store the upper triangle only`);
-        }
-      }
-    }
-    if (this.issues.length !== before) return undefined;
-    return { rows: upperTriangle ? minor : major, cols: minor, start: s, index: idx, value: val };
-  }
-}
-
 /**
  * Read a `factorkit-problem` v1 document (a parsed value or JSON text). Everything is checked;
  * all problems are reported at once (up to 20) as `FK_INVALID_PROBLEM` with JSON paths, e.g.
- * `A.index[17]: column 900 out of range (numVariables 800)`.
+ * `A.index[17]: column 900 out of range (numVariables 800)`. `source` (a file name) is named
+ * in the message.
  */
-export function problemFromJSON(input: unknown): Problem {
+export function problemFromJSON(input: unknown, source?: string): Problem {
+  const what = source === undefined ? 'problem JSON' : `\`${source}\``;
   let value = input;
   if (typeof input === 'string') {
     try {
       value = JSON.parse(input);
     } catch (cause) {
-      throw new ValidationError('FK_INVALID_PROBLEM', 'problem JSON does not parse', [{ path: '', message: (cause as Error).message }], { cause });
+      throw new ValidationError('FK_INVALID_PROBLEM', source === undefined ? 'problem JSON does not parse' : `${what} is not valid JSON`, [{ path: '', message: (cause as Error).message }], { cause });
     }
   }
   const r = new Reader();
   const fail = (): never => {
-    throw new ValidationError('FK_INVALID_PROBLEM', 'problem JSON is not a valid factorkit-problem v1 document', r.issues);
+    throw new ValidationError('FK_INVALID_PROBLEM', `${what} is not a valid factorkit-problem v1 document`, r.issues);
   };
   const o = r.object(value, '(root)');
   if (!o) return fail();

@@ -1,13 +1,17 @@
 /**
- * Node-only helpers of `@factorkit/portfolio`: writing a problem to a file atomically.
+ * Node-only helpers of `@factorkit/portfolio`: reading and writing problem and solution files
+ * (writes are atomic, through `@factorkit/core/node`).
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import { FactorkitError, type Problem } from '@factorkit/core';
-import { problemToJSON } from './json.js';
+import { writeFileAtomic } from '@factorkit/core/node';
+import { readFile } from 'node:fs/promises';
+import { problemFromJSON, problemToJSON } from './json.js';
 import { toLP, toMPS } from './lp.js';
+import { relaxationFromJSON } from './relaxation-order.js';
+import { type SolutionJSON, type SolutionMeta, solutionFromJSON, solutionToJSON } from './solution.js';
+import type { PortfolioResult, RelaxationStep } from './solve.js';
 
 /** The formats {@link writeProblemFile} writes. */
 export type ProblemFileFormat = 'json' | 'lp' | 'mps';
@@ -24,20 +28,43 @@ export async function writeProblemFile(path: string, problem: Problem, format?: 
   await writeFileAtomic(path, text, 'writeProblemFile');
 }
 
-/**
- * Write `text` to `path` atomically: to a temporary file beside it, then renamed over it. On
- * failure the temporary file is removed, `path` is left as it was, and a `FK_INVALID_ARGUMENT`
- * error names the path (and `owner`, the function or option that asked).
- */
-export async function writeFileAtomic(path: string, text: string, owner = 'writeFileAtomic'): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+async function readText(path: string, option: string): Promise<string> {
   try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
+    return await readFile(path, 'utf8');
   } catch (cause) {
-    await unlink(tmp).catch(() => undefined);
-    throw new FactorkitError('FK_INVALID_ARGUMENT', `${owner}: could not write \`${path}\`: ${(cause as Error).message}`, { cause });
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `${option}: cannot read \`${path}\`: ${(cause as Error).message}`, { cause, details: { path } });
   }
 }
 
+/**
+ * Read a `factorkit-problem` v1 JSON file. A file that cannot be read is `FK_INVALID_ARGUMENT`
+ * naming `option` (the flag or function that asked) and the path; one that is not valid JSON
+ * or not a valid document is `FK_INVALID_PROBLEM` naming the path and every JSON path at fault.
+ */
+export async function readProblemFile(path: string, option = 'readProblemFile'): Promise<Problem> {
+  return problemFromJSON(await readText(path, option), path);
+}
+
+/** Read a declared relaxation order from a JSON file ({@link relaxationFromJSON}; errors name the path). */
+export async function readRelaxationFile(path: string, option = 'readRelaxationFile'): Promise<RelaxationStep[]> {
+  return relaxationFromJSON(await readText(path, option), path);
+}
+
+/**
+ * Write the outcome of `solvePortfolio` to `path` as a `factorkit-solution` v1 document
+ * ({@link solutionToJSON}), atomically. An infeasible result is written too, with its report.
+ */
+export async function writeSolutionFile(path: string, problem: Problem, result: PortfolioResult, meta: SolutionMeta): Promise<SolutionJSON> {
+  const document = solutionToJSON(problem, result, meta);
+  await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, 'writeSolutionFile');
+  return document;
+}
+
+/** Read and check a `factorkit-solution` v1 file ({@link solutionFromJSON}; errors name the path). */
+export async function readSolutionFile(path: string, option = 'readSolutionFile'): Promise<SolutionJSON> {
+  return solutionFromJSON(await readText(path, option), path);
+}
+
 export { problemFromJSON, problemToJSON } from './json.js';
+export { solutionFromJSON, solutionToJSON } from './solution.js';
+export { relaxationFromJSON } from './relaxation-order.js';

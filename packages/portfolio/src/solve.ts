@@ -7,12 +7,15 @@ import {
   ProblemBuilder,
   type Solution,
   type SolveOptions,
+  type SolveStatus,
   applyConstraints,
+  assertSolved,
   show,
 } from '@factorkit/core';
 import { assemble, disassemble } from './assemble.js';
 import { type CutOptions, type CutResult, solveWithCuts } from './cuts.js';
-import { type DiagnoseOptions, type InfeasibilityReport, diagnoseInfeasibility, formatValue } from './diagnose.js';
+import { type DiagnoseOptions, type InfeasibilityReport, diagnoseInfeasibility } from './diagnose.js';
+import { formatValue } from './explain.js';
 import type { PortfolioObjective } from './objectives.js';
 
 /** What {@link buildPortfolioProblem} takes. */
@@ -75,7 +78,7 @@ export interface RelaxationRecord {
 
 export interface SolvePortfolioOptions {
   readonly optimizer: OptimizerInstance;
-  /** Declared relaxation order; without it an infeasible problem throws `FK_INFEASIBLE`. */
+  /** Declared relaxation order, tried when the problem is infeasible. */
   readonly relaxation?: readonly RelaxationStep[];
   readonly warmStart?: SolveOptions['warmStart'];
   readonly timeLimitMs?: number;
@@ -84,18 +87,41 @@ export interface SolvePortfolioOptions {
   readonly diagnose?: DiagnoseOptions;
 }
 
-/** A {@link Solution} plus what solvePortfolio did to get it. */
-export interface PortfolioSolution extends Solution {
+/** What every outcome of {@link solvePortfolio} carries besides the {@link Solution}. */
+export interface PortfolioOutcome extends Solution {
   /** The problem finally solved (after relaxations; without the cuts). */
   readonly problem: Problem;
   /** How quadratic rows were handled in the final solve (`none` without any). */
   readonly quadraticMethod: 'none' | 'cuts' | 'lagrangian';
   /** Tangent cuts added for quadratic rows in the final solve (0 unless `quadraticMethod` is `cuts`). */
   readonly cuts: number;
+  /** The declared relaxation steps applied, in order (all of them when still infeasible). */
   readonly relaxations: readonly RelaxationRecord[];
-  /** The diagnosis of the original problem, when it was infeasible. */
+}
+
+/**
+ * A solve that ended with anything but `infeasible`: `optimal`, or `unbounded`,
+ * `iteration_limit`, `time_limit`, `numerical_error`, `error` as the optimizer reported it
+ * (never replaced by other weights; only `optimal` weights are usable).
+ */
+export interface PortfolioSolution extends PortfolioOutcome {
+  readonly status: Exclude<SolveStatus, 'infeasible'>;
+  /** The diagnosis of the original problem, when it was infeasible and a relaxation made it feasible. */
   readonly infeasibility?: InfeasibilityReport;
 }
+
+/**
+ * An infeasible problem, an expected outcome: `infeasibility` says which groups conflict and
+ * why (for the most relaxed problem tried, `problem`, when relaxation steps were declared).
+ * `x` and `weights` are the optimizer's (`NaN` for the bundled ones): no weights.
+ */
+export interface PortfolioInfeasible extends PortfolioOutcome {
+  readonly status: 'infeasible';
+  readonly infeasibility: InfeasibilityReport;
+}
+
+/** What {@link solvePortfolio} resolves to: switch on `status`. */
+export type PortfolioResult = PortfolioSolution | PortfolioInfeasible;
 
 function isProblem(value: Problem | PortfolioInput): value is Problem {
   return typeof (value as Problem).numVariables === 'number' && (value as Problem).A !== undefined;
@@ -103,14 +129,17 @@ function isProblem(value: Problem | PortfolioInput): value is Problem {
 
 /**
  * Solve a portfolio problem (or build it first). Quadratic rows go through the cutting-plane
- * loop ({@link solveWithCuts}). When the solve is `infeasible`, the elastic diagnosis
- * ({@link diagnoseInfeasibility}) says which groups conflict, by how much; then either the
- * declared `relaxation` order is applied step by step until a solve is feasible (each step
- * recorded in `relaxations` and `diagnostics.messages`), or `FK_INFEASIBLE` is thrown with the
- * report in `details.report`. Other non-optimal statuses (`numerical_error`,
- * `iteration_limit`, …) are returned as they are: never replaced by other weights.
+ * loop ({@link solveWithCuts}). When the solve is `infeasible`, {@link diagnoseInfeasibility}
+ * says which groups conflict and why; then the declared `relaxation` order, if any, is applied
+ * step by step until a solve is feasible (each step in `relaxations` and
+ * `diagnostics.messages`). An infeasible problem is a result, not an error: `status:
+ * 'infeasible'` with `infeasibility` (see {@link PortfolioInfeasible}). Other non-optimal
+ * statuses (`numerical_error`, `iteration_limit`, …) are returned as they are. Callers that need
+ * weights pass the result to {@link requireOptimal}.
+ *
+ * @throws FK_INVALID_ARGUMENT for a relaxation order that does not fit the problem (before any solve).
  */
-export async function solvePortfolio(input: Problem | PortfolioInput, options: SolvePortfolioOptions): Promise<PortfolioSolution> {
+export async function solvePortfolio(input: Problem | PortfolioInput, options: SolvePortfolioOptions): Promise<PortfolioResult> {
   const problem = isProblem(input) ? input : buildPortfolioProblem(input);
   const relaxation = options.relaxation ?? [];
   validateRelaxation(problem, relaxation);
@@ -119,11 +148,12 @@ export async function solvePortfolio(input: Problem | PortfolioInput, options: S
     ...(options.warmStart ? { warmStart: options.warmStart } : {}),
     ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
   });
+  const diagnose = (p: Problem) => diagnoseInfeasibility(p, options.optimizer, { ...(options.diagnose ?? {}), ...(options.cuts ? { cuts: options.cuts } : {}) });
   const first = await solveWithCuts(problem, options.optimizer, cutOptions());
   if (first.solution.status !== 'infeasible') return finish(first, problem, [], undefined);
 
-  const report = await diagnoseInfeasibility(problem, options.optimizer, { ...(options.diagnose ?? {}), ...(options.cuts ? { cuts: options.cuts } : {}) });
-  if (relaxation.length === 0) throw infeasibleError(report, [], first.solution);
+  const report = await diagnose(problem);
+  if (relaxation.length === 0) return infeasible(first, problem, report, []);
 
   const records: RelaxationRecord[] = [];
   let current = problem;
@@ -139,8 +169,27 @@ export async function solvePortfolio(input: Problem | PortfolioInput, options: S
       if (last.solution.status !== 'infeasible') return finish(last, current, records, report);
     }
   }
-  const finalReport = await diagnoseInfeasibility(current, options.optimizer, { ...(options.diagnose ?? {}), ...(options.cuts ? { cuts: options.cuts } : {}) });
-  throw infeasibleError(finalReport, records, last.solution);
+  return infeasible(last, current, await diagnose(current), records);
+}
+
+/**
+ * `result` if it is `optimal`; otherwise throws, for callers that cannot go on without
+ * weights: `FK_INFEASIBLE` (the report's lines in the message, the report in
+ * `details.report`) for an infeasible problem, `FK_NOT_SOLVED` (core's `assertSolved`) for
+ * any other status.
+ */
+export function requireOptimal(result: PortfolioResult): PortfolioSolution & { readonly status: 'optimal' } {
+  if (result.status === 'infeasible') {
+    throw new FactorkitError('FK_INFEASIBLE', infeasibleLines(result.infeasibility, result.relaxations).join('\n'), {
+      details: { report: result.infeasibility, relaxations: result.relaxations, status: result.status },
+    });
+  }
+  assertSolved(result);
+  return result as PortfolioSolution & { readonly status: 'optimal' };
+}
+
+function infeasibleLines(report: InfeasibilityReport, relaxations: readonly RelaxationRecord[]): string[] {
+  return [...(relaxations.length > 0 ? ['still infeasible after every declared relaxation step:'] : []), ...report.messages, ...relaxations.map(relaxationMessage)];
 }
 
 function finish(result: CutResult, problem: Problem, relaxations: RelaxationRecord[], report: InfeasibilityReport | undefined): PortfolioSolution {
@@ -152,6 +201,7 @@ function finish(result: CutResult, problem: Problem, relaxations: RelaxationReco
   ];
   return {
     ...solution,
+    status: solution.status as PortfolioSolution['status'],
     diagnostics: { ...solution.diagnostics, messages, ...(report ? { infeasibility: report } : {}), ...(relaxations.length ? { relaxations } : {}) },
     problem,
     quadraticMethod: result.method,
@@ -161,12 +211,19 @@ function finish(result: CutResult, problem: Problem, relaxations: RelaxationReco
   };
 }
 
-function infeasibleError(report: InfeasibilityReport, relaxations: RelaxationRecord[], solution: Solution): FactorkitError {
-  const lines = [...report.messages, ...relaxations.map(relaxationMessage)];
-  if (relaxations.length > 0) lines.unshift('still infeasible after every declared relaxation step:');
-  return new FactorkitError('FK_INFEASIBLE', lines.join('\n'), {
-    details: { report, relaxations, status: solution.status, diagnostics: { ...solution.diagnostics, messages: [...solution.diagnostics.messages, ...lines], infeasibility: report } },
-  });
+function infeasible(result: CutResult, problem: Problem, report: InfeasibilityReport, relaxations: RelaxationRecord[]): PortfolioInfeasible {
+  const { solution, cuts } = result;
+  const lines = infeasibleLines(report, relaxations);
+  return {
+    ...solution,
+    status: 'infeasible',
+    diagnostics: { ...solution.diagnostics, messages: [...solution.diagnostics.messages, ...lines], infeasibility: report, ...(relaxations.length ? { relaxations } : {}) },
+    problem,
+    quadraticMethod: result.method,
+    cuts,
+    relaxations,
+    infeasibility: report,
+  };
 }
 
 function boundsText(b: { lower: number; upper: number }, percent: boolean): string {

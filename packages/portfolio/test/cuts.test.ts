@@ -130,9 +130,10 @@ describe('tracking-error cap by tangent cuts', () => {
     for (let i = 0; i < n; i++) box.bound(i, -1, 1);
     const q = p.group('tracking-error', 10);
     q.addQuadraticConstraint({ rows: [0, 1, 2, 3, 4], cols: [0, 1, 2, 3, 4], values: D.map((d) => 2 * d), linear: { index: [0, 1, 2, 3, 4], value: D.map((d, i) => -2 * d * benchmark[i]!) }, upper: 1e-5 - D.reduce((s, d, i) => s + d * benchmark[i]! ** 2, 0), label: 'specific TE² ≤ 1e-5' });
-    const error = (await solvePortfolio(p.build(), { optimizer: testHighsOptimizer() }).catch((e: unknown) => e)) as { code: string; details: { report: { conflicts: { group: string; violated: boolean; rows: { kind: string; achievable: number; bound: number }[] }[] } } };
-    expect(error.code).toBe('FK_INFEASIBLE');
-    const violated = error.details.report.conflicts.filter((c) => c.violated);
+    const result = await solvePortfolio(p.build(), { optimizer: testHighsOptimizer() });
+    expect(result.status).toBe('infeasible');
+    const report = result.infeasibility!;
+    const violated = report.conflicts.filter((c) => c.violated);
     expect(violated.map((c) => c.group)).toEqual(['tracking-error']);
     const row = violated[0]!.rows[0]!;
     expect(row.kind).toBe('quadratic');
@@ -145,7 +146,15 @@ describe('tracking-error cap by tangent cuts', () => {
     expect(row.bound + shift).toBeCloseTo(1e-5, 12);
     // Dropping the holding requirement resolves it; dropping the budget lowers the minimum
     // (no offsetting trades); the loose box plays no part.
-    const others = Object.fromEntries(error.details.report.conflicts.filter((c) => !c.violated).map((c) => [c.group, (c as { resolves?: boolean }).resolves]));
+    const others = Object.fromEntries(report.conflicts.filter((c) => !c.violated).map((c) => [c.group, c.resolves]));
     expect(others).toEqual({ budget: false, 'min-holding': true });
+    // The explanation needs neither the budget nor the box: holding 40% of 000001.SZ against its
+    // 30% benchmark weight costs at least D₀ · 0.1² of specific TE², the rest held at benchmark.
+    expect(report.minimalConflicts.map((c) => c.groups)).toEqual([['tracking-error', 'min-holding']]);
+    const reason = report.minimalConflicts[0]!.reasons[0]!;
+    expect(reason).toMatchObject({ kind: 'range', quadratic: true, row: 'specific TE² ≤ 1e-5', side: 'upper', by: ['min-holding'] });
+    if (reason.kind !== 'range') return;
+    expect(reason.reachable + shift).toBeCloseTo(D[0]! * 0.1 ** 2, 9);
+    expect(reason.required + shift).toBeCloseTo(1e-5, 12);
   });
 });

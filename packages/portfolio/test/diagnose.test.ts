@@ -1,6 +1,6 @@
 import { FactorkitError, type OptimizerInstance, type Problem, ProblemBuilder, type Solution } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
-import { type InfeasibilityReport, type PortfolioSolution, solvePortfolio } from '../src/index.js';
+import { type BoundsReason, type InfeasibilityReport, type PortfolioInfeasible, type PortfolioResult, type RangeReason, requireOptimal, solvePortfolio } from '../src/index.js';
 import { testHighsOptimizer } from './helpers/highs.js';
 
 const assets = ['600000.SH', '600036.SH', '601318.SH', '601628.SH'];
@@ -53,21 +53,16 @@ function styleProblem(): Problem {
   return p.build();
 }
 
-async function infeasibility(problem: Problem): Promise<{ error: FactorkitError; report: InfeasibilityReport }> {
-  const error = await solvePortfolio(problem, { optimizer: testHighsOptimizer() }).then(
-    () => {
-      throw new Error('expected FK_INFEASIBLE');
-    },
-    (e: unknown) => e as FactorkitError,
-  );
-  expect(error).toBeInstanceOf(FactorkitError);
-  expect(error.code).toBe('FK_INFEASIBLE');
-  return { error, report: error.details.report as InfeasibilityReport };
+async function infeasibility(problem: Problem, options: { diagnose?: { maxSolves: number } } = {}): Promise<{ result: PortfolioInfeasible; report: InfeasibilityReport }> {
+  const result = await solvePortfolio(problem, { optimizer: testHighsOptimizer(), ...options });
+  expect(result.status).toBe('infeasible');
+  if (result.status !== 'infeasible') throw new Error('expected an infeasible result');
+  return { result, report: result.infeasibility };
 }
 
 describe('infeasibility diagnostics', () => {
   it('industry needing more than its members’ caps allow: reports the industry rows with hand-computed numbers', async () => {
-    const { error, report } = await infeasibility(industryProblem());
+    const { result, report } = await infeasibility(industryProblem());
     // Lowest priority (industry, 10) gives way. 银行 can reach at most 2 × 25% = 50% < 60%;
     // then the budget forces 非银金融 to 100% − 50% = 50% > 40%.
     const violated = report.conflicts.filter((c) => c.violated);
@@ -87,8 +82,26 @@ describe('infeasibility diagnostics', () => {
     expect(conflicting.map((c) => c.group).sort()).toEqual(['budget', 'stock-bounds']);
     expect(conflicting.find((c) => c.group === 'stock-bounds')!.resolves).toBe(true);
     expect(conflicting.find((c) => c.group === 'budget')!.resolves).toBe(false);
-    expect(report.messages).toContain('industry:银行 (group `industry`) needs ≥ 60.00% but `budget`, `stock-bounds` allow at most 50.00% (short by 10.00%)');
-    expect(error.message).toContain('industry:银行 (group `industry`) needs ≥ 60.00%');
+    // The explanation: the 银行 row against the caps alone (the budget is not needed for that).
+    expect(report.minimalConflicts.map((c) => c.groups)).toEqual([['industry', 'stock-bounds']]);
+    const reason = report.minimalConflicts[0]!.reasons[0] as BoundsReason;
+    expect(reason).toMatchObject({ kind: 'bounds', row: 'industry:银行', side: 'lower', required: 0.6, reachable: 0.5 });
+    expect(report.messages).toEqual([
+      'infeasible: `industry` × `stock-bounds` cannot both hold; relax `industry` (priority 10, the lowest) first',
+      '2 assets × max 25.00% (`stock-bounds`) = 50.00% < 60.00% required by `industry` (row `industry:银行`)',
+    ]);
+    // Callers that need weights get the same lines as an error.
+    const error = (() => {
+      try {
+        requireOptimal(result);
+      } catch (e) {
+        return e as FactorkitError;
+      }
+      throw new Error('requireOptimal returned');
+    })();
+    expect(error).toBeInstanceOf(FactorkitError);
+    expect(error.code).toBe('FK_INFEASIBLE');
+    expect(error.message).toBe(report.messages.join('\n'));
     expect(report.complete).toBe(true);
   });
 
@@ -108,7 +121,12 @@ describe('infeasibility diagnostics', () => {
     // 非银金融 on top of the old holdings costs only 50% turnover. Either drop alone resolves it.
     const others = Object.fromEntries(report.conflicts.filter((c) => !c.violated).map((c) => [c.group, c.resolves]));
     expect(others).toEqual({ budget: true, industry: true });
-    expect(report.messages).toContain('turnover ≤ cap (group `turnover`) needs ≤ 60.00% but `budget`, `industry` force at least 100.00% (over by 40.00%)');
+    // Long-only takes no part: turnover is Σ|Δw| ≥ |Δ(w₀ + w₁)| + |Δ(w₂ + w₃)| = 50% + 50% whatever the signs.
+    expect(report.minimalConflicts.map((c) => c.groups)).toEqual([['turnover', 'industry', 'budget']]);
+    const reason = report.minimalConflicts[0]!.reasons[0] as RangeReason;
+    expect(reason).toMatchObject({ kind: 'range', row: 'turnover ≤ cap', side: 'upper', required: 0.6, by: ['industry', 'budget'] });
+    expect(reason.reachable).toBeCloseTo(1.0, 7);
+    expect(report.messages[1]).toBe('row `turnover ≤ cap` (`turnover`) needs ≤ 60.00%, but `industry`, `budget` and the other rows of `turnover` force at least 100.00%');
   });
 
   it('contradictory style band: size needs ≥ 0.5, long-only fully invested reaches 0.3', async () => {
@@ -123,7 +141,12 @@ describe('infeasibility diagnostics', () => {
     // Without long-only, shorting the −0.4 stock reaches any exposure; without the budget, 0.3 + 0.1 = 0.4.
     const others = Object.fromEntries(report.conflicts.filter((c) => !c.violated).map((c) => [c.group, c.resolves]));
     expect(others).toEqual({ 'long-only': true, budget: false });
-    expect(report.messages[1]).toBe('style:size (group `style`) needs ≥ 0.5 but `budget`, `long-only` allow at most 0.3 (short by 0.2)');
+    // The explanation needs only long-only: 0.3·1 + 0.1·1 − 0.2·0 − 0.4·0 = 0.4 < 0.5, budget or not.
+    expect(report.minimalConflicts.map((c) => c.groups)).toEqual([['style', 'long-only']]);
+    const reason = report.minimalConflicts[0]!.reasons[0] as BoundsReason;
+    expect(reason.reachable).toBeCloseTo(0.4, 12);
+    expect(reason.percent).toBe(false);
+    expect(report.messages[1]).toBe('row `style:size` (`style`) needs ≥ 0.5, but within the bounds of `long-only` it reaches at most 0.4 (Σ coefficient × bound over 4 variables)');
   });
 
   it('bounds are relaxed per side when their group has the lowest priority', async () => {
@@ -139,13 +162,13 @@ describe('infeasibility diagnostics', () => {
     const total = violated[0]!.rows.reduce((s, r) => s + r.slack, 0);
     expect(total).toBeCloseTo(0.2, 7);
     expect(violated[0]!.rows.every((r) => r.kind === 'bound' && r.side === 'upper' && r.label.startsWith('bound on weight of `60'))).toBe(true);
+    expect(report.messages[1]).toBe('4 assets × max 20.00% (`stock-bounds`) = 80.00% < 100.00% required by `budget` (row `budget`)');
   });
 
   it('limits the drop-one search by maxSolves and says so', async () => {
-    const error = await solvePortfolio(industryProblem(), { optimizer: testHighsOptimizer(), diagnose: { maxSolves: 1 } }).catch((e: FactorkitError) => e);
-    const report = (error as FactorkitError).details.report as InfeasibilityReport;
+    const { report } = await infeasibility(industryProblem(), { diagnose: { maxSolves: 1 } });
     expect(report.complete).toBe(false);
-    expect(report.messages[0]).toContain('drop-one search stopped after 1 groups');
+    expect(report.messages.at(-1)).toContain('drop-one search stopped after 1 groups');
   });
 });
 
@@ -190,14 +213,17 @@ describe('declared relaxation order', () => {
     expect(result.weights[2]! + result.weights[3]!).toBeCloseTo(0.4, 7);
   });
 
-  it('throws FK_INFEASIBLE with every step listed when the declared steps are not enough', async () => {
-    const error = (await solvePortfolio(turnoverProblem(), { optimizer: testHighsOptimizer(), relaxation: [{ group: 'turnover', steps: [0.1], rows: ['turnover ≤ cap'] }] }).catch((e: unknown) => e)) as FactorkitError;
-    expect(error.code).toBe('FK_INFEASIBLE');
-    expect(error.message).toContain('still infeasible after every declared relaxation step');
-    expect((error.details.relaxations as unknown[]).length).toBe(1);
-    const report = error.details.report as InfeasibilityReport;
-    // After the step the cap is 70%: 30% short.
-    expect(report.conflicts[0]!.rows[0]!.slack).toBeCloseTo(0.3, 7);
+  it('returns an infeasible result with every step listed when the declared steps are not enough', async () => {
+    const result = await solvePortfolio(turnoverProblem(), { optimizer: testHighsOptimizer(), relaxation: [{ group: 'turnover', steps: [0.1], rows: ['turnover ≤ cap'] }] });
+    expect(result.status).toBe('infeasible');
+    if (result.status !== 'infeasible') return;
+    expect(result.relaxations).toHaveLength(1);
+    expect(result.diagnostics.messages).toContain('still infeasible after every declared relaxation step:');
+    // The report is the most relaxed problem's: after the step the cap is 70%, 30% short of 100%.
+    expect(result.infeasibility.conflicts[0]!.rows[0]!.slack).toBeCloseTo(0.3, 7);
+    expect(result.infeasibility.messages[1]).toBe('row `turnover ≤ cap` (`turnover`) needs ≤ 70.00%, but `industry`, `budget` and the other rows of `turnover` force at least 100.00%');
+    expect(Array.from(result.weights).every(Number.isNaN)).toBe(true);
+    expect(() => requireOptimal(result)).toThrow(/still infeasible after every declared relaxation step:\ninfeasible: `turnover` × `industry` × `budget`[\s\S]*relaxed `turnover` \(step 1, widen by 0\.1\)/);
   });
 
   it('rejects unknown groups, rows and bad steps up front, naming the entry', async () => {
@@ -222,11 +248,12 @@ describe('no silent fallback', () => {
   }
   for (const status of ['numerical_error', 'iteration_limit', 'time_limit'] as const) {
     it(`returns status \`${status}\` as it is, with the solver's own x`, async () => {
-      const result: PortfolioSolution = await solvePortfolio(styleProblem(), { optimizer: fake(status), relaxation: [{ group: 'style', steps: [1] }] });
+      const result: PortfolioResult = await solvePortfolio(styleProblem(), { optimizer: fake(status), relaxation: [{ group: 'style', steps: [1] }] });
       expect(result.status).toBe(status);
       expect(Array.from(result.weights)).toEqual([0.5, 1.5, 2.5, 3.5]);
       expect(result.relaxations).toEqual([]);
       expect(result.diagnostics.messages).toContain('fake says so');
+      expect(() => requireOptimal(result)).toThrow(expect.objectContaining({ code: 'FK_NOT_SOLVED' }));
     });
   }
 });

@@ -1,8 +1,8 @@
 // End-to-end with the real constraint plugins of @factorkit/constraints (a dev dependency).
 import { fullyInvested, industryNeutral, longOnly, tradability, trackingErrorCap, turnoverLimit } from '@factorkit/constraints';
-import { type ConstraintContext, type FactorkitError, ProblemBuilder } from '@factorkit/core';
+import { type ConstraintContext, ProblemBuilder } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
-import { type InfeasibilityReport, buildPortfolioProblem, maxExposure, solvePortfolio } from '../src/index.js';
+import { buildPortfolioProblem, maxExposure, solvePortfolio } from '../src/index.js';
 import { D, F, X, alpha, assets, benchmark, context } from './fixture.js';
 import { denseCovariance, dot, matVec, quadForm } from './helpers/dense.js';
 import { testHighsOptimizer } from './helpers/highs.js';
@@ -22,9 +22,9 @@ const bankMarket: ConstraintContext = {
 describe('with @factorkit/constraints', () => {
   it('limit-up banks: "industry:银行 needs ≥ 3.10% but … allow at most 2.40%"', async () => {
     const input = { context: bankMarket, objective: maxExposure('alpha'), constraints: [fullyInvested.with(), longOnly.with(), tradability.with(), industryNeutral.with()] };
-    const error = (await solvePortfolio(input, { optimizer: testHighsOptimizer() }).catch((e: unknown) => e)) as FactorkitError;
-    expect(error.code).toBe('FK_INFEASIBLE');
-    const report = error.details.report as InfeasibilityReport;
+    const result = await solvePortfolio(input, { optimizer: testHighsOptimizer() });
+    expect(result.status).toBe('infeasible');
+    const report = result.infeasibility!;
     const violated = report.conflicts.filter((c) => c.violated);
     expect(violated.map((c) => c.group)).toEqual(['industry-neutral']);
     // Banks held at 0.8% each cannot be bought: 3 × 0.8% = 2.4% < 3.1%; the budget then pushes
@@ -35,15 +35,20 @@ describe('with @factorkit/constraints', () => {
     const other = violated[0]!.rows.find((r) => r.label === 'industry:非银金融')!;
     expect(other.achievable).toBeCloseTo(0.976, 8);
     expect(Object.fromEntries(report.conflicts.filter((c) => !c.violated).map((c) => [c.group, c.resolves]))).toEqual({ 'fully-invested': false, tradability: true });
-    expect(error.message).toContain('industry:银行 (group `industry-neutral`) needs ≥ 3.10% but `fully-invested`, `tradability` allow at most 2.40% (short by 0.70%)');
+    // The explanation: the bank row against the "cannot buy" caps, no budget needed.
+    expect(report.messages).toEqual([
+      'infeasible: `industry-neutral` × `tradability` cannot both hold; relax `industry-neutral` (priority 40, the lowest) first',
+      '3 assets × max 0.80% (`tradability`) = 2.40% < 3.10% required by `industry-neutral` (row `industry:银行`)',
+    ]);
   });
 
   for (const formulation of ['split', 'abs'] as const)
   it(`turnover plugin (${formulation}): the \`turnover\` sum row is blamed, not its defining rows`, async () => {
     const ctx: ConstraintContext = { ...bankMarket, tradability: { canBuy: new Uint8Array(6).fill(1), canSell: new Uint8Array(6).fill(1) }, previous: Float64Array.from([0.3, 0.3, 0.3, 0.1, 0, 0]) };
     const input = { context: ctx, objective: maxExposure('alpha'), constraints: [fullyInvested.with(), longOnly.with(), industryNeutral.with(), turnoverLimit.with({ limit: 0.5, side: 'two-way', formulation })] };
-    const error = (await solvePortfolio(input, { optimizer: testHighsOptimizer() }).catch((e: unknown) => e)) as FactorkitError;
-    const report = error.details.report as InfeasibilityReport;
+    const result = await solvePortfolio(input, { optimizer: testHighsOptimizer() });
+    expect(result.status).toBe('infeasible');
+    const report = result.infeasibility!;
     const violated = report.conflicts.filter((c) => c.violated);
     expect(violated.map((c) => c.group)).toEqual(['turnover-limit']);
     expect(violated[0]!.rows.map((r) => r.label)).toEqual(['turnover']);
