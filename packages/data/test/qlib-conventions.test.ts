@@ -118,13 +118,16 @@ describe('tablesToQlib writes $factor, $vwap and volume in qlib’s units', () =
     const dir = join(root, 'adj');
     const report = await tablesToQlib(tables, dir);
 
-    // 600000.SH from its first row (calendar index 0) to its last (3).
+    // 600000.SH from its first row (calendar index 0) to its last (3); the factor is kept on its
+    // suspended rows (0 and 3), as qlib's collector carries it forward.
     expect(await bin(dir, 'SH600000', 'factor')).toEqual({ start: 0, values: [1.5, 1.5, 3, 3] });
     const volume = (await bin(dir, 'SH600000', 'volume'))!;
-    sameF32(volume.values, [0 / 1.5, 2000 / 1.5, 3000 / 3, 0 / 3]);
-    // Suspended rows (volume 0) have no VWAP; 21000 / 2000 = 10.5 CNY raw × 1.5; 11 CNY × 3.
+    // Suspended rows: NaN, as in qlib's own data.
+    sameF32(volume.values, [N, 2000 / 1.5, 3000 / 3, N]);
+    // 21000 / 2000 = 10.5 CNY raw × 1.5; 11 CNY × 3.
     sameF32((await bin(dir, 'SH600000', 'vwap'))!.values, [N, 15.75, 33, N]);
-    sameF32((await bin(dir, 'SH600000', 'change'))!.values, [0, 0.1, 0, 0]);
+    // pct_chg 10 → 0.1: qlib's change is a fraction (limit check: $change ≥ 0.095).
+    sameF32((await bin(dir, 'SH600000', 'change'))!.values, [N, 0.1, 0, N]);
     // qlib's identities: price × volume = amount at the VWAP; close / factor = the raw close.
     expect(f32(15.75) * volume.values[1]!).toBeCloseTo(21000, 1);
 
@@ -135,14 +138,16 @@ describe('tablesToQlib writes $factor, $vwap and volume in qlib’s units', () =
 
     const daily = report.fields.filter((f) => f.table === 'daily');
     expect(daily.map((f) => f.field)).toEqual(['open', 'close', 'high', 'low', 'volume', 'factor', 'change', 'vwap', 'amount']);
+    expect(daily.find((f) => f.field === 'change')).toMatchObject({ source: 'pct_chg / 100', derived: false, rowsWithoutValue: 2 });
     const factor = daily.find((f) => f.field === 'factor')!;
     expect(factor).toMatchObject({ written: true, source: expect.stringMatching(/^adj_factor/) as string, rowsWithoutValue: 1 });
     expect(factor.note).toMatch(/adjusted_price mode/);
     expect(daily.find((f) => f.field === 'volume')).toMatchObject({ written: true, note: expect.stringMatching(/^1 rows have no factor/) as string });
     // Two suspended rows with volume 0 and the row without a factor.
     expect(daily.find((f) => f.field === 'vwap')).toMatchObject({ written: true, source: 'amount / volume × factor', rowsWithoutValue: 3 });
-    // The index has every field but change (index_daily has no pct_chg).
-    expect(report.notWritten).toEqual([{ table: 'index_daily', field: 'change', reason: expect.stringContaining('pct_chg') as string }]);
+    // The index has every field; its change is derived (index_daily has no pct_chg).
+    expect(report.notWritten).toEqual([]);
+    expect(report.fields.find((f) => f.table === 'index_daily' && f.field === 'change')).toMatchObject({ written: true, derived: true });
   });
 
   it('index symbols: factor 1 (levels are not adjusted), vwap = amount / volume', async () => {
@@ -177,23 +182,31 @@ describe('tablesToQlib writes $factor, $vwap and volume in qlib’s units', () =
     const at = rowsOf(got, 'ts_code');
     const volume = numberColumn(got, 'volume');
     const want: [string, number][] = [
+      // The suspended rows (NaN volume in qlib) come back with the volume 0 they had.
+      ['600000.SH|20240108', 0],
       ['600000.SH|20240109', f32(2000 / 1.5) * 1.5],
       ['600000.SH|20240110', 3000],
+      ['600000.SH|20240111', 0],
       ['000001.SZ|20240109', 1000],
       ['000001.SZ|20240110', 500],
     ];
     for (const [key, value] of want) expect(volume[at.get(key)!]).toBe(value);
+    // …and their prices: 01-08's from the marker (no earlier close), 01-11's the previous close.
+    expect(report.suspendedRows).toBe(2);
+    const close = numberColumn(got, 'close');
+    expect([close[at.get('600000.SH|20240108')!], close[at.get('600000.SH|20240111')!]]).toEqual([15, 33]);
     // Index symbols: every field index_daily does not keep is listed, factor and vwap with "nothing is lost".
-    expect(report.droppedFields.map((d) => `${d.table}.${d.field}`)).toEqual(['index_daily.factor', 'index_daily.vwap']);
-    expect(report.droppedFields[0]!.reason).toMatch(/factor is 1 on every index row .*nothing is lost/);
-    expect(report.droppedFields[1]!.reason).toMatch(/written by factorkit as `amount \/ volume × factor`, so nothing is lost/);
+    expect(report.droppedFields.map((d) => `${d.table}.${d.field}`)).toEqual(['index_daily.change', 'index_daily.factor', 'index_daily.vwap']);
+    expect(report.droppedFields[0]!.reason).toMatch(/written by factorkit as `close \/ previous close − 1 .*`, so nothing is lost/);
+    expect(report.droppedFields[1]!.reason).toMatch(/factor is 1 on every index row .*nothing is lost/);
+    expect(report.droppedFields[2]!.reason).toMatch(/written by factorkit as `amount \/ volume × factor`, so nothing is lost/);
     expect(numberColumn(back.get('index_daily')!, 'volume')).toEqual(Float64Array.from([8e9, 1e10]));
   });
 
   it('rawVolume: false writes shares, says so in the marker, and they come back unchanged', async () => {
     const dir = join(root, 'shares');
     const report = await tablesToQlib(tables, dir, { rawVolume: false });
-    sameF32((await bin(dir, 'SH600000', 'volume'))!.values, [0, 2000, 3000, 0]);
+    sameF32((await bin(dir, 'SH600000', 'volume'))!.values, [N, 2000, 3000, N]);
     expect(report.fields.find((f) => f.table === 'daily' && f.field === 'volume')!.source).toMatch(/shares/);
     const { tables: back, report: imported } = await qlibToTables(dir);
     expect(imported.volumeNotRestored).toBe(0);
@@ -249,7 +262,9 @@ describe('a dataset with neither adj_factor nor market values (like cn-csi300)',
     await tablesToQlib(tables, dir);
     const { tables: back, report } = await qlibToTables(dir);
     expect(report.volumeNotRestored).toBe(0);
-    expect(report.droppedFields).toEqual([]);
+    // is_trading was written only to mark suspended rows (the table has none): not made a column.
+    expect(report.droppedFields).toEqual([{ table: 'daily', field: 'is_trading', reason: expect.stringMatching(/derived by factorkit .*nothing is lost/) as string }]);
+    expect([...back.get('daily')!.columns.keys()]).not.toContain('is_trading');
     expect(Array.from(numberColumn(back.get('daily')!, 'volume'))).toEqual([1000, 3000]);
   });
 });

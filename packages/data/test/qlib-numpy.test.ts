@@ -2,8 +2,10 @@
  * `tablesToQlib` output read by an independent reader written with numpy from qlib's documented
  * format (test/qlib_numpy_reader.py; pyqlib itself could not be installed here), and checked
  * against values computed in this file from the tables: what qlib's `D.instruments('all')`,
- * `$close / $factor`, `$volume × $factor` and Alpha158's `$vwap / $close` give, and whether qlib's
- * backtest would fall back to adjusted_price mode. Skipped without python3 + numpy.
+ * `$close / $factor`, `$volume × $factor` and Alpha158's `$vwap / $close` give, whether qlib's
+ * backtest would fall back to adjusted_price mode, which days it takes as suspended (NaN `$close`)
+ * and where its price-limit check (`$change` vs `limit_threshold`) blocks buys or sells. Skipped
+ * without python3 + numpy.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Table, tableFromColumns, tablesToQlib } from '../src/index.js';
+import { type ColumnInput, type Table, tableFromColumns, tablesToQlib } from '../src/index.js';
 
 const READER = fileURLToPath(new URL('./qlib_numpy_reader.py', import.meta.url));
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
@@ -26,6 +28,10 @@ interface QlibView {
       readonly bin_extents: [number, number][];
       readonly closes_outside_instruments: number;
       readonly rows: { day: number; raw_close: number | null; shares: number | null; vwap0: number | null; vwap_volume_over_amount: number | null }[];
+      readonly suspended_days: number[];
+      readonly factor_on_suspended_days: number;
+      readonly limit_buy_days: number[];
+      readonly limit_sell_days: number[];
     }
   >;
 }
@@ -139,18 +145,20 @@ describe.skipIf(!hasNumpy)('[python] tablesToQlib output as qlib reads it (numpy
       expect(seen.intervals).toEqual([[first, last]]);
       expect(seen.bin_extents).toEqual([[first, last - first + 1]]);
       expect(seen.closes_outside_instruments).toBe(0);
-      expect(seen.rows.map((r) => r.day)).toEqual(mine.map((r) => r.day));
-      mine.forEach((r, i) => {
+      // qlib sees a suspended day (NaN close) on each suspended row, inside the instrument range,
+      // with its factor kept; it has a close on the other rows only.
+      const trading = mine.filter((r) => r.volume > 0);
+      const suspended = mine.filter((r) => r.volume === 0);
+      expect(seen.suspended_days).toEqual(suspended.map((r) => r.day));
+      expect(seen.factor_on_suspended_days).toBe(suspended.length);
+      expect(seen.rows.map((r) => r.day)).toEqual(trading.map((r) => r.day));
+      trading.forEach((r, i) => {
         const got = seen.rows[i]!;
         if (relative(got.raw_close, r.raw) > 2e-7) bad.push(`${symbol} ${r.day} raw close ${got.raw_close} ≠ ${r.raw}`);
-        if (r.volume === 0 ? got.shares !== 0 : relative(got.shares, r.volume) > 2e-7) bad.push(`${symbol} ${r.day} shares ${got.shares} ≠ ${r.volume}`);
-        if (r.volume === 0) {
-          if (got.vwap0 !== null) bad.push(`${symbol} ${r.day}: suspended, vwap0 ${got.vwap0}`);
-        } else {
-          // VWAP0 = $vwap / $close = raw VWAP / raw close; and $vwap × $volume = $amount.
-          if (relative(got.vwap0, r.amount / r.volume / r.raw) > 3e-7) bad.push(`${symbol} ${r.day} vwap0 ${got.vwap0}`);
-          if (relative(got.vwap_volume_over_amount, 1) > 3e-7) bad.push(`${symbol} ${r.day} vwap × volume / amount ${got.vwap_volume_over_amount}`);
-        }
+        if (relative(got.shares, r.volume) > 2e-7) bad.push(`${symbol} ${r.day} shares ${got.shares} ≠ ${r.volume}`);
+        // VWAP0 = $vwap / $close = raw VWAP / raw close; and $vwap × $volume = $amount.
+        if (relative(got.vwap0, r.amount / r.volume / r.raw) > 3e-7) bad.push(`${symbol} ${r.day} vwap0 ${got.vwap0}`);
+        if (relative(got.vwap_volume_over_amount, 1) > 3e-7) bad.push(`${symbol} ${r.day} vwap × volume / amount ${got.vwap_volume_over_amount}`);
       });
     }
     expect(bad.slice(0, 5)).toEqual([]);
@@ -169,5 +177,44 @@ describe.skipIf(!hasNumpy)('[python] tablesToQlib output as qlib reads it (numpy
     const report = await tablesToQlib(tables, dir);
     expect(readWithNumpy(dir).adjusted_price_mode).toBe(true);
     expect(report.fields.find((f) => f.table === 'daily' && f.field === 'factor')!.note).toMatch(/^1 rows have no factor: .*adjusted_price mode/);
+  });
+
+  /**
+   * One stock over 8 days: day 1 +10 % (limit-up), day 2 −10 % (limit-down), day 3 +5 %, day 4
+   * suspended (volume 0, close carried), day 5 +9.6 % on day 3's close, day 6 −9.6 %, day 7 +9.4 %.
+   * (An exact ±9.5 % is not blocked by qlib either: float32 0.095 is below the float64 0.095.)
+   */
+  const limits = (withPct: boolean): Map<string, Table> => {
+    const close = [10, 11, 9.9, 10.395, 10.395, 10.395 * 1.096, 10.395 * 1.096 * 0.904, 10.395 * 1.096 * 0.904 * 1.094];
+    const volume = [100, 100, 100, 100, 0, 100, 100, 100];
+    const pct = close.map((c, i) => (i === 0 ? 0 : volume[i] === 0 ? 0 : (c / close[i === 5 ? 3 : i - 1]! - 1) * 100));
+    const columns: Record<string, ColumnInput> = {
+      ts_code: { type: 'string', values: close.map(() => '600000.SH') },
+      trade_date: { type: 'date', values: weekdays(8) },
+      open: { type: 'number', values: close },
+      high: { type: 'number', values: close },
+      low: { type: 'number', values: close },
+      close: { type: 'number', values: close },
+      volume: { type: 'number', values: volume },
+      ...(withPct ? { pct_chg: { type: 'number' as const, values: pct } } : {}),
+    };
+    return new Map([
+      ['calendar', tableFromColumns('calendar', { trade_date: { type: 'date', values: weekdays(8) } })],
+      ['daily', tableFromColumns('daily', columns)],
+    ]);
+  };
+
+  it.each([
+    ['derived from closes (no pct_chg)', false],
+    ['from pct_chg, as a fraction', true],
+  ])('qlib’s limit check sees limit-up and limit-down days, and the suspended day: $change %s', async (_, withPct) => {
+    const dir = join(root, `limits-${withPct}`);
+    const report = await tablesToQlib(limits(withPct), dir);
+    expect(report.fields.find((f) => f.field === 'change')).toMatchObject({ written: true, derived: !withPct });
+    const seen = readWithNumpy(dir).symbols['SH600000']!;
+    // limit_threshold 0.095 (qlib's configs): buys blocked at ≥ +9.5 %, sells at ≤ −9.5 %.
+    expect(seen.suspended_days).toEqual([4]);
+    expect(seen.limit_buy_days).toEqual([1, 5]);
+    expect(seen.limit_sell_days).toEqual([2, 6]);
   });
 });

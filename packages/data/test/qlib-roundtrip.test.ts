@@ -243,7 +243,8 @@ describe.skipIf(!existsSync(DATA))('[data] cn-csi300 slice → qlib → tables',
     expect(exported.written.symbols).toBe(9);
     expect(exported.markets.map((m) => m.market).sort()).toEqual(['csi300', 'csi500']);
     // No adj_factor, no market values: qlib's factor and vwap cannot be derived, and the report says why.
-    expect(exported.notWritten.map((f) => `${f.table}.${f.field}`)).toEqual(['daily.factor', 'daily.vwap', 'index_daily.change']);
+    // index_daily has no pct_chg: its change is derived from the closes.
+    expect(exported.notWritten.map((f) => `${f.table}.${f.field}`)).toEqual(['daily.factor', 'daily.vwap']);
     expect(exported.notWritten[0]!.reason).toMatch(/no `adj_factor`/);
 
     // instruments/all.txt: each stock from its first to its last row, suspensions included
@@ -259,7 +260,13 @@ describe.skipIf(!existsSync(DATA))('[data] cn-csi300 slice → qlib → tables',
     }
     expect(listed.get('SH601258')).toBe('2013-01-04..2023-06-29');
 
+    // Suspended rows (is_trading ≠ 1): NaN days for qlib, all of them given back.
+    const suspendedRows = Array.from(numberColumn(daily, 'is_trading')).filter((x) => x !== 1).length;
+    expect(suspendedRows).toBeGreaterThan(10);
+    expect(exported.suspended).toMatchObject({ rows: suspendedRows, rule: '`is_trading` ≠ 1' });
+
     const { tables: back, report } = await qlibToTables(dir);
+    expect(report.suspendedRows).toBe(suspendedRows);
     // factorkit's own export: volume was written in shares (no factor), nothing to restore or report.
     expect(report.factorkitExport).toBe(true);
     expect(report.volumeNotRestored).toBe(0);
@@ -343,7 +350,8 @@ describe.skipIf(!existsSync(DATA_1000))('[data] cn-csi1000 slice → qlib → ta
     ]);
     const dir = join(root, 'cn-csi1000');
     const exported = await tablesToQlib(tables, dir);
-    expect(exported.notWritten.map((f) => `${f.table}.${f.field}`)).toEqual(['daily.change', 'daily.vwap', 'daily.amount']);
+    expect(exported.notWritten.map((f) => `${f.table}.${f.field}`)).toEqual(['daily.vwap', 'daily.amount']);
+    expect(exported.fields.find((f) => f.field === 'change')).toMatchObject({ written: true, derived: true });
     expect(exported.notWritten[1]!.reason).toMatch(/no `amount`/);
     expect(exported.fields.find((f) => f.field === 'factor')).toMatchObject({ written: true, source: expect.stringMatching(/^adj_factor/) as string, rowsWithoutValue: 0 });
 
@@ -362,21 +370,40 @@ describe.skipIf(!existsSync(DATA_1000))('[data] cn-csi1000 slice → qlib → ta
       return bins.get(key)!;
     };
     const wrong: string[] = [];
+    const closes = numberColumn(daily, 'close');
+    // change: close / the previous trading row's close − 1 (rows come by stock, then date).
+    let lastCode = '';
+    let lastTradingClose = N;
     for (let row = 0; row < daily.rowCount; row++) {
       const code = stringAt(codes, row)!;
       const symbol = `${code.slice(7)}${code.slice(0, 6)}`;
       const factor = await bin(symbol, 'factor');
       const vol = await bin(symbol, 'volume');
+      const change = await bin(symbol, 'change');
       const i = cal.indexOf(dates[row]!) - factor.start;
       if (!Object.is(factor.values[i], f32(adj![row]!))) wrong.push(`${code} ${dates[row]} factor ${factor.values[i]}`);
-      if (!Object.is(vol.values[i], f32(volume![row]! / adj![row]!))) wrong.push(`${code} ${dates[row]} volume ${vol.values[i]}`);
+      // Suspended rows (no is_trading here: volume empty or 0) have no volume and no change for qlib.
+      const suspended = !(volume![row]! > 0);
+      if (!Object.is(vol.values[i], suspended ? N : f32(volume![row]! / adj![row]!))) wrong.push(`${code} ${dates[row]} volume ${vol.values[i]}`);
+      if (code !== lastCode) lastTradingClose = N;
+      lastCode = code;
+      const wantChange = suspended ? N : f32(closes[row]! / lastTradingClose - 1);
+      if (!Object.is(change.values[i], wantChange)) wrong.push(`${code} ${dates[row]} change ${change.values[i]} ≠ ${wantChange}`);
+      if (!suspended) lastTradingClose = closes[row]!;
     }
     expect(wrong.slice(0, 5)).toEqual([]);
     // 300261.SZ first traded on 2022-01-06 (stocks.csv) but has suspension rows from 2022-01-04.
     expect((await readFile(join(dir, 'instruments', 'all.txt'), 'utf8')).split('\n')).toContain('SZ300261\t2022-01-04\t2026-05-08');
 
+    const suspendedRows = Array.from(volume!).filter((v) => !(v > 0)).length;
+    expect(suspendedRows).toBeGreaterThan(10);
+    expect(exported.suspended).toMatchObject({ rows: suspendedRows });
+
     const { tables: back, report } = await qlibToTables(dir);
     expect(report.volumeNotRestored).toBe(0);
+    expect(report.suspendedRows).toBe(suspendedRows);
+    // Neither the derived change nor the derived is_trading becomes a column.
+    expect([...back.get('daily')!.columns.keys()].sort()).toEqual(['adj_factor', 'close', 'high', 'low', 'open', 'trade_date', 'ts_code', 'volume']);
     const after = back.get('daily')!;
     const at = index(after, 'ts_code');
     const bad: string[] = [];

@@ -12,9 +12,12 @@ Dataset"; scripts/dump_bin.py) and read by qlib/data/storage/file_storage.py:
 
 What qlib's backtest does with the fields (qlib/backtest/exchange.py): any NaN $factor on a row
 with a $close switches it to adjusted_price mode; $close / $factor is the raw price and lots are
-rounded on $volume-scale amounts × $factor. Alpha158's VWAP0 is $vwap / $close.
+rounded on $volume-scale amounts × $factor. Alpha158's VWAP0 is $vwap / $close. A day is
+suspended when its $close is NaN (`_update_limit`: `suspended = quote_df["$close"].isna()`), and
+with a float `limit_threshold` a buy is blocked where `$change >= limit_threshold` or suspended, a
+sell where `$change <= -limit_threshold` or suspended (NaN compares False).
 
-Usage: python3 qlib_numpy_reader.py QLIB_DIR  → JSON on stdout.
+Usage: python3 qlib_numpy_reader.py QLIB_DIR [LIMIT_THRESHOLD, default 0.095]  → JSON on stdout.
 """
 
 import json
@@ -40,7 +43,7 @@ def read_bin(path, calendar_len):
     return start, len(values), out
 
 
-def main(qlib_dir):
+def main(qlib_dir, limit_threshold):
     with open(os.path.join(qlib_dir, "calendars", "day.txt"), encoding="utf-8") as f:
         calendar = [line.strip() for line in f if line.strip()]
     position = {d: i for i, d in enumerate(calendar)}
@@ -72,6 +75,12 @@ def main(qlib_dir):
         volume = fields.get("volume", nan)
         vwap = fields.get("vwap", nan)
         amount = fields.get("amount", nan)
+        change = fields.get("change", nan)
+        # D.features yields every calendar day of the instrument ranges (NaN where nothing is stored).
+        suspended = np.isnan(close) & visible
+        with np.errstate(invalid="ignore"):
+            limit_buy = ((change >= limit_threshold) | suspended) & visible
+            limit_sell = ((change <= -limit_threshold) | suspended) & visible
         if np.any(np.isnan(factor) & has_close & visible):
             result["adjusted_price_mode"] = True
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -91,9 +100,13 @@ def main(qlib_dir):
             "bin_extents": sorted(extents),
             "closes_outside_instruments": int(np.sum(has_close & ~visible)),
             "rows": rows,
+            "suspended_days": [int(d) for d in np.nonzero(suspended)[0]],
+            "factor_on_suspended_days": int(np.sum(suspended & ~np.isnan(factor))),
+            "limit_buy_days": [int(d) for d in np.nonzero(limit_buy & ~suspended)[0]],
+            "limit_sell_days": [int(d) for d in np.nonzero(limit_sell & ~suspended)[0]],
         }
     json.dump(result, sys.stdout, allow_nan=False)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0.095)

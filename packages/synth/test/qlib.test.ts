@@ -1,7 +1,8 @@
 /**
  * A generated market through `tablesToQlib` and back (`qlibToTables`): the qlib files hold what
  * qlib's conventions ask for (checked on the bytes, against values computed here from the
- * tables), and the way back gives the prices and volumes to float32 precision. Lives here, not in
+ * tables; suspended rows are NaN days, as qlib's backtest needs), and the way back gives every
+ * row, suspended ones included, its prices and volumes to float32 precision. Lives here, not in
  * @factorkit/data, because data must not depend on synth.
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
@@ -46,15 +47,18 @@ function byStock(daily: Table): Map<string, number[]> {
 }
 
 describe('generateMarket → tablesToQlib', () => {
-  it('writes factor = adj_factor, volume / factor, vwap = amount / volume × factor, and all.txt over each stock’s rows', async () => {
+  it('writes factor = adj_factor, volume / factor, vwap = amount / volume × factor, NaN on suspended rows, and all.txt over each stock’s rows', async () => {
     const dir = join(root, 'export');
     const report = await tablesToQlib(tables, dir);
     const daily = tables.get('daily')!;
     const calendar = Array.from(dateColumn(tables.get('calendar')!, 'trade_date'));
     const dates = dateColumn(daily, 'trade_date');
-    const [adj, volume, amount, close] = ['adj_factor', 'volume', 'amount', 'close'].map((c) => numberColumn(daily, c));
+    const [adj, volume, amount, close, isTrading] = ['adj_factor', 'volume', 'amount', 'close', 'is_trading'].map((c) => numberColumn(daily, c));
     expect(Array.from(adj!).some(Number.isNaN)).toBe(false);
     expect(report.notWritten.filter((f) => f.table === 'daily')).toEqual([]);
+    const suspendedRows = Array.from(isTrading!).filter((x) => x !== 1).length;
+    expect(suspendedRows).toBeGreaterThan(0);
+    expect(report.suspended).toMatchObject({ rows: suspendedRows, rule: '`is_trading` ≠ 1' });
     expect(report.fields.find((f) => f.table === 'daily' && f.field === 'factor')).toMatchObject({ written: true, rowsWithoutValue: 0 });
 
     const allTxt = (await readFile(join(dir, 'instruments', 'all.txt'), 'utf8')).split('\n').filter(Boolean);
@@ -71,13 +75,23 @@ describe('generateMarket → tablesToQlib', () => {
         volume: await bin(dir, symbol, 'volume'),
         vwap: await bin(dir, symbol, 'vwap'),
         close: await bin(dir, symbol, 'close'),
+        is_trading: await bin(dir, symbol, 'is_trading'),
       };
       for (const file of Object.values(files)) if (file.start !== start) mismatches.push(`${symbol} start ${file.start} ≠ ${start}`);
       for (const row of rows) {
         const i = calendar.indexOf(dates[row]!) - start;
         const a = adj![row]!;
         const v = volume![row]!;
-        const want = { factor: f32(a), volume: f32(v / a), vwap: v > 0 ? f32((amount![row]! / v) * a) : Number.NaN, close: f32(close![row]!) };
+        // A suspended row is a NaN day for qlib (its factor kept); qlib's backtest reads the NaN close.
+        const s = isTrading![row] !== 1;
+        const N = Number.NaN;
+        const want = {
+          factor: f32(a),
+          volume: s ? N : f32(v / a),
+          vwap: !s && v > 0 ? f32((amount![row]! / v) * a) : N,
+          close: s ? N : f32(close![row]!),
+          is_trading: s ? 0 : 1,
+        };
         for (const [field, value] of Object.entries(want)) {
           const got = files[field as keyof typeof files].values[i]!;
           if (!Object.is(got, value)) mismatches.push(`${symbol} ${intToDate(dates[row]!)} ${field}: ${got} ≠ ${value}`);
@@ -94,7 +108,9 @@ describe('generateMarket → tablesToQlib', () => {
     expect(report.factorkitExport).toBe(true);
     expect(report.volumeNotRestored).toBe(0);
     const index = tables.get('index_daily')!;
-    expect(report.droppedFields.map((d) => `${d.table}.${d.field}`)).toEqual(['index_daily.factor', ...(index.columns.has('amount') ? ['index_daily.vwap'] : [])]);
+    // index_daily has no pct_chg: factorkit derived its change for qlib (close / previous close − 1).
+    expect(report.droppedFields.map((d) => `${d.table}.${d.field}`)).toEqual(['index_daily.change', 'index_daily.factor', ...(index.columns.has('amount') ? ['index_daily.vwap'] : [])]);
+    expect(report.suspendedRows).toBe(Array.from(numberColumn(tables.get('daily')!, 'is_trading')).filter((x) => x !== 1).length);
 
     for (const [name, key] of [
       ['daily', 'ts_code'],

@@ -4,7 +4,8 @@ import { TABLES } from '../schema.js';
 import { type Column, type Table, encodeStrings } from '../table.js';
 import { QLIB_ALL_MARKET, QLIB_FEATURES_DIR, QLIB_MARKET_INDEX_CODES, isQlibIndexSymbol, mapLimit, qlibSymbolToTsCode, tsCodeToQlibSymbol } from './format.js';
 import { boardOfCode } from '../rules/limits.js';
-import { type QlibExportMarker, QLIB_MARKER_FILE, readQlibMarker } from './marker.js';
+import { type QlibExportMarker, type QlibSuspendedMarker, QLIB_MARKER_FILE, readQlibMarker } from './marker.js';
+import { CARRIED_PRICE_COLUMNS, ruleValue } from './suspended.js';
 import { type StoredSeries, listQlibFields, listQlibSymbols, readQlibBin, readQlibCalendar, readQlibInstruments } from './read.js';
 
 /*
@@ -22,6 +23,13 @@ import { type StoredSeries, listQlibFields, listQlibSymbols, readQlibBin, readQl
  * volume was written: divided by the factor where there was one, shares elsewhere (or shares
  * everywhere). Without the marker, a stock row whose volume has no factor to multiply by is
  * counted in `volumeNotRestored`: its unit is unknown.
+ *
+ * The marker (version 2) also says how suspended rows were written: NaN close (qlib's suspended
+ * day), `is_trading` 0. Such a row comes back as a `daily` row: open = high = low = close = the
+ * close of the symbol's previous row, the other blanked columns (volume, amount, pct_chg, …) the
+ * value the marker records, then the marker's exceptions (values that rule does not give, such
+ * as the close of a stock whose data starts suspended). Fields it lists in `notRestored` (derived
+ * for qlib only: `change` without `pct_chg`, `is_trading` without such a column) make no column.
  */
 
 /** Options of {@link qlibToTables}. */
@@ -82,6 +90,12 @@ export interface QlibImportReport {
   readonly volumeNotRestored: number;
   /** The folder was written by factorkit's `tablesToQlib` (it has a `factorkit.json` marker). */
   readonly factorkitExport: boolean;
+  /**
+   * `daily` rows given back as suspended days: in a folder written by `tablesToQlib`, days with a
+   * NaN close and `is_trading` 0 (their values restored as the marker says). Always 0 for other
+   * folders: qlib has no row for a day without a close.
+   */
+  readonly suspendedRows: number;
   /** The rules applied, in words. */
   readonly rules: string[];
 }
@@ -153,10 +167,12 @@ interface SymbolChunk {
  * - `calendar` from `calendars/day.txt`;
  * - `daily`: one row per stock and day on which `close` is not NaN (qlib has no rows for days
  *   without data; its Yahoo-based cn_data sets every field to NaN on suspended days, so those
- *   days have no row). Field mapping: open/high/low/close as stored (adjusted); volume × factor
- *   (shares; see `rawVolume`; in a folder written by `tablesToQlib`, rows its marker says are in
- *   shares stay as they are); amount; pct_chg = change × 100; adj_factor = factor; any other
- *   field (vwap, …) as an extra numeric column of the same name;
+ *   days have no row), and in factorkit's own export each suspended row (NaN close,
+ *   `is_trading` 0), restored as the marker says (see above). Field mapping: open/high/low/close
+ *   as stored (adjusted); volume × factor (shares; see `rawVolume`; in a folder written by
+ *   `tablesToQlib`, rows its marker says are in shares stay as they are); amount; pct_chg =
+ *   change × 100; adj_factor = factor; any other field (vwap, …) as an extra numeric column of
+ *   the same name, except those the marker lists in `notRestored`;
  * - `index_daily`: the same for index symbols (see `indexSymbols`), columns open, high, low,
  *   close, volume, amount; every other field is dropped and reported with the reason (the
  *   factor: whether it was 1 on every row, i.e. nothing was lost);
@@ -230,9 +246,15 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
   // `daily` and `index_daily` fields dropped, each field → reason.
   const droppedFields = { daily: new Map<string, string>(), index_daily: new Map<string, string>() };
   const stockColumns = new Map<string, string>(); // column → qlib field
+  const notRestored = marker?.notRestored?.['daily'] ?? {};
   for (const { symbol } of stocks) {
     const files = fieldFiles.get(symbol)!;
     for (const field of files.keys()) {
+      const why = Object.hasOwn(notRestored, field) ? notRestored[field] : undefined;
+      if (why !== undefined) {
+        droppedFields.daily.set(field, why);
+        continue;
+      }
       const column = STOCK_FIELD_TO_COLUMN[field] ?? field;
       if (column === 'ts_code' || column === 'trade_date') {
         droppedFields.daily.set(field, `its name is a key column of daily`);
@@ -261,6 +283,8 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
 
   let rowsWithMissingPrices = 0;
   let volumeNotRestored = 0;
+  let suspendedRows = 0;
+  const suspendedRule = marker?.suspended;
   // Index rows with a factor other than 1 (dropped with the field; volume was multiplied by it).
   let indexFactorRows = 0;
   let indexFactorNotOne = 0;
@@ -279,15 +303,19 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
       skippedSymbols.push({ symbol, reason: 'no close.day.bin' });
       return undefined;
     }
+    const factor = stored.get('factor');
+    const isTrading = stored.get('is_trading');
+    // A suspended row of factorkit's export: NaN close, is_trading 0.
+    const suspendedDay = (day: number): boolean => !forIndex && suspendedRule !== undefined && valueAt(isTrading, day) === 0 && Number.isNaN(valueAt(close, day));
     const dayList: number[] = [];
-    for (let i = 0; i < close.values.length; i++) if (!Number.isNaN(close.values[i]!)) dayList.push(close.start + i);
+    const first = Math.min(close.start, isTrading?.start ?? close.start);
+    const end = Math.max(close.start + close.values.length, isTrading ? isTrading.start + isTrading.values.length : 0);
+    for (let day = first; day < end; day++) if (!Number.isNaN(valueAt(close, day)) || suspendedDay(day)) dayList.push(day);
     if (dayList.length === 0) {
       skippedSymbols.push({ symbol, reason: 'close is NaN on every day' });
       return undefined;
     }
     const days = Int32Array.from(dayList);
-    const factor = stored.get('factor');
-    const isTrading = stored.get('is_trading');
     const volume = stored.get('volume');
     if (forIndex && factor !== undefined) {
       for (const day of days) {
@@ -316,6 +344,7 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
       }
       columns.set(column, out);
     }
+    if (suspendedRule !== undefined && !forIndex) suspendedRows += restoreSuspended(symbol, days, suspendedDay, columns, suspendedRule, cal);
     let firstTrade = 0;
     let lastTrade = 0;
     for (let r = 0; r < days.length; r++) {
@@ -326,11 +355,9 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
       lastTrade = cal[day]!;
     }
     if (!forIndex) {
+      const [open, high, low] = (['open', 'high', 'low'] as const).map((c) => columns.get(c));
       for (let r = 0; r < days.length; r++) {
-        const day = days[r]!;
-        if (Number.isNaN(valueAt(stored.get('open'), day)) || Number.isNaN(valueAt(stored.get('high'), day)) || Number.isNaN(valueAt(stored.get('low'), day))) {
-          rowsWithMissingPrices++;
-        }
+        if (Number.isNaN(open?.[r] ?? Number.NaN) || Number.isNaN(high?.[r] ?? Number.NaN) || Number.isNaN(low?.[r] ?? Number.NaN)) rowsWithMissingPrices++;
       }
     }
     return { days, columns, firstTrade, lastTrade };
@@ -452,11 +479,14 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
     rowsWithMissingPrices,
     volumeNotRestored,
     factorkitExport: marker !== undefined,
+    suspendedRows,
     rules: [
       options.indexSymbols === undefined
         ? 'index symbols: SH000xxx, SZ399xxx, BJ899xxx and CSI + 6 digits (instruments/all.txt is no guide: qlib lists SH000300 there)'
         : 'index symbols: as given by options.indexSymbols',
-      'daily/index_daily: one row per symbol and day with a close; qlib has no rows for days without data',
+      suspendedRule === undefined
+        ? 'daily/index_daily: one row per symbol and day with a close; qlib has no rows for days without data'
+        : `daily/index_daily: one row per symbol and day with a close, and per suspended stock day (NaN close, is_trading 0: ${suspendedRule.rule}); on those, open/high/low/close = the previous row’s close, ${describeValues(suspendedRule)}, then the exceptions in ${QLIB_MARKER_FILE}`,
       volumeRule === 'keep'
         ? `volume: as stored${marker?.volume === 'shares' ? ` (shares: ${QLIB_MARKER_FILE} says so)` : ' (qlib: divided by factor)'}`
         : volumeRule === 'multiply-where-factor'
@@ -470,6 +500,50 @@ export async function qlibToTables(dir: string, options: QlibToTablesOptions = {
   return { tables, report };
 }
 
+
+/**
+ * Give the suspended rows of one stock their values (see `suspended.ts`): open/high/low/close the
+ * close of the previous row, other columns the marker's value, then the marker's exceptions.
+ * Returns the number of suspended rows.
+ */
+function restoreSuspended(
+  symbol: string,
+  days: Int32Array,
+  suspendedDay: (day: number) => boolean,
+  columns: Map<string, Float64Array>,
+  rule: QlibSuspendedMarker,
+  cal: Int32Array,
+): number {
+  const exceptions = new Map<number, [string, number][]>();
+  for (const [date, column, value] of rule.exceptions[symbol] ?? []) {
+    const key = Number(date.replaceAll('-', ''));
+    let list = exceptions.get(key);
+    if (!list) exceptions.set(key, (list = []));
+    list.push([column, value ?? Number.NaN]);
+  }
+  const restored = [...columns].filter(([column]) => CARRIED_PRICE_COLUMNS.has(column) || Object.hasOwn(rule.values, column));
+  const close = columns.get('close');
+  let carried = Number.NaN;
+  let count = 0;
+  for (let r = 0; r < days.length; r++) {
+    if (suspendedDay(days[r]!)) {
+      count++;
+      for (const [column, out] of restored) out[r] = ruleValue(column, carried, rule.values);
+      for (const [column, value] of exceptions.get(cal[days[r]!]!) ?? []) {
+        const out = columns.get(column);
+        if (out) out[r] = value;
+      }
+    }
+    const c = close?.[r] ?? Number.NaN;
+    if (!Number.isNaN(c)) carried = c;
+  }
+  return count;
+}
+
+function describeValues(rule: QlibSuspendedMarker): string {
+  const entries = Object.entries(rule.values).map(([column, value]) => `${column} = ${value === null ? 'empty' : value}`);
+  return entries.length > 0 ? entries.join(', ') : 'no other column restored';
+}
 
 /** Why a field of an index symbol is not converted (`factor` gets its final reason once read). */
 function indexDropReason(field: string, marker: QlibExportMarker | undefined): string {

@@ -1,8 +1,9 @@
 import { FactorkitError, lowerBound } from '@factorkit/core';
 import { type Table, dateColumn, dateIntToEpochDay, dateToInt, epochDayToDateInt, intToDate, stringAt, stringColumn } from '../table.js';
-import { type QlibFieldPlan, type QlibFieldReport, planQlibFields } from './fields.js';
+import { type QlibFieldPlan, type QlibFieldReport, planQlibFields, previousTradingClose } from './fields.js';
 import { type QlibInterval, QLIB_ALL_MARKET, QLIB_MARKET_INDEX_CODES, QLIB_STANDARD_FIELDS, calendarToInts, tsCodeToQlibSymbol } from './format.js';
-import { type QlibExportMarker, QLIB_MARKER_FILE, QLIB_MARKER_FORMAT, formatQlibMarker } from './marker.js';
+import { type QlibExportMarker, type QlibSuspendedMarker, QLIB_MARKER_FILE, QLIB_MARKER_FORMAT, QLIB_MARKER_VERSION, formatQlibMarker } from './marker.js';
+import { CARRIED_PRICE_COLUMNS, SUSPENDED_NAN_FIELDS, type Suspension, findSuspension, jsonNumber, mostFrequent, ruleValue, sameValue } from './suspended.js';
 import { type QlibSymbolFields, type QlibWriteSummary, type WriteQlibOptions, writeQlibFolder } from './write.js';
 
 /** Options of {@link tablesToQlib}. */
@@ -38,6 +39,26 @@ export interface QlibExportReport {
   readonly droppedColumns: { readonly table: string; readonly column: string; readonly reason: string }[];
   /** Rows not written, counted by reason. */
   readonly skippedRows: { readonly table: string; readonly count: number; readonly reason: string }[];
+  /** Stock rows written as suspended days (qlib: a NaN `$close`); absent when `daily` has neither `is_trading` nor `volume`. */
+  readonly suspended?: QlibSuspendedReport;
+}
+
+/** How `tablesToQlib` wrote suspended stock rows. */
+export interface QlibSuspendedReport {
+  readonly table: 'daily';
+  /** Rows written as suspended: their {@link fields} are NaN, their factor and other fields kept. */
+  readonly rows: number;
+  /** What made a row suspended (the data layer's rule). */
+  readonly rule: string;
+  /** qlib fields written as NaN on them. */
+  readonly fields: string[];
+  /** How the `is_trading` field (0 on them) was written. */
+  readonly isTrading: string;
+  /**
+   * Values of suspended rows that the way back's rule (prices = the previous close, other fields
+   * the usual value) would not give, kept in `factorkit.json` so `qlibToTables` restores them.
+   */
+  readonly valuesInMarker: number;
 }
 
 function rowName(t: Table, row: number): string {
@@ -64,17 +85,24 @@ const RANGE_TOLERANCE = 0.01;
  *   total_mv`, `close × float_share / circ_mv`); `volume ÷ factor` (qlib's adjusted volume;
  *   shares on rows without a factor; see `rawVolume`); `amount`; `vwap = amount / volume ×
  *   factor` (qlib's adjusted scale; a `vwap` column is written as given instead); `change =
- *   pct_chg ÷ 100`; every other numeric column under its own name (pre_close, is_trading, …);
+ *   pct_chg ÷ 100`, or without `pct_chg` close / previous trading close − 1 (a fraction, as
+ *   qlib's limit check reads it); every other numeric column under its own name (pre_close, …);
+ * - suspended `daily` rows (`is_trading` ≠ 1, or volume 0 or empty without `is_trading`: the data
+ *   layer's rule): open, high, low, close, vwap, volume, amount and change are NaN, as in qlib's
+ *   own data, since qlib's backtest knows a suspended day by its NaN `$close` alone; the factor
+ *   and other fields are kept, and `is_trading` (1 / 0) is written so the rows can be found again
+ *   (the marker records what `qlibToTables` needs to give them back their values);
  * - `index_daily` → `features/<index symbol>/`: the same, with factor 1 (index levels are not
  *   adjusted; a factor keeps qlib's backtest out of adjusted_price mode when index symbols are
- *   among its instruments) and vwap = amount / volume;
+ *   among its instruments), vwap = amount / volume, and change = close / previous close − 1;
  * - `instruments/all.txt`: every symbol with rows, START/END = its first and last row (suspended
  *   days included), as `dump_bin.py dump_all` writes it (`DumpDataAll._get_all_date`: the min and
  *   max date of each file); stocks without a `daily` row have no data and are not listed (counted);
  * - `index_members` → `instruments/<market>.txt` (index code → market via `marketIndexCodes`),
  *   END = the last calendar day before out_date (qlib's END is inclusive), or `openEnd` for open
  *   intervals. An interval with no trading day in it cannot be written and is reported;
- * - `factorkit.json`: the marker that tells `qlibToTables` how volume was written (qlib ignores it).
+ * - `factorkit.json`: the marker that tells `qlibToTables` how volume and suspended rows were
+ *   written (qlib ignores it).
  *
  * The report lists, for stocks and indices, how each of qlib's fields was written or why not.
  * Written atomically (see {@link writeQlib}); every value becomes float32.
@@ -126,6 +154,7 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
         skip(t.name, `${key} is not 6 digits + exchange suffix (e.g. \`${tsCode}\`)`, rows.length);
         continue;
       }
+      rows.sort((a, b) => dayOf[a]! - dayOf[b]!);
       groups.push({ symbol, tsCode, rows });
     }
     groups.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -136,8 +165,21 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
   const indexTable = tables.get('index_daily');
   const daily = dailyTable ? group(dailyTable, 'ts_code') : { groups: [], dayOf: new Int32Array() };
   const index = indexTable ? group(indexTable, 'index_code') : { groups: [], dayOf: new Int32Array() };
-  const dailyPlan = dailyTable ? planQlibFields(dailyTable, 'ts_code', { rawVolume }) : undefined;
-  const indexPlan = indexTable ? planQlibFields(indexTable, 'index_code', { rawVolume, defaultFactor: 1 }) : undefined;
+  const suspension = dailyTable ? findSuspension(dailyTable) : undefined;
+  const closeBefore = (t: Table, groups: readonly Grouped[], mask?: Uint8Array): Float64Array | undefined => {
+    const close = t.columns.get('close');
+    return close?.type === 'number' ? previousTradingClose(close.values, t.rowCount, groups.map((g) => g.rows), mask) : undefined;
+  };
+  const dailyPlan = dailyTable
+    ? planQlibFields(dailyTable, 'ts_code', {
+        rawVolume,
+        ...(suspension ? { suspension } : {}),
+        ...optional('previousClose', closeBefore(dailyTable, daily.groups, suspension?.mask)),
+      })
+    : undefined;
+  const indexPlan = indexTable
+    ? planQlibFields(indexTable, 'index_code', { rawVolume, defaultFactor: 1, ...optional('previousClose', closeBefore(indexTable, index.groups)) })
+    : undefined;
   const stockSymbols = new Set(daily.groups.map((g) => g.symbol));
   for (const g of index.groups) {
     if (stockSymbols.has(g.symbol)) throw new FactorkitError('FK_INVALID_DATA', `tablesToQlib: \`${g.tsCode}\` is in both daily and index_daily; qlib has one folder per symbol`);
@@ -179,6 +221,7 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
         out.set(field, values);
       }
       counter.vwapOutside += vwapOutsideRange(plan, g.rows);
+      if (t === dailyTable && suspension) for (const row of g.rows) counter.suspended += suspension.mask[row]!;
       if (rawVolume) counter.volumeInShares += volumeWithoutFactor(plan, g.rows);
       return out;
     };
@@ -186,9 +229,17 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
     if (indexTable && indexPlan) for (const g of index.groups) yield [g.symbol, spread(indexTable, indexPlan, g, index.dayOf)];
   }
 
+  const suspendedMarker = dailyTable && dailyPlan && suspension ? planSuspendedMarker(dailyTable, dailyPlan, daily.groups, daily.dayOf, cal, suspension) : undefined;
+  const notRestored: Record<string, Record<string, string>> = {};
+  for (const [name, plan] of [
+    ['daily', dailyPlan],
+    ['index_daily', indexPlan],
+  ] as const) {
+    if (plan && plan.notRestored.size > 0) notRestored[name] = Object.fromEntries(plan.notRestored);
+  }
   const marker: QlibExportMarker = {
     format: QLIB_MARKER_FORMAT,
-    version: 1,
+    version: QLIB_MARKER_VERSION,
     writer: '@factorkit/data tablesToQlib',
     volume: rawVolume ? 'divided-by-factor' : 'shares',
     fields: Object.fromEntries(
@@ -199,6 +250,8 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
         .filter((entry): entry is [string, QlibFieldPlan] => entry[1] !== undefined)
         .map(([name, plan]) => [name, Object.fromEntries([...plan.standard].flatMap(([field, entry]) => ('source' in entry ? [[field, entry.source]] : [])))]),
     ),
+    ...(suspendedMarker ? { suspended: suspendedMarker.marker } : {}),
+    notRestored,
   };
   const written = await writeQlibFolder(dir, calDates, instruments, symbols(), options, new Map([[QLIB_MARKER_FILE, formatQlibMarker(marker)]]));
 
@@ -217,7 +270,7 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
       }
       const missing = counter.missing.get(field) ?? 0;
       const note = fieldNote(field, missing, counter);
-      fields.push({ table: t.name, field, written: true, source: entry.source, rowsWithoutValue: missing, ...(note ? { note } : {}) });
+      fields.push({ table: t.name, field, written: true, source: entry.source, derived: entry.derived, rowsWithoutValue: missing, ...(note ? { note } : {}) });
     }
   }
   return {
@@ -228,7 +281,80 @@ export async function tablesToQlib(tables: ReadonlyMap<string, Table>, dir: stri
     unknownIndexCodes: members.unknownIndexCodes,
     droppedColumns: [...(dailyPlan?.droppedColumns ?? []), ...(indexPlan?.droppedColumns ?? [])],
     skippedRows: [...skipped.values()],
+    ...(suspension && suspendedMarker
+      ? {
+          suspended: {
+            table: 'daily' as const,
+            rows: suspension.count,
+            rule: suspension.rule,
+            fields: SUSPENDED_NAN_FIELDS.filter((f) => dailyPlan?.getters.has(f)),
+            isTrading: suspension.isTradingGiven ? 'is_trading: 1 / 0 as the table says (empty is 0)' : `is_trading: derived (${suspension.rule}); not made a column on the way back`,
+            valuesInMarker: suspendedMarker.exceptions,
+          },
+        }
+      : {}),
   };
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (for `exactOptionalPropertyTypes`). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/**
+ * What the marker must say for `qlibToTables` to give suspended rows back their values: the usual
+ * value of each blanked column on suspended rows, and every value the way back's rule would not
+ * give (it is simulated here row by row, exactly as `qlibToTables` applies it, on float32 values).
+ */
+function planSuspendedMarker(
+  t: Table,
+  plan: QlibFieldPlan,
+  groups: readonly Grouped[],
+  dayOf: Int32Array,
+  cal: Int32Array,
+  suspension: Suspension,
+): { marker: QlibSuspendedMarker; exceptions: number } {
+  const blanked = SUSPENDED_NAN_FIELDS.filter((f) => plan.getters.has(f));
+  const columns: [string, Float64Array][] = [];
+  for (const field of blanked) {
+    const name = plan.columnOf.get(field);
+    const column = name === undefined ? undefined : t.columns.get(name);
+    if (name !== undefined && column?.type === 'number') columns.push([name, column.values]);
+  }
+  const mask = suspension.mask;
+  const values: Record<string, number | null> = {};
+  for (const [name, column] of columns) {
+    if (CARRIED_PRICE_COLUMNS.has(name)) continue;
+    const seen: number[] = [];
+    for (let row = 0; row < t.rowCount; row++) if (mask[row] === 1) seen.push(Math.fround(column[row]!));
+    values[name] = jsonNumber(mostFrequent(seen));
+  }
+  const close = t.columns.get('close');
+  const closes = close?.type === 'number' ? close.values : undefined;
+  const exceptions: Record<string, [string, string, number | null][]> = {};
+  let count = 0;
+  for (const g of groups) {
+    let carried = Number.NaN;
+    const list: [string, string, number | null][] = [];
+    for (const row of g.rows) {
+      if (mask[row] !== 1) {
+        // The way back reads a trading row only when it has a close.
+        const c = closes ? Math.fround(closes[row]!) : Number.NaN;
+        if (!Number.isNaN(c)) carried = c;
+        continue;
+      }
+      for (const [name, column] of columns) {
+        const actual = Math.fround(column[row]!);
+        if (sameValue(actual, ruleValue(name, carried, values))) continue;
+        list.push([intToDate(cal[dayOf[row]!]!), name, jsonNumber(actual)]);
+        count++;
+      }
+      const c = closes ? Math.fround(closes[row]!) : Number.NaN;
+      if (!Number.isNaN(c)) carried = c;
+    }
+    if (list.length > 0) exceptions[g.symbol] = list;
+  }
+  return { marker: { rule: suspension.rule, blanked, values, exceptions }, exceptions: count };
 }
 
 /** Per table: rows written, `NaN`s per field, and the rows the notes count. */
@@ -237,22 +363,27 @@ interface Counter {
   readonly missing: Map<string, number>;
   vwapOutside: number;
   volumeInShares: number;
+  suspended: number;
 }
 
-const newCounter = (): Counter => ({ rows: 0, missing: new Map(), vwapOutside: 0, volumeInShares: 0 });
+const newCounter = (): Counter => ({ rows: 0, missing: new Map(), vwapOutside: 0, volumeInShares: 0, suspended: 0 });
 
 /** What a qlib user must know beyond the source: what qlib does with rows lacking the value. */
 function fieldNote(field: string, missing: number, counter: Counter): string | undefined {
+  const notes: string[] = [];
   if (field === 'factor' && missing > 0) {
-    return `${missing} rows have no factor: qlib’s backtest trades in adjusted_price mode (no 100-share lots) whenever its instruments and dates include one of them`;
+    notes.push(`${missing} rows have no factor: qlib’s backtest trades in adjusted_price mode (no 100-share lots) whenever its instruments and dates include one of them`);
   }
   if (field === 'volume' && counter.volumeInShares > 0) {
-    return `${counter.volumeInShares} rows have no factor: their volume is written in shares, not divided`;
+    notes.push(`${counter.volumeInShares} rows have no factor: their volume is written in shares, not divided`);
   }
   if (field === 'vwap' && counter.vwapOutside > 0) {
-    return `${counter.vwapOutside} rows have a vwap outside [low, high] by more than ${RANGE_TOLERANCE * 100} %: check the units of amount, volume and the factor`;
+    notes.push(`${counter.vwapOutside} rows have a vwap outside [low, high] by more than ${RANGE_TOLERANCE * 100} %: check the units of amount, volume and the factor`);
   }
-  return undefined;
+  if (counter.suspended > 0 && (SUSPENDED_NAN_FIELDS as readonly string[]).includes(field)) {
+    notes.push(`NaN on the ${counter.suspended} suspended rows, as in qlib’s own data (qlib’s backtest knows a suspended day by its NaN close)`);
+  }
+  return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
 /** Rows with a volume and no factor: their volume stays in shares. */
