@@ -1,4 +1,4 @@
-import { FactorkitError } from '@factorkit/core';
+import { FactorkitError, dateToInt, daysInMonth, intToDate } from '@factorkit/core';
 
 /**
  * Columnar tables: what loaders read from disk and writers write, before the data is shaped
@@ -47,31 +47,11 @@ export interface Table {
 /** An empty date cell. */
 export const NO_DATE = 0;
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `2023-06-30` → `20230630`; `NaN` when the text is not a real `YYYY-MM-DD` date. */
-export function dateToInt(text: string): number {
-  const match = ISO.exec(text);
-  if (!match) return Number.NaN;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
-  return year * 10_000 + month * 100 + day;
-}
-
-/** `20230630` → `2023-06-30`. */
-export function intToDate(value: number): string {
-  const year = Math.floor(value / 10_000);
-  const month = Math.floor(value / 100) % 100;
-  const day = value % 100;
-  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
+/**
+ * Date conversion lives once, in core's calendar: `dateToInt` (`2023-06-30` or `20230630` →
+ * `20230630`, `NaN` when not a real date), `intToDate`, `daysInMonth`.
+ */
+export { dateToInt, daysInMonth, intToDate };
 
 /** Days since 1970-01-01 of a `yyyymmdd` integer (for calendar-day arithmetic). */
 export function dateIntToEpochDay(value: number): number {

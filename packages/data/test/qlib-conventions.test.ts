@@ -6,33 +6,19 @@
  * every field not written. Then `qlibToTables` on the same folders: volume back in shares, and
  * nothing reported that was not lost.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Table, dateColumn, numberColumn, qlibToTables, stringAt, stringColumn, tableFromColumns, tablesToQlib } from '../src/index.js';
+import { tempDir } from './io-helpers.js';
+import { readQlibBin } from './qlib-helpers.js';
 
 const N = Number.NaN;
 const f32 = Math.fround;
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'factorkit-qlib-conv-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = tempDir('factorkit-qlib-conv-');
 
-/** A `.bin` as qlib reads it: the first float32 is the start index, then one float32 per day. */
-async function bin(dir: string, symbol: string, field: string): Promise<{ start: number; values: number[] } | undefined> {
-  const path = join(dir, 'features', symbol.toLowerCase(), `${field}.day.bin`);
-  if (!existsSync(path)) return undefined;
-  const bytes = await readFile(path);
-  const values: number[] = [];
-  for (let at = 4; at < bytes.length; at += 4) values.push(bytes.readFloatLE(at));
-  return { start: bytes.readFloatLE(0), values };
-}
+const bin = readQlibBin;
 
 /** `instruments/<market>.txt` as [symbol, start, end] lines. */
 async function instruments(dir: string, market: string): Promise<string[][]> {

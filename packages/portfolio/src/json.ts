@@ -1,5 +1,5 @@
 import { type Problem, type QuadraticConstraint, type SparseMatrix, ValidationError } from '@factorkit/core';
-import { Reader } from './reader.js';
+import { Reader, parseJsonInput } from './reader.js';
 
 /** `+∞`/`−∞` in JSON (which has no Infinity): the strings `"inf"` and `"-inf"`; `null` is read as the side's infinity. */
 export type JsonNumber = number | 'inf' | '-inf' | null;
@@ -83,14 +83,7 @@ export function problemToJSON(problem: Problem): ProblemJSON {
  */
 export function problemFromJSON(input: unknown, source?: string): Problem {
   const what = source === undefined ? 'problem JSON' : `\`${source}\``;
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (cause) {
-      throw new ValidationError('FK_INVALID_PROBLEM', source === undefined ? 'problem JSON does not parse' : `${what} is not valid JSON`, [{ path: '', message: (cause as Error).message }], { cause });
-    }
-  }
+  const value = parseJsonInput(input, what, 'FK_INVALID_PROBLEM', source === undefined ? 'problem JSON does not parse' : `${what} is not valid JSON`);
   const r = new Reader();
   const fail = (): never => {
     throw new ValidationError('FK_INVALID_PROBLEM', `${what} is not a valid factorkit-problem v1 document`, r.issues);

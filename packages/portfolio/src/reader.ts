@@ -1,6 +1,19 @@
-import type { Issue, SparseMatrix } from '@factorkit/core';
+import { type ErrorCode, type Issue, type SparseMatrix, ValidationError } from '@factorkit/core';
 
 const MAX_ISSUES = 20;
+
+/**
+ * A document given as a parsed value or as JSON text: the value, or a `ValidationError` with
+ * `code` naming `what` (a file name in backticks, or `problem JSON`) when the text does not parse.
+ */
+export function parseJsonInput(input: unknown, what: string, code: ErrorCode, summary = `${what} is not valid JSON`): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch (cause) {
+    throw new ValidationError(code, summary, [{ path: '', message: (cause as Error).message }], { cause });
+  }
+}
 
 /** Collects every problem of a JSON document with its path (at most 20, then "more problems not listed"). */
 export class Reader {

@@ -1,5 +1,5 @@
 import { ValidationError } from '@factorkit/core';
-import { Reader } from './reader.js';
+import { Reader, parseJsonInput } from './reader.js';
 import type { RelaxationStep } from './solve.js';
 
 const KEYS = new Set(['group', 'steps', 'factor', 'maxSteps', 'rows']);
@@ -13,14 +13,7 @@ const KEYS = new Set(['group', 'steps', 'factor', 'maxSteps', 'rows']);
  */
 export function relaxationFromJSON(input: unknown, source?: string): RelaxationStep[] {
   const what = source === undefined ? 'relaxation JSON' : `\`${source}\``;
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (cause) {
-      throw new ValidationError('FK_INVALID_DATA', `${what} is not valid JSON`, [{ path: '', message: (cause as Error).message }], { cause });
-    }
-  }
+  const value = parseJsonInput(input, what, 'FK_INVALID_DATA');
   const r = new Reader();
   const entries = r.array(value, '(root)') ?? [];
   const out: RelaxationStep[] = entries.map((entry, i) => {

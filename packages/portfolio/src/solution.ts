@@ -2,7 +2,7 @@ import { type Problem, type SolveStatus, ValidationError } from '@factorkit/core
 import type { BoundTerm } from './certificate.js';
 import type { InfeasibilityReport } from './diagnose.js';
 import type { JsonNumber } from './json.js';
-import { Reader } from './reader.js';
+import { Reader, parseJsonInput } from './reader.js';
 import type { PortfolioResult, RelaxationRecord } from './solve.js';
 
 /** Lower and upper bound of a row in a solution document; infinite sides are `null` (or `"inf"`/`"-inf"`). */
@@ -135,14 +135,7 @@ export function solutionToJSON(problem: Problem, result: PortfolioResult, meta: 
  */
 export function solutionFromJSON(input: unknown, source?: string): SolutionJSON {
   const what = source === undefined ? 'solution JSON' : `\`${source}\``;
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (cause) {
-      throw new ValidationError('FK_INVALID_DATA', `${what} is not valid JSON`, [{ path: '', message: (cause as Error).message }], { cause });
-    }
-  }
+  const value = parseJsonInput(input, what, 'FK_INVALID_DATA');
   const r = new Reader();
   const fail = (): never => {
     throw new ValidationError('FK_INVALID_DATA', `${what} is not a valid factorkit-solution v1 document`, r.issues);

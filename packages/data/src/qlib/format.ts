@@ -126,7 +126,7 @@ export function parseQlibDate(text: string): number {
   const day = /^(\d{4}-\d{2}-\d{2}|\d{8})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/.exec(trimmed);
   if (!day) return Number.NaN;
   const part = day[1]!;
-  return dateToInt(part.length === 8 ? `${part.slice(0, 4)}-${part.slice(4, 6)}-${part.slice(6)}` : part);
+  return dateToInt(part);
 }
 
 /**
