@@ -163,7 +163,10 @@ describe('factorkit factors compute: nothing lost, nothing silent (issue 10)', (
   it('exits 3 with a lookback hint when the range starts inside the lookback (was: 0 rows, exit 0)', async () => {
     const { code, err, out } = await cli(['factors', 'compute', '--data', 'market', '--factors', 'momentum_1y', '--start', '20140301', '--end', '2014-06-30', '--out', 'early.csv']);
     expect(code).toBe(3);
-    expect(out).toContain('wrote 0 rows');
+    // No value at all: no file that could pass for a result.
+    expect(out).toBe('');
+    expect(err).toContain('nothing written to ');
+    expect(existsSync(join(root, 'early.csv'))).toBe(false);
     expect(err).toContain('error [FK_NO_VALUES]: factor `momentum_1y` has no values from 2014-03-03 to 2014-06-30: it needs 250 trading days of history and the data starts 2014-01-02');
     expect(err).toMatch(/the first date with full history is 2015-01-\d\d/);
   }, 60_000);

@@ -158,16 +158,20 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
         io.stderr(`[${reports.length}/${factors.length}] ${report.name}: ${fmt(report.coverage.values)} values in ${report.seconds.toFixed(1)} s (${funnel(report, options.verbose === true)})\n`);
         for (const note of report.notes) io.stderr(`note: ${note}\n`);
       }
-      const written = await writeFactorTable(out, table);
+      // A table with no value at all is not written: an empty file would read as a result.
+      const empty = noValuesError(reports);
+      const anyValues = reports.some((r) => r.coverage.values > 0);
+      const written = anyValues ? await writeFactorTable(out, table) : undefined;
       if (options.json) {
         const dataLoad = { summary: formatLoadSummary(load.report, load.notes), report: load.report, notes: load.notes };
-        io.stdout(`${JSON.stringify({ out, rows: written.rows, firstDate: written.firstDate ?? null, lastDate: written.lastDate ?? null, load: dataLoad, factors: reports }, null, 2)}\n`);
-      } else {
+        io.stdout(
+          `${JSON.stringify({ out: written ? out : null, rows: written?.rows ?? 0, firstDate: written?.firstDate ?? null, lastDate: written?.lastDate ?? null, load: dataLoad, factors: reports }, null, 2)}\n`,
+        );
+      } else if (written) {
         const span = written.firstDate ? `, ${written.firstDate} .. ${written.lastDate}` : ', no values';
         io.stdout(`wrote ${fmt(written.rows)} rows (${factors.length} factor${factors.length === 1 ? '' : 's'}${span}) to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-      }
+      } else io.stderr(`nothing written to ${out}: no factor has a value\n`);
       // The table holds what was computed; a factor left with no values is still an error.
-      const empty = noValuesError(reports);
       if (empty) throw empty;
     });
 }
