@@ -244,6 +244,18 @@ describe('text that is not UTF-8 (a GBK file)', () => {
     }
   });
 
+  it('with encoding: gbk, reads a UTF-8 file of the same folder as UTF-8 (no mojibake) and names the GBK ones', async () => {
+    // stocks.csv in UTF-8 with Chinese names, industry.csv in GBK: a folder half re-saved by Excel.
+    const stocks = 'ts_code,name\n000001.SZ,平安银行\n600519.SH,贵州茅台\n';
+    const dir = dataset({ 'stocks.csv': stocks, 'industry.csv': gbk(industry) });
+    const { tables, report } = await readDatasetTables(dir, { encoding: 'gbk' });
+    expect(cells(tables.get('stocks')!, 'name')).toEqual(['平安银行', '贵州茅台']);
+    expect(cells(tables.get('industry')!, 'l1_name')).toEqual(['银行', 'food']);
+    expect(table(report, 'stocks').decodedFrom).toBeUndefined();
+    expect(table(report, 'industry').decodedFrom).toBe('gbk');
+    expect(formatLoadSummary(report)).toContain('decoded 1 file from GBK (industry.csv)');
+  });
+
   it('a GBK header is refused at line 1', async () => {
     const report = await failed(readDatasetTables(dataset({ 'industry.csv': gbk('ts_code,in_date,out_date,l1_name,银行\n000001.SZ,2021-07-30,,x,y\n') })));
     expect(table(report, 'industry').errors.map((e) => [e.code, e.line])).toEqual([['bad_encoding', 1]]);

@@ -24,7 +24,9 @@ export interface ReadTableOptions {
   readonly maxExamples?: number;
   /**
    * The text encoding of CSV files: `utf-8` (default; text that is not valid UTF-8 is a
-   * `bad_encoding` error naming the line) or `gbk` (Chinese Excel's default; GB18030 too).
+   * `bad_encoding` error naming the line) or `gbk` (Chinese Excel's default; GB18030 too): a
+   * file that is valid UTF-8 is still read as UTF-8, any other is decoded from GBK and its report
+   * says so (`decodedFrom: 'gbk'`).
    * Parquet text is UTF-8 by the format's definition, so this does not apply to it.
    */
   readonly encoding?: CsvEncoding;
@@ -76,9 +78,15 @@ export async function readTable(file: string, schema: TableSchema, options: Read
     throw new FactorkitError('FK_INVALID_ARGUMENT', `readTable: maxExamples must be an integer ≥ 0, got \`${maxExamples}\``);
   }
   const encoding = checkEncoding(options.encoding ?? 'utf-8');
-  const readOptions = { calendar: options.calendar, assets: options.assets, maxExamples, encoding };
+  const readOptions = { calendar: options.calendar, assets: options.assets, maxExamples, encoding: 'utf-8' as CsvEncoding };
   try {
-    const read = format === 'parquet' ? await readParquet(file, schema, readOptions) : await readCsv(file, format === 'csv.gz', schema, readOptions);
+    let read = format === 'parquet' ? await readParquet(file, schema, readOptions) : await readCsv(file, format === 'csv.gz', schema, readOptions);
+    // `gbk` decodes only the files that are not valid UTF-8: a folder may mix files saved by
+    // Chinese Excel with UTF-8 ones, and GBK-decoding UTF-8 text would garble it silently.
+    if (encoding === 'gbk' && format !== 'parquet' && read.report.errors.some((e) => e.code === 'bad_encoding')) {
+      const decoded = await readCsv(file, format === 'csv.gz', schema, { ...readOptions, encoding });
+      read = { table: decoded.table, report: { ...decoded.report, decodedFrom: 'gbk' } };
+    }
     if (read.report.errors.length > 0) return read;
     return { table: read.table, report: { ...read.report, ...checkFaults(read.table, format, maxExamples) } };
   } catch (error) {

@@ -151,6 +151,11 @@ export interface TableReport {
   readonly warningsByCode: Readonly<Partial<Record<WarningCode, number>>>;
   /** Examples of data warnings, at most `maxExamples` per code, in file order. */
   readonly warnings: readonly DataProblem[];
+  /**
+   * Set when a CSV file was decoded from GBK (asked for with `encoding: 'gbk'`, and the file is
+   * not valid UTF-8); absent for files read as UTF-8.
+   */
+  readonly decodedFrom?: 'gbk';
 }
 
 /** What reading a dataset folder found. */

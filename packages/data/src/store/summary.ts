@@ -35,6 +35,8 @@ export function formatLoadSummary(report: DatasetReport, notes: readonly BuildNo
     const cells = normalised.reduce((n, c) => n + c.cells, 0);
     parts.push(`normalised ${formatCount(cells)} security code${cells === 1 ? '' : 's'} to 600519.SH style (${normalised.map((c) => `${c.table}.${c.column}: ${formatCount(c.cells)} like ${c.example}`).join(', ')})`);
   }
+  const gbk = report.tables.filter((t) => t.decodedFrom === 'gbk').map((t) => basename(t.file));
+  if (gbk.length > 0) parts.push(`decoded ${gbk.length} file${gbk.length === 1 ? '' : 's'} from GBK (${gbk.join(', ')})`);
   const skipped = report.tables.flatMap((t) => t.extraColumns.filter((c) => c.action === 'skipped').map((c) => `${t.table}.${c.name}`));
   if (skipped.length > 0) parts.push(`skipped ${skipped.length} text column${skipped.length === 1 ? '' : 's'} not in the format (${skipped.join(', ')})`);
   if (notes.length > 0) {
