@@ -67,7 +67,10 @@ export function formatError(error: unknown, verbose: boolean): string {
       if (cause instanceof Error && cause.stack) lines.push(indent(stackOnly(cause), '    '));
       cause = (cause as { cause?: unknown }).cause;
     }
-  } else if (cause !== undefined && isFactorkitError(error)) lines.push('  (run with --verbose for the cause)');
+  } else if (cause !== undefined && isFactorkitError(error) && !isFactorkitError(cause)) {
+    // A foreign cause (what a plugin or the system threw) adds what the message left out.
+    lines.push('  (run with --verbose for the cause)');
+  }
   return `${lines.join('\n')}\n`;
 }
 

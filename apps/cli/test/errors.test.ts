@@ -32,4 +32,10 @@ describe('formatError', () => {
     expect(verbose).toContain('caused by: Cannot read properties of undefined (reading "x")');
     expect(verbose).toMatch(/\n {4}at /);
   });
+
+  it('does not offer --verbose when the cause is only a factorkit error the message already restates', () => {
+    const inner = new FactorkitError('FK_INVALID_PARAMS', 'params.stocks: expected an integer in 50 … 8000');
+    const error = new FactorkitError('FK_INVALID_ARGUMENT', '--stocks: expected an integer in 50 … 8000, got `10`', { cause: inner });
+    expect(formatError(error, false)).toBe('error [FK_INVALID_ARGUMENT]: --stocks: expected an integer in 50 … 8000, got `10`\n');
+  });
 });
