@@ -240,7 +240,7 @@ describe('factorkit data synth', () => {
       const root = tempDir();
       const { code, err } = await cli(['data', 'synth', '--out', 'x', flag, value], root);
       expect(code).toBe(1);
-      expect(err).toBe(`error [FK_INVALID_ARGUMENT]: ${message}\n  (run with --verbose for the cause)\n`);
+      expect(err).toBe(`error [FK_INVALID_ARGUMENT]: ${message}\n`);
       expect(readdirSync(root)).toEqual([]);
     }
     const help = await cli(['data', 'synth', '--help']);
