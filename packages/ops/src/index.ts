@@ -8,7 +8,9 @@
  *   where the maths allows; `tsPanel.*` applies them to every column of a `Panel`;
  * - cross-sectional, per date over a {@link Mask} of eligible assets: `rank`, `percentile`,
  *   `zscore`, `winsorizeMad`, `winsorizeSigma`, group-wise ops by industry, and `neutralize`
- *   (industry dummies + size + extra regressors, by Frisch–Waugh–Lovell);
+ *   (industry dummies + size + extra regressors, by Frisch–Waugh–Lovell); one-row kernels
+ *   (`rankInPlace`, `zscoreInPlace`, `correlation` of two cross-sections, `sortOrder` +
+ *   `ranksInOrder` to rank many subsets of one row after one sort) for loops over dates;
  * - {@link preprocess}: winsorise → neutralise → standardise → fill, with a report of what
  *   every stage changed or dropped and why.
  *
@@ -21,7 +23,7 @@ export { delay, delta, pctChange } from './ts/shift.js';
 export { rollingMean, rollingStd, rollingSum, rollingVar } from './ts/moments.js';
 export { rollingMax, rollingMin } from './ts/extrema.js';
 export { type RollingRankOptions, rollingRank } from './ts/rank.js';
-export { rollingCompound, rollingProduct } from './ts/product.js';
+export { rollingCompound, rollingCompoundBlocks, rollingProduct } from './ts/product.js';
 export { type EwmaOptions, alphaFromHalfLife, ewma } from './ts/ewma.js';
 export { rollingCorr, rollingCov, rollingResidual, rollingResidualStd, rollingSlope } from './ts/pair.js';
 export { mapColumns, mapColumns2, tsPanel } from './ts/panel.js';
@@ -41,7 +43,9 @@ export {
 } from './cs/basic.js';
 export { MAD_TO_SIGMA } from './cs/kernels.js';
 export { type CombineZscoresOptions, combineZscores } from './cs/composite.js';
-export { type RowBlockInputs, mapRows, zscoreInPlace } from './cs/rows.js';
+export { type RowBlockInputs, mapRows, rankInPlace, zscoreInPlace } from './cs/rows.js';
+export { correlation } from './cs/correlation.js';
+export { ranksInOrder, sortOrder } from './cs/order.js';
 export { groupDemean, groupPercentile, groupRank, groupZscore } from './cs/group.js';
 export { type NeutralizeOptions, neutralize } from './cs/neutralize.js';
 export type {

@@ -1,7 +1,7 @@
 import { Panel } from '@factorkit/core';
 import { checkDdof, checkSameShape, invalid } from '../internal/check.js';
 import { forEachRow } from '../internal/rows.js';
-import { zscoreRow } from './kernels.js';
+import { rankInto, zscoreRow } from './kernels.js';
 
 /** What {@link mapRows} reads: panels of one shape (`undefined` entries give `undefined` rows). */
 export interface RowBlockInputs {
@@ -46,4 +46,22 @@ export function zscoreInPlace(row: Float64Array, options: { readonly weights?: F
   }
   zscoreRow(row, options.weights, ddof, buf);
   return row;
+}
+
+/**
+ * `rank`'s per-date kernel, for use inside {@link mapRows} or any loop over dates: replace the
+ * finite values of one cross-section in place by their ranks `1 … m`, ties sharing the average
+ * rank (`r = less + (equal + 1) / 2`); non-finite values become `NaN`. Returns `m`, the number
+ * of values ranked. `scratch` and `index` (lengths ≥ the row's) avoid allocations per call.
+ */
+export function rankInPlace(row: Float64Array, options: { readonly scratch?: Float64Array; readonly index?: Int32Array } = {}): number {
+  const n = row.length;
+  const buf = options.scratch && options.scratch.length >= n ? options.scratch : new Float64Array(n);
+  const idx = options.index && options.index.length >= n ? options.index : new Int32Array(n);
+  for (let a = 0; a < n; a++) {
+    const v = row[a]!;
+    if (v - v !== 0) row[a] = Number.NaN;
+  }
+  // rankInto reads each value before it writes that cell, so the row can be its own output.
+  return rankInto(row, row, buf, idx, false);
 }
