@@ -47,6 +47,17 @@ export function intToDate(value: number): DateString {
   return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
+/** Days since 1970-01-01 of a `yyyymmdd` integer (for calendar-day arithmetic: weeks, months, ages). */
+export function dateIntToEpochDay(value: number): number {
+  return Math.floor(Date.UTC(Math.floor(value / 10_000), (Math.floor(value / 100) % 100) - 1, value % 100) / 86_400_000);
+}
+
+/** The `yyyymmdd` integer of a day count since 1970-01-01. */
+export function epochDayToDateInt(day: number): number {
+  const date = new Date(day * 86_400_000);
+  return date.getUTCFullYear() * 10_000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
+}
+
 /** The accepted forms of a date on the command line, in configs and in data files, for messages. */
 export const DATE_FORMATS = 'YYYY-MM-DD or YYYYMMDD';
 

@@ -1,4 +1,4 @@
-import { FactorkitError, dateToInt, daysInMonth, intToDate } from '@factorkit/core';
+import { FactorkitError, dateIntToEpochDay, dateToInt, daysInMonth, epochDayToDateInt, intToDate } from '@factorkit/core';
 
 /**
  * Columnar tables: what loaders read from disk and writers write, before the data is shaped
@@ -49,20 +49,9 @@ export const NO_DATE = 0;
 
 /**
  * Date conversion lives once, in core's calendar: `dateToInt` (`2023-06-30` or `20230630` →
- * `20230630`, `NaN` when not a real date), `intToDate`, `daysInMonth`.
+ * `20230630`, `NaN` when not a real date), `intToDate`, `daysInMonth`, and epoch-day arithmetic.
  */
-export { dateToInt, daysInMonth, intToDate };
-
-/** Days since 1970-01-01 of a `yyyymmdd` integer (for calendar-day arithmetic). */
-export function dateIntToEpochDay(value: number): number {
-  return Math.floor(Date.UTC(Math.floor(value / 10_000), (Math.floor(value / 100) % 100) - 1, value % 100) / 86_400_000);
-}
-
-/** The `yyyymmdd` integer of a day count since 1970-01-01. */
-export function epochDayToDateInt(day: number): number {
-  const date = new Date(day * 86_400_000);
-  return date.getUTCFullYear() * 10_000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
-}
+export { dateIntToEpochDay, dateToInt, daysInMonth, epochDayToDateInt, intToDate };
 
 function column(table: Table, name: string): Column {
   const found = table.columns.get(name);

@@ -1,9 +1,8 @@
-import { type DateString, dateToInt } from '@factorkit/core';
+import { type DateString, dateIntToEpochDay, dateToInt } from '@factorkit/core';
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` date. */
 export function epochDay(date: DateString): number {
-  const value = dateToInt(date);
-  return Date.UTC(Math.floor(value / 10_000), (Math.floor(value / 100) % 100) - 1, value % 100) / 86_400_000;
+  return dateIntToEpochDay(dateToInt(date));
 }
 
 /** Day of the week, ISO numbering: 1 = Monday … 7 = Sunday. */
