@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateToInt, intToDate, lowerBound, parseDate, upperBound } from '../src/index.js';
+import { dateIntToEpochDay, dateToInt, epochDayToDateInt, intToDate, lowerBound, parseDate, upperBound } from '../src/index.js';
 import { thrown } from './helpers.js';
 
 describe('parseDate', () => {
@@ -56,5 +56,18 @@ describe('lowerBound / upperBound', () => {
     }
     expect(lowerBound(numbers, 3, 2, 6)).toBe(2);
     expect(upperBound(numbers, 3, 0, 2)).toBe(2);
+  });
+});
+
+describe('dateIntToEpochDay / epochDayToDateInt', () => {
+  it('count days since 1970-01-01 as Date.UTC does, both ways, across leap days and centuries', () => {
+    for (let day = Date.UTC(1899, 11, 25) / 86_400_000; day < Date.UTC(2101, 0, 5) / 86_400_000; day += 37) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      const n = dateToInt(iso);
+      expect(dateIntToEpochDay(n)).toBe(day);
+      expect(epochDayToDateInt(day)).toBe(n);
+    }
+    expect(dateIntToEpochDay(19700101)).toBe(0);
+    expect(dateIntToEpochDay(20000301) - dateIntToEpochDay(20000228)).toBe(2);
   });
 });
