@@ -8,6 +8,7 @@
  */
 import { type OptimizerInstance, type OptimizerPlugin, type ParamsOf, defineOptimizer, param } from '@factorkit/core';
 import { loadHighsRuntime } from './runtime.js';
+import { HighsSession } from './session.js';
 import { solveWithHighs } from './solve.js';
 
 export { computeIis, type IisBound, type IisReport, type IisRow, type IisVariableBound } from './iis.js';
@@ -47,8 +48,12 @@ export type HighsParams = ParamsOf<typeof params>;
 
 /**
  * The HiGHS optimizer plugin. `create` loads the WebAssembly runtime once per process (shared,
- * lazily); each `solve` builds a fresh HiGHS model from the problem's CSR arrays and disposes it
- * before returning. The WebAssembly build is single-threaded: there is no thread parameter.
+ * lazily); an instance keeps one HiGHS model for all its solves, passes each problem's CSR
+ * arrays into it, sets only the options that changed, and releases it on `dispose` (or after a
+ * HiGHS failure, so that the next solve starts clean). `SolveOptions.warmStart` set to the
+ * instance's last LP solution (the previous rebalance) starts an LP of the same shape from that
+ * solve's simplex basis. The
+ * WebAssembly build is single-threaded: there is no thread parameter.
  *
  * @example
  * import { highsOptimizer } from '@factorkit/optimizer-highs';
@@ -64,16 +69,16 @@ export const highsOptimizer = defineOptimizer({
       'HiGHS LP / convex QP solver compiled to WebAssembly (npm `highs`): dual simplex, interior point, active-set QP; ' +
       'row duals as ∂objective/∂row bound. Quadratic constraints are not supported (see @factorkit/portfolio).',
     params,
-    capabilities: { linear: true, quadratic: true, duals: true, warmStart: false },
+    capabilities: { linear: true, quadratic: true, duals: true, warmStart: true },
   },
   async create(settings): Promise<OptimizerInstance> {
-    const highs = await loadHighsRuntime();
+    const session = new HighsSession(await loadHighsRuntime());
     return {
       id: 'highs',
-      // HiGHS runs synchronously; the promise keeps the contract uniform across optimizers.
-      solve: (problem, options) => Promise.resolve().then(() => solveWithHighs(highs, problem, settings, options)),
-      // Models are disposed after every solve, and the runtime is shared: nothing to release here.
-      dispose: () => undefined,
+      // HiGHS runs synchronously, one solve after the other; the promise keeps the contract uniform across optimizers.
+      solve: (problem, options) => Promise.resolve().then(() => solveWithHighs(session, problem, settings, options)),
+      // Releases the instance's HiGHS model; a later solve creates a new one. The runtime is shared and stays.
+      dispose: () => session.discard(),
     };
   },
 }) satisfies OptimizerPlugin<typeof params>;

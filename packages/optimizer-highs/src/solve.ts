@@ -8,10 +8,12 @@ import {
   objectiveValue,
   problemResiduals,
 } from '@factorkit/core';
-import type { Highs, Model, OptionValue } from 'highs';
+import type { BasisInput, Model, OptionValue } from 'highs';
 import { hasQuadratic, toModelData, validateProblem } from './model.js';
 import { describeThrown } from './runtime.js';
+import type { HighsSession } from './session.js';
 import { HIGHS_MODEL_STATUS, highsStatusName, mapModelStatus } from './status.js';
+import { checkWarmStart } from './warm.js';
 
 /** Solver settings, as validated by the plugin's parameter schema. */
 export interface HighsSettings {
@@ -31,6 +33,10 @@ function timeLimitOf(settings: HighsSettings, options: SolveOptions): number {
   return options.timeLimitMs ?? settings.timeLimitMs;
 }
 
+/** HiGHS refuses an infinite option value; this is as good as none. */
+const NO_TIME_LIMIT = Number.MAX_VALUE;
+
+/** Every option a solve depends on, so that a reused model never keeps another solve's value. */
 function highsOptions(settings: HighsSettings, options: SolveOptions): Record<string, OptionValue> {
   const timeLimitMs = timeLimitOf(settings, options);
   return {
@@ -42,8 +48,35 @@ function highsOptions(settings: HighsSettings, options: SolveOptions): Record<st
     primal_feasibility_tolerance: settings.primalFeasibilityTolerance,
     dual_feasibility_tolerance: settings.dualFeasibilityTolerance,
     // 0 (or any non-positive value) means no limit.
-    ...(timeLimitMs > 0 ? { time_limit: timeLimitMs / 1000 } : {}),
+    time_limit: timeLimitMs > 0 ? timeLimitMs / 1000 : NO_TIME_LIMIT,
   };
+}
+
+/**
+ * The basis to start from, or (with a message) why a warm start is not used. HiGHS's simplex
+ * starts from a basis, not a point: the one it can use is the basis of the instance's own last
+ * LP when the point is that LP's solution and the problem has its shape (the next rebalance).
+ */
+function warmBasis(session: HighsSession, problem: Problem, settings: HighsSettings, options: SolveOptions, quadratic: boolean, messages: string[]): BasisInput | undefined {
+  const warm = options.warmStart;
+  if (!warm) return undefined;
+  checkWarmStart(problem, warm);
+  if (quadratic) {
+    messages.push('warm start ignored: HiGHS starts a quadratic objective from scratch');
+    return undefined;
+  }
+  if (settings.solver === 'ipm') {
+    messages.push('warm start ignored: a starting basis only helps the simplex solver, not `solver: ipm`');
+    return undefined;
+  }
+  const basis = session.basisFor(problem, warm.x);
+  if (!basis) {
+    messages.push(
+      "warm start ignored: HiGHS starts from a basis, and the point is not the solution of this instance's last LP " +
+        'with as many variables and rows',
+    );
+  }
+  return basis;
 }
 
 /** At most this many HiGHS log lines (errors first) are copied into a solution's messages. */
@@ -86,11 +119,14 @@ export function failedSolution(problem: Problem, status: Exclude<SolveStatus, 'o
 }
 
 /**
- * Solve `problem` with a fresh HiGHS model, disposed before returning. Misuse (a malformed
- * problem) throws `FK_INVALID_PROBLEM`; everything the solver or its wrapper throws becomes a
- * solution with status `error` and a short message.
+ * Solve `problem` on the session's HiGHS model (the whole model is replaced; options that
+ * changed are set). With `options.warmStart` set to the solution of the session's last LP, an
+ * LP of the same shape starts from that LP's basis. Misuse (a malformed problem or warm start)
+ * throws `FK_INVALID_PROBLEM` / `FK_INVALID_ARGUMENT`; everything the solver or its wrapper
+ * throws becomes a solution with status `error` and a short message, and the session's model
+ * is discarded.
  */
-export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSettings, options: SolveOptions = {}): Solution {
+export function solveWithHighs(session: HighsSession, problem: Problem, settings: HighsSettings, options: SolveOptions = {}): Solution {
   const started = performance.now();
   // Another package owns quadratic constraints; the field may not exist on this core yet.
   const quadraticConstraints = (problem as { quadraticConstraints?: readonly { label?: unknown }[] }).quadraticConstraints;
@@ -108,9 +144,11 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
   validateProblem(problem);
 
   const messages: string[] = [];
-  if (options.warmStart) messages.push('warm start ignored: this optimizer does not support warm starts');
   const quadratic = hasQuadratic(problem);
-  let model: Model | undefined;
+  const basis = warmBasis(session, problem, settings, options, quadratic, messages);
+  let warmStarted = false;
+  // Cleared once the solve ended in a state worth keeping the model for.
+  let discard = true;
   let modelStatus: number = HIGHS_MODEL_STATUS.notSet;
   const log: string[] = [];
   const callbacks = {
@@ -119,8 +157,19 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
     },
   };
   try {
-    model = highs.createModel(toModelData(highs, problem));
-    model.options.set(highsOptions(settings, options));
+    const data = toModelData(session.highs, problem);
+    let model = session.load(data);
+    session.setOptions(model, highsOptions(settings, options));
+    if (basis) {
+      try {
+        model.setBasis(basis);
+        warmStarted = true;
+        messages.push("warm start: HiGHS starts from the basis of this instance's solve that gave the point");
+      } catch (error) {
+        messages.push(`warm start not used: HiGHS refused the basis (${describeThrown(error)})`);
+        model = session.load(data);
+      }
+    }
     const run = (m: Model): void => {
       try {
         m.run(callbacks);
@@ -137,7 +186,7 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
     if (modelStatus === HIGHS_MODEL_STATUS.unboundedOrInfeasible && settings.presolve) {
       // Presolve proved "infeasible or unbounded" without saying which; the full solver can.
       messages.push('presolve found the problem infeasible or unbounded; solved again without presolve to tell which');
-      model.options.set('presolve', 'off');
+      session.setOptions(model, { presolve: 'off' });
       run(model);
       modelStatus = model.getModelStatus();
     }
@@ -152,7 +201,10 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
           'try the ADMM optimizer (@factorkit/optimizer-admm) or regularise',
       );
     }
-    const extra = { modelStatus: statusName, iterations: iterations(model) };
+    const extra = { modelStatus: statusName, iterations: iterations(model), ...(warmStarted ? { warmStart: 'previous basis' } : {}) };
+    // HiGHS's own failures end the model's life; the usual outcomes leave nothing passModel does not reset.
+    discard = status === 'error' || status === 'numerical_error';
+    if (status !== 'optimal' || quadratic) session.forget();
     if (status !== 'optimal') {
       messages.push(...logProblems(log));
       return failedSolution(problem, status, started, messages, extra);
@@ -160,6 +212,7 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
 
     const solution = model.getSolution();
     const x = solution.colValue;
+    if (!quadratic) session.remember(model, problem, x);
     const objective = objectiveValue(problem, x);
     const highsObjective = model.getObjectiveValue();
     if (Math.abs(objective - highsObjective) > OBJECTIVE_CHECK * Math.max(1, Math.abs(objective))) {
@@ -189,10 +242,12 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
         modelStatus: statusName,
         highsObjective,
         highsRunMs: model.getRunTime() * 1000,
+        ...(warmStarted ? { warmStart: 'previous basis' } : {}),
         ...(quadratic ? { quadratic: true } : {}),
       },
     };
   } catch (error) {
+    discard = true;
     messages.push(`HiGHS failed: ${describeThrown(error)}`);
     // Only name convexity when HiGHS's own log points at it; other failures say what the log says.
     const convexity = /semi-?definite|convex|concave/i.test(log.join(''));
@@ -204,6 +259,6 @@ export function solveWithHighs(highs: Highs, problem: Problem, settings: HighsSe
     messages.push(...logProblems(log));
     return failedSolution(problem, 'error', started, messages, { modelStatus: highsStatusName(modelStatus) });
   } finally {
-    model?.dispose();
+    if (discard) session.discard();
   }
 }

@@ -54,7 +54,7 @@ describe('highsOptimizer plugin', () => {
     expect(checkOptimizer(highsOptimizer)).toEqual([]);
     expect(highsOptimizer.id).toBe('highs');
     expect(highsOptimizer.apiVersion).toBe('1.0');
-    expect(highsOptimizer.meta.capabilities).toEqual({ linear: true, quadratic: true, duals: true, warmStart: false });
+    expect(highsOptimizer.meta.capabilities).toEqual({ linear: true, quadratic: true, duals: true, warmStart: true });
   });
 
   it('rejects bad parameters with a dot-path', () => {
@@ -237,11 +237,5 @@ describe('misuse', () => {
   it('rejects a P that is not an upper triangle', async () => {
     const P = { rows: 2, cols: 2, start: Int32Array.from([0, 2, 3]), index: Int32Array.from([0, 1, 1]), value: Float64Array.from([2, 1, 2]) };
     await expect(bad((p) => ({ ...p, P }))).rejects.toThrow(/P column 0 has an entry in row `1`/);
-  });
-
-  it('notes an ignored warm start', async () => {
-    const sol = await solve(productionLp('maximize'), {}, { warmStart: { x: Float64Array.from([3, 1]) } });
-    expect(sol.status).toBe('optimal');
-    expect(sol.diagnostics.messages.join('\n')).toMatch(/warm start ignored/);
   });
 });
