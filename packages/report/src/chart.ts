@@ -116,7 +116,7 @@ export function lineChartSvg(block: LineChartBlock, options: ChartOptions = {}):
   const option = {
     animation: false,
     textStyle: { fontFamily: SVG_FONTS },
-    grid: { left: 12, right: 20, top: 14, bottom: 8, containLabel: true },
+    grid: { left: 12, right: 40, top: 14, bottom: 8, containLabel: true },
     xAxis: categoryAxis(block.x, { boundaryGap: false }),
     yAxis: valueAxis(block.yFormat),
     series: block.series.map((series, i) => {
