@@ -1,3 +1,3 @@
 import { createTsupConfig } from '@factorkit/tooling/tsup';
 
-export default createTsupConfig({ entry: ['src/index.ts'] });
+export default createTsupConfig({ entry: { index: 'src/index.ts', node: 'src/track/node.ts' } });

@@ -4,6 +4,7 @@ import { registerDataCommand } from './commands/data.js';
 import { registerFactorsCommand } from './commands/factors.js';
 import { registerOptimizeCommand } from './commands/optimize.js';
 import { registerPluginsCommand } from './commands/plugins.js';
+import { registerTrackCommand } from './commands/track.js';
 import { EXIT_DATA, EXIT_NO_SOLUTION, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { type CliIo, processIo } from './io.js';
 import { cliVersion } from './plugins.js';
@@ -31,6 +32,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerDataCommand(program, io, setExitCode);
   registerFactorsCommand(program, io, setExitCode);
   registerOptimizeCommand(program, io, setExitCode);
+  registerTrackCommand(program, io, setExitCode);
   // Every command accepts --verbose (the causes of errors, every drop reason in full).
   for (const command of leafCommands(program)) {
     if (!command.options.some((o) => o.long === '--verbose')) command.option('--verbose', 'print details: the cause of an error, every reason in full');

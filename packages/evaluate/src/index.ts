@@ -8,3 +8,4 @@
  */
 export * from './analytics/index.js';
 export * from './mfe/index.js';
+export * from './track/index.js';

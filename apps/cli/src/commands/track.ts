@@ -1,0 +1,123 @@
+import { FactorkitError, type OptimizerInstance, parseDate, resolvePluginParams } from '@factorkit/core';
+import { checkEncoding, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
+import { type TrackingConfig, defaultTrackingFactors, formatTrackingEvent, formatTrackingSummary, runTracking, trackingDataError } from '@factorkit/evaluate';
+import { checkTrackingOutput, problemSaver, readTrackingConfig, writeTrackingOutputs } from '@factorkit/evaluate/node';
+import { parseFactorSpecs, resolveFactorSpecs } from '@factorkit/pipeline';
+import type { Command } from 'commander';
+import { basename, resolve } from 'node:path';
+import type { CliIo } from '../io.js';
+import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
+
+interface TrackOptions {
+  readonly data: string;
+  readonly universes: string;
+  readonly factors?: string;
+  readonly start?: string;
+  readonly asOf: string;
+  readonly frequency: string;
+  readonly config?: string;
+  readonly saveProblems?: string;
+  readonly solver: string;
+  readonly out: string;
+  readonly plugin?: string[];
+  readonly verbose?: boolean;
+  readonly maxRejected?: string;
+  readonly encoding?: string;
+}
+
+/**
+ * `factorkit track`: the weekly factor-tracking run — the MFE portfolio test and IC analytics
+ * of every factor against every benchmark, written as one folder of CSV files, `summary.json`
+ * and a self-contained `report.html`. The work is `runTracking` and `writeTrackingOutputs` of
+ * `@factorkit/evaluate`; the command checks flags, loads plugins and data, and prints the report.
+ */
+/** Exit codes come from the errors it throws: 1 bad input, 3 data problems (after writing the outputs). */
+export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: (code: number) => void): void {
+  program
+    .command('track')
+    .description(
+      'the factor-tracking run: for every factor × universe, the maximum-factor-exposure (MFE) portfolio test against the benchmark and the IC/quantile analytics; writes mfe.csv, weights.csv, daily.csv, tracking.csv, ic.csv, ic_summary.csv, quantiles.csv, summary.json and report.html into --out, atomically (exit 3 when a factor or a series has no values; infeasible dates are reported, not fatal)',
+    )
+    .requiredOption('--data <dir>', 'the dataset folder')
+    .requiredOption('--universes <list>', 'comma-separated benchmarks, index aliases or codes: csi300,csi500,csi1000,csia500 (an index without published weights uses a float-cap proxy, said so)')
+    .option(
+      '--factors <list>',
+      'comma-separated factor ids with optional parameters (`momentum_1y:window=120,ep_ttm`); default: every factor plugin that is not a style factor (the 15 sell-side factors), leaving out with a note those whose inputs the dataset lacks',
+    )
+    .option('--start <date>', 'first rebalance date (YYYY-MM-DD or YYYYMMDD); default: the data’s first date (earlier data is read for lookbacks either way)')
+    .requiredOption('--as-of <date>', 'the last date used: nothing after it is read (YYYY-MM-DD or YYYYMMDD)')
+    .option('--frequency <f>', 'rebalance at the last trading day of each `monthly` (default) or `weekly` period', 'monthly')
+    .option('--config <file>', 'JSON settings: constraints, execution, preprocess, horizons, groups, universe, investable, timeLimitMs (see the README)')
+    .option('--save-problems <dir>', 'also write every MFE problem as factorkit-problem JSON: <dir>/<universe>/<factor>/<date>.json')
+    .option('--solver <id>', 'optimizer plugin id: highs (default) or admm, or one from an installed plugin package', 'highs')
+    .requiredOption('--out <dir>', 'output folder: new, empty, or a previous tracking output (replaced as a whole)')
+    .option('--max-rejected <n|p%>', 'rows the dataset may lose while loading: a count or a share of the rows read (default: any, each reported); beyond it exit 3')
+    .option('--encoding <name>', 'text encoding of the dataset’s CSV files: utf-8 (default) or gbk')
+    .option('-p, --plugin <package...>', 'also load these plugin packages by name')
+    .action(async (options: TrackOptions) => {
+      // Everything the flags alone can tell is checked before plugins or data are loaded.
+      const out = resolve(io.cwd, options.out);
+      await checkTrackingOutput(out, '--out');
+      const asOf = parseDate(options.asOf, '--as-of');
+      const start = options.start === undefined ? undefined : parseDate(options.start, '--start');
+      if (start !== undefined && start > asOf) throw new FactorkitError('FK_INVALID_ARGUMENT', `--start \`${options.start}\` is after --as-of \`${options.asOf}\``);
+      if (options.frequency !== 'weekly' && options.frequency !== 'monthly') {
+        throw new FactorkitError('FK_INVALID_ARGUMENT', `--frequency: expected \`weekly\` or \`monthly\`, got \`${options.frequency}\``);
+      }
+      const universes = options.universes
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== '');
+      if (universes.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', '--universes: give at least one index (csi300, csi500, csi1000, csia500, or a code)');
+      const config: TrackingConfig | undefined = options.config === undefined ? undefined : await readTrackingConfig(resolve(io.cwd, options.config), '--config');
+      const encoding = checkEncoding(options.encoding ?? 'utf-8', '--encoding');
+      const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
+      const requests = options.factors === undefined ? undefined : parseFactorSpecs(options.factors, '--factors');
+      const saver = options.saveProblems === undefined ? undefined : await problemSaver(resolve(io.cwd, options.saveProblems), '--save-problems');
+
+      const loaded = await loadPlugins({ cwd: io.cwd, packages: options.plugin ?? [] });
+      io.stderr(formatPluginFailures(loaded.failures));
+      if (requests) {
+        const unknown = [...new Set(requests.map((r) => r.id).filter((id) => !loaded.registry.has('factor', id)))];
+        if (unknown.length > 0) throw unavailablePlugins(loaded, 'factor', unknown);
+      }
+      const factors = requests ? resolveFactorSpecs(requests, loaded.registry, '--factors') : defaultTrackingFactors(loaded.registry.list('factor'));
+      const benchmark = requirePlugin(loaded, 'universe', 'index');
+      const investable = requirePlugin(loaded, 'universe', 'market');
+      const solver = requirePlugin(loaded, 'optimizer', options.solver);
+
+      const started = performance.now();
+      io.stderr(`loading ${options.data} …\n`);
+      const load = await loadDataset(resolve(io.cwd, options.data), { encoding, ...(maxRejected === undefined ? {} : { maxRejected }) });
+      io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
+
+      const optimizer: OptimizerInstance = await solver.create(resolvePluginParams(solver.meta, {}, `optimizer \`${solver.id}\``));
+      let result;
+      try {
+        result = await runTracking({
+          data: load.dataset,
+          asOf,
+          ...(start === undefined ? {} : { start }),
+          frequency: options.frequency,
+          universes,
+          benchmark,
+          investable,
+          factors,
+          missingInputs: requests ? 'error' : 'skip',
+          optimizer,
+          ...(config ? { config } : {}),
+          ...(saver ? { onProblem: saver.onProblem } : {}),
+          onEvent: (event) => io.stderr(formatTrackingEvent(event, options.verbose === true)),
+          optionNames: { asOf: '--as-of', start: '--start', universes: '--universes', factors: '--factors', config: options.config === undefined ? '--config' : `--config \`${options.config}\`` },
+        });
+      } finally {
+        await optimizer.dispose?.();
+      }
+      await writeTrackingOutputs(out, result, { data: basename(resolve(io.cwd, options.data)), what: '--out' });
+      if (saver) io.stderr(`saved ${saver.written().toLocaleString('en-US')} problems to ${resolve(io.cwd, options.saveProblems!)}\n`);
+      io.stdout(`wrote ${out}: ${formatTrackingSummary(result)} (${((performance.now() - started) / 1000).toFixed(1)} s with loading)\n`);
+      // The outputs hold what could be computed; a factor or series with no values is still an error.
+      const problem = trackingDataError(result);
+      if (problem) throw problem;
+    });
+}

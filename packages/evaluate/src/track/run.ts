@@ -1,0 +1,366 @@
+import {
+  FactorkitError,
+  type MarketData,
+  Panel,
+  type UniverseInstance,
+  ValidationError,
+  isFactorkitError,
+  show,
+  missingInputs,
+  parseDate,
+  resolvePluginParams,
+} from '@factorkit/core';
+import { type ComputedFactor, type FactorInput, streamFactors } from '@factorkit/pipeline';
+import { benchmarkReturns } from '../mfe/benchmark.js';
+import { resolveMfeOptions } from '../mfe/options.js';
+import { periodEnds } from '../mfe/schedule.js';
+import { TRACKING_DEFAULTS, type TrackingConfig, parseTrackingConfig } from './config.js';
+import { trackSeries } from './series.js';
+import type {
+  ResolvedTrackingConfig,
+  SkippedFactor,
+  TrackingFactorInfo,
+  TrackingFrequency,
+  TrackingOptions,
+  TrackingResult,
+  TrackingSeries,
+  TrackingUniverseInfo,
+} from './types.js';
+
+type Names = Required<NonNullable<TrackingOptions['optionNames']>>;
+
+/** A benchmark resolved against the run's data view. */
+interface Benchmark {
+  readonly info: TrackingUniverseInfo;
+  readonly instance: UniverseInstance;
+  readonly returns: Float64Array;
+}
+
+/**
+ * The weekly factor-tracking run, as sell-side quant teams publish it: for every factor and
+ * every benchmark, the maximum-factor-exposure (MFE) portfolio test under real constraints
+ * (`runMfe`) with its tracking aggregates — last week, last month, year to date, annualised
+ * excess, per year, excess volatility, IR, drawdown, win rate (`mfeAggregates`) — next to the
+ * classic IC and quantile analytics (`evaluateFactor`) of the raw and the preprocessed factor.
+ *
+ * - **No look-ahead by construction**: the data is cut at the last trading day on or before
+ *   `asOf` (`data.window`) before anything else reads it, so the result is the same as a run
+ *   on data that ends there.
+ * - **Everything checked before the first factor is computed**, each problem naming the option
+ *   (or the caller's flag, `optionNames`): the dates (`start` after `asOf`, `asOf` before the
+ *   data, a range without a trading day or a rebalance date), the configuration (every problem
+ *   with its dot-path, the MFE settings against the data), every universe (unknown indices,
+ *   weights refused), every factor (unknown parameters, missing inputs — or, with
+ *   `missingInputs: 'skip'`, left out and named).
+ * - **Every drop reported**: per factor the pipeline's coverage report (raw and processed), per
+ *   universe where its benchmark weights came from (published, or the proxy used and on how many
+ *   dates), per series the MFE's counts — infeasible dates with `@factorkit/portfolio`'s
+ *   explanation, skipped dates with the reason — and the analytics' coverage. An infeasible date
+ *   never stops the run.
+ * - Factors are computed once each (raw over the whole market, preprocessed over the investable
+ *   universe) and released after their series; each series is {@link trackSeries}.
+ *
+ * @throws FactorkitError `FK_INVALID_ARGUMENT` (dates, universes, frequency), ValidationError
+ *   `FK_INVALID_PARAMS` (configuration, factor parameters), `FK_MISSING_INPUT` (a factor's
+ *   inputs, with `missingInputs: 'error'`); what the factor pipeline throws (`FK_PLUGIN_FAILED`).
+ * @example
+ * const result = await runTracking({ data, asOf: '2024-06-28', universes: ['csi300', 'csi500'],
+ *   benchmark: indexUniverse, investable: marketUniverse, factors, optimizer: highs });
+ */
+export async function runTracking(options: TrackingOptions): Promise<TrackingResult> {
+  const started = performance.now();
+  const names: Names = { asOf: 'asOf', start: 'start', universes: 'universes', factors: 'factors', config: 'config', ...options.optionNames };
+  const notes: string[] = [];
+  const frequency = checkFrequency(options.frequency);
+  const { view, first, last, schedule } = cutData(options.data, options.asOf, options.start, frequency, names, notes);
+  const given: TrackingConfig = options.config === undefined ? {} : parseTrackingConfig(options.config, names.config);
+
+  const benchmarks = resolveBenchmarks(options, view, given, schedule, names);
+  const config = resolveConfig(options, view, given, benchmarks[0]!.instance, frequency, names);
+  const investable = resolveInvestable(options, view, config, names);
+
+  const { factors, skipped } = usableFactors(options, view, names);
+  for (const s of skipped) notes.push(s.message);
+  const range = { start: view.calendar.at(first), end: view.calendar.at(last) };
+  const processing = config.preprocess === false ? undefined : { preprocess: config.preprocess, ...(investable ? { universe: investable } : {}) };
+  // Every factor is checked now (parameters, names, inputs, preprocessing), before the first is computed.
+  const planned = streamFactors({ data: view, factors, range, ...processing });
+  const named = factors.map((factor, k) => ({ ...factor, name: planned.names[k]! }));
+
+  const total = benchmarks.length * factors.length;
+  options.onEvent?.({ kind: 'start', universes: benchmarks.map((b) => b.info), factors: planned.names, skippedFactors: [...skipped], notes: [...notes], total });
+
+  const infos: TrackingFactorInfo[] = [];
+  const byUniverse: TrackingSeries[][] = benchmarks.map(() => []);
+  let done = 0;
+  for (let k = 0; k < named.length; k++) {
+    const factor = named[k]!;
+    let r: ComputedFactor;
+    let p: ComputedFactor | undefined;
+    try {
+      // One factor at a time: its panels are let go once its series are done.
+      r = only(streamFactors({ data: view, factors: [factor], range }));
+      p = processing ? only(streamFactors({ data: view, factors: [factor], range, ...processing })) : undefined;
+    } catch (error) {
+      // A plugin may find out only when computing that the data lacks what it needs (inputs that are each optional, one of them required).
+      if (options.missingInputs !== 'skip' || !isFactorkitError(error) || error.code !== 'FK_MISSING_INPUT') throw error;
+      const missing = Array.isArray(error.details.missing) ? (error.details.missing as string[]) : [];
+      const left: SkippedFactor = { name: factor.name, id: factor.plugin.id, missing, message: `factor \`${factor.name}\` left out: ${error.message}` };
+      skipped.push(left);
+      notes.push(left.message);
+      options.onEvent?.({ kind: 'skipped', factor: left });
+      done += benchmarks.length;
+      continue;
+    }
+    const info = factorInfo(factor, r, p);
+    infos.push(info);
+    options.onEvent?.({ kind: 'factor', index: k + 1, count: factors.length, factor: info });
+    if (info.outcome.status === 'empty') {
+      done += benchmarks.length;
+      continue;
+    }
+    for (let u = 0; u < benchmarks.length; u++) {
+      const b = benchmarks[u]!;
+      const series = await trackSeries({
+        data: view,
+        asOf: view.calendar.at(last),
+        frequency,
+        universe: { name: b.info.name, instance: b.instance, benchmarkReturns: b.returns },
+        ...(investable ? { investable } : {}),
+        factor: { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates },
+        optimizer: options.optimizer,
+        config,
+        ...(options.onProblem ? { onProblem: options.onProblem } : {}),
+      });
+      byUniverse[u]!.push(series);
+      options.onEvent?.({ kind: 'series', done: ++done, total, series });
+    }
+  }
+
+  return {
+    asOf: parseDate(options.asOf, names.asOf),
+    lastDate: view.calendar.at(last),
+    start: view.calendar.at(first),
+    dataStart: view.calendar.at(0),
+    config,
+    optimizer: options.optimizer.id,
+    universes: benchmarks.map((b) => b.info),
+    factors: infos,
+    skippedFactors: skipped,
+    series: byUniverse.flat(),
+    notes,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The one factor of a single-factor stream. */
+function only(stream: Iterable<ComputedFactor>): ComputedFactor {
+  for (const factor of stream) return factor;
+  throw new FactorkitError('FK_INVALID_OUTPUT', 'streamFactors: a stream of one factor yielded none');
+}
+
+/**
+ * The universe's members, each date read once and kept (one byte per stock and date): the
+ * pipeline and every MFE run of the factors read the same masks.
+ */
+function memoMembers(universe: UniverseInstance): UniverseInstance {
+  const rows = new Map<number, Uint8Array>();
+  return {
+    ...universe,
+    members: (t) => {
+      let row = rows.get(t);
+      if (!row) rows.set(t, (row = universe.members(t)));
+      return row;
+    },
+  };
+}
+
+function checkFrequency(frequency: unknown): TrackingFrequency {
+  if (frequency === undefined) return TRACKING_DEFAULTS.frequency;
+  if (frequency === 'weekly' || frequency === 'monthly') return frequency;
+  throw new FactorkitError('FK_INVALID_ARGUMENT', `frequency: expected \`weekly\` or \`monthly\`, got ${show(frequency)}`);
+}
+
+/** The dates checked and the data cut at the last trading day on or before `asOf`: nothing after it is visible from here on. */
+function cutData(data: MarketData, asOfText: string, startText: string | undefined, frequency: TrackingFrequency, names: Names, notes: string[]) {
+  const asOf = parseDate(asOfText, names.asOf);
+  const start = startText === undefined ? undefined : parseDate(startText, names.start);
+  if (start !== undefined && start > asOf) throw new FactorkitError('FK_INVALID_ARGUMENT', `${names.start} \`${start}\` is after ${names.asOf} \`${asOf}\``);
+  const calendar = data.calendar;
+  if (calendar.length === 0) throw new FactorkitError('FK_INVALID_DATA', 'the dataset has no trading day');
+  const covers = `the data covers ${calendar.at(0)} … ${calendar.at(calendar.length - 1)}`;
+  const last = calendar.floor(asOf);
+  if (last < 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${names.asOf} \`${asOf}\` is before the data's first trading day (${covers})`);
+  const first = start === undefined ? 0 : calendar.ceil(start);
+  if (first > last) throw new FactorkitError('FK_INVALID_ARGUMENT', `no trading day of the data lies between ${names.start} \`${start}\` and ${names.asOf} \`${asOf}\` (${covers})`);
+  if (last === calendar.length - 1 && asOf > calendar.at(last)) notes.push(`${names.asOf} ${asOf} is after the data's last trading day: the run ends on ${calendar.at(last)}`);
+  const view = data.window(0, last + 1);
+  const schedule = periodEnds(view.calendar, frequency === 'weekly' ? 'week' : 'month', first, last);
+  if (schedule.length === 0) {
+    throw new FactorkitError(
+      'FK_INVALID_ARGUMENT',
+      `no ${frequency} rebalance date between ${view.calendar.at(first)} and ${view.calendar.at(last)}: it is the last trading day of each ${frequency === 'weekly' ? 'ISO week' : 'calendar month'}; move ${names.start} earlier or ${names.asOf} later`,
+    );
+  }
+  return { view, first, last, schedule };
+}
+
+function configError(names: Names, issues: readonly { path: string; message: string }[], prefix = ''): ValidationError {
+  return new ValidationError(
+    'FK_INVALID_PARAMS',
+    `${names.config}: invalid tracking config`,
+    issues.map((i) => ({ path: prefix && i.path ? `${prefix}.${i.path}` : prefix || i.path, message: i.message })),
+  );
+}
+
+/** Plugin parameters checked by the plugin's schema; problems become config problems under `prefix`. */
+function pluginParams(meta: Parameters<typeof resolvePluginParams>[0], input: Record<string, unknown>, owner: string, names: Names, prefix: string): Record<string, unknown> {
+  try {
+    return resolvePluginParams(meta, input, owner) as Record<string, unknown>;
+  } catch (error) {
+    if (isFactorkitError(error) && error.code === 'FK_INVALID_PARAMS' && 'issues' in error) {
+      // The schema's paths start at `params`; in the config they sit under `prefix`.
+      throw configError(names, (error as ValidationError).issues.map((i) => ({ path: i.path.replace(/^params\.?/, ''), message: i.message })), prefix);
+    }
+    throw error;
+  }
+}
+
+/** Every universe resolved against the view, all problems at once; where each one's weights come from. */
+function resolveBenchmarks(options: TrackingOptions, view: MarketData, config: TrackingConfig, schedule: readonly number[], names: Names): Benchmark[] {
+  const list: readonly string[] = options.universes;
+  if (list.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${names.universes}: give at least one universe (an index code or alias: csi300, csi500, csi1000, csia500…)`);
+  const plugin = options.benchmark;
+  const problems: string[] = [];
+  const resolved: { name: string; instance: UniverseInstance; params: Record<string, unknown> }[] = [];
+  const seen = new Map<string, string>();
+  for (const name of list) {
+    if (seen.has(name)) {
+      problems.push(`\`${name}\` is listed twice`);
+      continue;
+    }
+    const params = pluginParams(plugin.meta, { ...config.universe, index: name }, `universe \`${plugin.id}\``, names, 'universe');
+    try {
+      const instance = plugin.resolve({ data: view, params });
+      if (typeof instance.weights !== 'function') {
+        problems.push(`\`${name}\`: universe \`${instance.id}\` gives no benchmark weights, so it cannot be a benchmark of the MFE test`);
+        continue;
+      }
+      const twin = [...seen.entries()].find(([, id]) => id === instance.id);
+      if (twin) problems.push(`\`${name}\` is \`${twin[0]}\` again (${instance.id})`);
+      seen.set(name, instance.id);
+      resolved.push({ name, instance, params });
+    } catch (error) {
+      if (!isFactorkitError(error)) throw error;
+      problems.push(`\`${name}\`: ${error.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `${names.universes}: ${problems.length === 1 ? 'a universe cannot' : `${problems.length} universes cannot`} be used:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      details: { universes: list },
+    });
+  }
+  return resolved.map(({ name, instance, params }) => {
+    let approximate = 0;
+    let missing = 0;
+    for (const t of schedule) {
+      const w = instance.weights!(t);
+      if (!w) missing++;
+      else if (w.approximate) approximate++;
+    }
+    const withWeights = schedule.length - missing;
+    const weights: TrackingUniverseInfo['weights'] = withWeights === 0 ? 'none' : approximate === 0 ? 'published' : approximate === withWeights ? 'proxy' : 'mixed';
+    const infoNotes: string[] = [];
+    const label = `universe \`${name}\` (${instance.id})`;
+    if (approximate > 0) {
+      const proxy = plugin.id === 'index' ? 'float-market-cap weights of its members (the `index` universe with `weights: auto`; set `universe.weights` to `published` in the config to refuse instead)' : `the approximate weights universe \`${instance.id}\` gives`;
+      infoNotes.push(`${label}: the dataset has no published benchmark weights for it on ${approximate} of ${schedule.length} rebalance dates; the benchmark there is a proxy: ${proxy}`);
+    }
+    if (missing > 0) infoNotes.push(`${label}: no benchmark weights on ${missing} of ${schedule.length} rebalance dates (before its first weights); every factor skips those dates`);
+    const series = benchmarkReturns(view, instance, { from: schedule[0]! + 1 });
+    return {
+      info: { name, id: instance.id, params, weights, rebalanceDates: schedule.length, approximateDates: approximate, missingDates: missing, missingReturns: series.missingReturns, notes: infoNotes },
+      instance,
+      returns: series.returns,
+    };
+  });
+}
+
+/** The configuration with defaults; the MFE settings checked by `runMfe`'s own validation against the data now, before any work. */
+function resolveConfig(options: TrackingOptions, view: MarketData, given: TrackingConfig, universe: UniverseInstance, frequency: TrackingFrequency, names: Names): ResolvedTrackingConfig {
+  const constraints = given.constraints ?? {};
+  const execution = given.execution ?? {};
+  let settings;
+  try {
+    const probe = new Panel(1, view.assets.length);
+    settings = resolveMfeOptions({
+      data: view,
+      factor: { values: probe, dates: [view.calendar.at(view.calendar.length - 1)] },
+      universe,
+      optimizer: options.optimizer,
+      constraints,
+      execution,
+      ...(given.timeLimitMs === undefined ? {} : { timeLimitMs: given.timeLimitMs }),
+    }).settings;
+  } catch (error) {
+    if (isFactorkitError(error) && error.code === 'FK_INVALID_PARAMS' && 'issues' in error) throw configError(names, (error as ValidationError).issues);
+    throw error;
+  }
+  return {
+    frequency,
+    constraints,
+    execution,
+    mfe: { price: settings.requestedPrice, costRoundTrip: settings.costRoundTrip, constraints: settings.constraints },
+    preprocess: given.preprocess ?? TRACKING_DEFAULTS.preprocess,
+    horizons: given.horizons ?? TRACKING_DEFAULTS.horizons,
+    groups: given.groups ?? TRACKING_DEFAULTS.groups,
+    universe: given.universe ?? {},
+    investable: given.investable ?? {},
+    ...(given.timeLimitMs === undefined ? {} : { timeLimitMs: given.timeLimitMs }),
+  };
+}
+
+function resolveInvestable(options: TrackingOptions, view: MarketData, config: ResolvedTrackingConfig, names: Names): UniverseInstance | undefined {
+  const plugin = options.investable;
+  if (!plugin || config.investable === false) return undefined;
+  const params = pluginParams(plugin.meta, { ...config.investable }, `universe \`${plugin.id}\``, names, 'investable');
+  return memoMembers(plugin.resolve({ data: view, params }));
+}
+
+/** The factors to compute; with `missingInputs: 'skip'`, those whose required inputs the data lacks are left out and named. */
+function usableFactors(options: TrackingOptions, view: MarketData, names: Names): { factors: FactorInput[]; skipped: SkippedFactor[] } {
+  const all: readonly FactorInput[] = options.factors;
+  if (all.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${names.factors}: give at least one factor`);
+  if (options.missingInputs !== 'skip') return { factors: [...all], skipped: [] };
+  const factors: FactorInput[] = [];
+  const skipped: SkippedFactor[] = [];
+  for (const factor of all) {
+    const missing = missingInputs(factor.plugin, view);
+    if (missing.length === 0) factors.push(factor);
+    else {
+      const name = factor.name ?? factor.plugin.id;
+      skipped.push({ name, id: factor.plugin.id, missing, message: `factor \`${name}\` left out: the dataset has no ${missing.map((f) => `\`${f}\``).join(', ')}` });
+    }
+  }
+  if (factors.length === 0) {
+    throw new FactorkitError('FK_MISSING_INPUT', `none of the ${all.length} factors can be computed on this dataset:\n${skipped.map((s) => `  - ${s.message}`).join('\n')}`, {
+      details: { skipped },
+    });
+  }
+  return { factors, skipped };
+}
+
+function factorInfo(input: FactorInput, raw: ComputedFactor, processed: ComputedFactor | undefined): TrackingFactorInfo {
+  const used = (processed ?? raw).report;
+  return {
+    name: raw.name,
+    id: raw.id,
+    params: raw.params,
+    direction: input.plugin.meta.direction,
+    ...(raw.report.package ? { package: raw.report.package } : {}),
+    ...(raw.report.version ? { version: raw.report.version } : {}),
+    raw: raw.report,
+    ...(processed ? { processed: processed.report } : {}),
+    outcome: used.outcome.status === 'empty' ? { status: 'empty', message: used.outcome.message } : { status: 'ok' },
+  };
+}

@@ -1,0 +1,239 @@
+import type { DateString, MarketData, OptimizerInstance, Panel, Problem, UniverseInstance, UniversePlugin } from '@factorkit/core';
+import type { PreprocessConfig } from '@factorkit/ops';
+import type { FactorInput, FactorReport } from '@factorkit/pipeline';
+import type { BenchmarkInfo, Coverage, IcSeries, IcSummary, QuantileSummary } from '../analytics/types.js';
+import type { MfeAggregates } from '../mfe/aggregates.js';
+import type { MfeConstraintsConfig, MfeExecution, MfeResult, MfeSettings } from '../mfe/types.js';
+import type { TrackingConfig } from './config.js';
+
+/** How often the MFE portfolios are re-optimised: the last trading day of each ISO week or calendar month. */
+export type TrackingFrequency = 'weekly' | 'monthly';
+
+/** A problem built for one rebalance of one (universe, factor) series, before it is solved. */
+export interface TrackingProblemEntry {
+  /** The universe's name as given (`csi300`). */
+  readonly universe: string;
+  readonly factor: string;
+  readonly date: DateString;
+  readonly problem: Problem;
+}
+
+/** What {@link runTracking} reports while it runs, in order: `start`, then per factor `factor` and one `series` per universe (or `skipped`). */
+export type TrackingEvent =
+  | {
+      readonly kind: 'start';
+      readonly universes: readonly TrackingUniverseInfo[];
+      readonly factors: readonly string[];
+      readonly skippedFactors: readonly SkippedFactor[];
+      readonly notes: readonly string[];
+      /** Series to run: universes × factors. */
+      readonly total: number;
+    }
+  | {
+      readonly kind: 'factor';
+      /** 1-based position of the factor and the number of factors. */
+      readonly index: number;
+      readonly count: number;
+      readonly factor: TrackingFactorInfo;
+    }
+  | {
+      /** A factor left out while computing (with `missingInputs: 'skip'`): the plugin found the data lacks what it needs. */
+      readonly kind: 'skipped';
+      readonly factor: SkippedFactor;
+    }
+  | {
+      readonly kind: 'series';
+      /** Series finished so far, of `total`. */
+      readonly done: number;
+      readonly total: number;
+      readonly series: TrackingSeries;
+    };
+
+/** What {@link runTracking} takes. */
+export interface TrackingOptions {
+  /** The whole dataset. The run reads it only up to `asOf`: a view cut there is all it hands on. */
+  readonly data: MarketData;
+  /** The last date used (`YYYY-MM-DD` or `YYYYMMDD`): the last trading day on or before it ends the run. */
+  readonly asOf: string;
+  /** The first rebalance date (snapped to the next trading day). Default: the data's first day (dates before a factor has values are skipped, counted). */
+  readonly start?: string;
+  /** Default `monthly` (the sell-side MFE test's rebalancing). */
+  readonly frequency?: TrackingFrequency;
+  /** The benchmarks, by the name the benchmark plugin takes as `index` (`csi300`, `000905.SH`), in output order. */
+  readonly universes: readonly string[];
+  /**
+   * The benchmark universe plugin: resolved once per name with `{ index: name, ...config.universe }`;
+   * it must give benchmark weights (the `index` plugin of `@factorkit/universe-index`).
+   */
+  readonly benchmark: UniversePlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * The investable universe plugin (the `market` plugin), resolved with `config.investable`:
+   * where the MFE portfolio may go outside the benchmark and where the factor is preprocessed.
+   * Omitted (or `config.investable: false`): every stock with a factor value.
+   */
+  readonly investable?: UniversePlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The factors (a `resolveFactorSpecs` result, or `defaultTrackingFactors`), in output order. */
+  readonly factors: readonly FactorInput[];
+  /**
+   * A factor whose required inputs the dataset lacks: `error` (default, `FK_MISSING_INPUT` listing
+   * all) or `skip` (left out, named in `skippedFactors` with the fields it needs — for the default list).
+   */
+  readonly missingInputs?: 'error' | 'skip';
+  readonly optimizer: OptimizerInstance;
+  /** Checked with {@link parseTrackingConfig} when read from a file; checked again here. */
+  readonly config?: TrackingConfig;
+  /** Receives each MFE problem before it is solved (`--save-problems`). */
+  readonly onProblem?: (entry: TrackingProblemEntry) => void | Promise<void>;
+  readonly onEvent?: (event: TrackingEvent) => void;
+  /**
+   * How the caller names the options in messages (the CLI passes its flags: `{ asOf: '--as-of' }`).
+   * Defaults: the option names.
+   */
+  readonly optionNames?: Partial<Record<'asOf' | 'start' | 'universes' | 'factors' | 'config', string>>;
+}
+
+/** The configuration a run used, every default filled in. */
+export interface ResolvedTrackingConfig {
+  readonly frequency: TrackingFrequency;
+  /** The MFE constraints and execution as configured (what `runMfe` is given). */
+  readonly constraints: MfeConstraintsConfig;
+  readonly execution: MfeExecution;
+  /** The same with every default filled in, as `runMfe` resolved them. */
+  readonly mfe: Omit<MfeSettings, 'direction' | 'start' | 'end' | 'schedule'>;
+  readonly preprocess: false | true | PreprocessConfig;
+  readonly horizons: readonly number[];
+  readonly groups: number;
+  readonly universe: Readonly<Record<string, unknown>>;
+  readonly investable: Readonly<Record<string, unknown>> | false;
+  readonly timeLimitMs?: number;
+}
+
+/** A benchmark of the run and where its weights came from. */
+export interface TrackingUniverseInfo {
+  /** The name given (`csi300`). */
+  readonly name: string;
+  /** The resolved universe's id (`index:000300.SH`). */
+  readonly id: string;
+  /** The parameters it was resolved with. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * The benchmark weights on the rebalance dates: `published` (all published snapshots),
+   * `proxy` (approximate on every date that has weights: the dataset has no published weights
+   * for the index), `mixed`, or `none` (no date has weights).
+   */
+  readonly weights: 'published' | 'proxy' | 'mixed' | 'none';
+  readonly rebalanceDates: number;
+  /** Rebalance dates whose weights are a proxy (flagged `approximate` by the universe). */
+  readonly approximateDates: number;
+  /** Rebalance dates without benchmark weights (skipped by every factor). */
+  readonly missingDates: number;
+  /** Constituent-days of the benchmark's daily series with a missing return (counted as 0). */
+  readonly missingReturns: number;
+  /** Sentences for a user: the proxy used and why, dates without weights. */
+  readonly notes: readonly string[];
+}
+
+/** A factor of the run: what the pipeline made of it. */
+export interface TrackingFactorInfo {
+  readonly name: string;
+  readonly id: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly direction: 1 | -1;
+  readonly package?: string;
+  readonly version?: string;
+  /** The pipeline's report of the raw values (whole market, no preprocessing). */
+  readonly raw: FactorReport;
+  /** The pipeline's report of the preprocessed values the MFE test uses (absent without preprocessing). */
+  readonly processed?: FactorReport;
+  /** `empty`: no value was left (the message names the stage); the factor has no series. */
+  readonly outcome: { readonly status: 'ok' } | { readonly status: 'empty'; readonly message: string };
+}
+
+/** A factor of the default list left out because the dataset lacks a required input. */
+export interface SkippedFactor {
+  readonly name: string;
+  readonly id: string;
+  readonly missing: readonly string[];
+  readonly message: string;
+}
+
+/** The classic analytics of one factor stage in one universe, without the per-date quantile tables. */
+export interface TrackingAnalytics {
+  /** `raw`: the plugin's values, direction not applied; `processed`: preprocessed and multiplied by the direction (the MFE's signal). */
+  readonly stage: 'raw' | 'processed';
+  readonly horizons: readonly number[];
+  readonly groups: number;
+  /** Per horizon: IC, RankIC and the stocks used on each date. */
+  readonly ic: readonly IcSeries[];
+  readonly summary: readonly IcSummary[];
+  readonly quantiles: readonly QuantileSummary[];
+  readonly coverage: Coverage['totals'];
+  readonly benchmark: BenchmarkInfo;
+  readonly notes: readonly string[];
+}
+
+/** The result of one (universe, factor) series: the unit of work of a tracking run. */
+export interface TrackingSeries {
+  readonly universe: string;
+  readonly factor: string;
+  readonly direction: 1 | -1;
+  readonly mfe: MfeResult;
+  /** `mfeAggregates(mfe.daily, asOf)`. */
+  readonly aggregates: MfeAggregates;
+  readonly analytics: { readonly raw: TrackingAnalytics; readonly processed?: TrackingAnalytics };
+  /**
+   * `empty` when no rebalance date could be tested (every date skipped: no factor value, no
+   * benchmark weights) — a data problem; infeasible dates are not.
+   */
+  readonly outcome: 'ok' | 'empty';
+  /** Wall-clock seconds. */
+  readonly seconds: number;
+}
+
+/** What {@link runTracking} returns. */
+export interface TrackingResult {
+  /** The date asked for. */
+  readonly asOf: DateString;
+  /** The last trading day used (on or before `asOf`). */
+  readonly lastDate: DateString;
+  /** The first trading day of the run (factor values and rebalances start here). */
+  readonly start: DateString;
+  /** The data's first trading day (history before `start` is read for lookbacks). */
+  readonly dataStart: DateString;
+  readonly config: ResolvedTrackingConfig;
+  readonly optimizer: string;
+  readonly universes: readonly TrackingUniverseInfo[];
+  readonly factors: readonly TrackingFactorInfo[];
+  readonly skippedFactors: readonly SkippedFactor[];
+  /** Universe-major: every factor of the first universe, then the next. */
+  readonly series: readonly TrackingSeries[];
+  readonly notes: readonly string[];
+  readonly seconds: number;
+}
+
+/** One (universe, factor) series to run: see {@link trackSeries}. */
+export interface TrackSeriesInput {
+  /** The data as the run sees it (ending at the last date used). */
+  readonly data: MarketData;
+  readonly asOf: DateString;
+  readonly frequency: TrackingFrequency;
+  readonly universe: {
+    readonly name: string;
+    readonly instance: UniverseInstance;
+    /** Daily benchmark returns over `data.calendar` (`benchmarkReturns`), shared by the universe's series. */
+    readonly benchmarkReturns?: Float64Array;
+  };
+  readonly investable?: Pick<UniverseInstance, 'members'>;
+  readonly factor: {
+    readonly name: string;
+    readonly direction: 1 | -1;
+    /** Raw values, direction not applied, over `dates` (consecutive trading days of `data`). */
+    readonly raw: Panel;
+    /** Preprocessed values, direction not applied; the MFE test uses them when present, else `raw`. */
+    readonly processed?: Panel;
+    readonly dates: readonly DateString[];
+  };
+  readonly optimizer: OptimizerInstance;
+  readonly config: ResolvedTrackingConfig;
+  readonly onProblem?: (entry: TrackingProblemEntry) => void | Promise<void>;
+}
