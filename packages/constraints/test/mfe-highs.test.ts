@@ -139,9 +139,11 @@ describe('MFE on 50 assets, solved by HiGHS', () => {
     expect(solution.primalResidual).toBeLessThan(TOL);
   });
 
-  it('the `split` and `abs` turnover formulations reach the same optimum', async () => {
+  it('the `split`, `abs` and `held` turnover formulations reach the same optimum', async () => {
     const { context, alpha } = market();
-    const solveWith = async (formulation: 'split' | 'abs') => {
+    // Assets 40–49 (not constituents) are not held: `held` counts their weight instead of splitting it.
+    expect(Array.from(context.previous!.subarray(40)).every((v) => v === 0)).toBe(true);
+    const solveWith = async (formulation: 'split' | 'abs' | 'held') => {
       const builder = new ProblemBuilder({ assets: context.assets }, 'maximize');
       builder.addLinearObjective(alpha);
       applyConstraints(builder, context, [fullyInvested.with(), longOnly.with(), stockDeviation.with({ limit: 0.01 }), turnoverLimit.with({ limit: 0.05, formulation })]);
@@ -152,9 +154,14 @@ describe('MFE on 50 assets, solved by HiGHS', () => {
     };
     const split = await solveWith('split');
     const abs = await solveWith('abs');
+    const held = await solveWith('held');
     expect(split.objective).toBeCloseTo(abs.objective, 9);
-    // The limit binds in both: one-way turnover of the weights is exactly 5%.
-    for (const s of [split, abs]) {
+    expect(held.objective).toBeCloseTo(split.objective, 9);
+    expect(held.x.length).toBe(N + 2 * 40);
+    // The optimum buys some of the assets not held, so `held`'s weight terms are exercised.
+    expect(Math.max(...held.weights.subarray(40))).toBeGreaterThan(1e-4);
+    // The limit binds in all three: one-way turnover of the weights is exactly 5%.
+    for (const s of [split, abs, held]) {
       let twoWay = 0;
       for (let i = 0; i < N; i++) twoWay += Math.abs(s.weights[i]! - context.previous![i]!);
       expect(twoWay / 2).toBeCloseTo(0.05, 7);

@@ -80,6 +80,41 @@ describe('turnoverLimit', () => {
     expect(residual(abs(0.2), [0.3, 0.25, 0.2, 0.15, 0.1, 0, 0.02, 0, 0, 0, 0, 0], 'turnover-limit').worst).toBe('turnover:sell:B');
   });
 
+  it('`held`: buy/sell only for the assets held, the others bounded ≥ 0 and counted by their weight', () => {
+    const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1, formulation: 'held' })]);
+    // A–E are held, F (w0 = 0) is not.
+    expect(problem.blocks).toEqual([
+      { name: 'w', start: 0, count: 6 },
+      { name: 'turnover-limit:buy', start: 6, count: 5 },
+      { name: 'turnover-limit:sell', start: 11, count: 5 },
+    ]);
+    expect(arr(problem.lower)).toEqual([-INF, -INF, -INF, -INF, -INF, 0, ...new Array(10).fill(0)]);
+    expect(arr(problem.lowerOwner.subarray(0, 6))).toEqual([-1, -1, -1, -1, -1, 0]);
+    const rows = rowsOf(problem);
+    expect(rows).toHaveLength(6);
+    const assets = ['A', 'B', 'C', 'D', 'E'];
+    for (let k = 0; k < 5; k++) {
+      expect(rows[k]).toEqual({ index: [k, 6 + k, 11 + k], value: [1, -1, 1], lower: w0[k]!, upper: w0[k]!, label: `turnover:trade:${assets[k]}` });
+    }
+    expect(rows[5]).toEqual({ index: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], value: new Array(11).fill(1), lower: -INF, upper: 0.2, label: 'turnover' });
+    // From cash nothing is held: no auxiliary variable, the row is Σw ≤ 2·limit.
+    const fromCash = buildProblem(smallContext({ previous: new Float64Array(6) }), [turnoverLimit.with({ limit: 0.6, formulation: 'held' })]);
+    expect(fromCash.numVariables).toBe(6);
+    expect(rowsOf(fromCash)).toEqual([{ index: [0, 1, 2, 3, 4, 5], value: new Array(6).fill(1), lower: -INF, upper: 1.2, label: 'turnover' }]);
+  });
+
+  it('`held` residuals: buying an asset not held counts its weight; it cannot be shorted', () => {
+    const held = (limit: number) => buildProblem(ctx, [turnoverLimit.with({ limit, formulation: 'held' })]);
+    // w = [0.28, 0.25, 0.2, 0.15, 0.1, 0.02]: sell 2% of B, buy 2% of F; one-way 2%.
+    const x = [0.28, 0.25, 0.2, 0.15, 0.1, 0.02, 0, 0, 0, 0, 0, 0, 0.02, 0, 0, 0];
+    expect(residual(held(0.02), x, 'turnover-limit').maxViolation).toBeLessThan(1e-15);
+    const over = residual(held(0.015), x, 'turnover-limit');
+    expect(over.maxViolation).toBeCloseTo(0.01, 15); // Σ = 0.04 against 2 × 0.015
+    expect(over.worst).toBe('turnover');
+    const short = [0.28, 0.27, 0.2, 0.15, 0.12, -0.02, 0, 0, 0, 0, 0.02, 0, 0, 0, 0, 0];
+    expect(residual(held(0.2), short, 'turnover-limit').maxViolation).toBeCloseTo(0.02, 15);
+  });
+
   it('two turnover groups get their own auxiliary blocks', () => {
     const problem = buildProblem(ctx, [turnoverLimit.with({ limit: 0.1 }), turnoverLimit.with({ limit: 0.3, side: 'two-way' }, { group: 'turnover-2' })]);
     expect(problem.blocks.map((b) => b.name)).toEqual(['w', 'turnover-limit:buy', 'turnover-limit:sell', 'turnover-2:buy', 'turnover-2:sell']);
@@ -103,6 +138,6 @@ describe('turnoverLimit', () => {
     const error = thrown(() => turnoverLimit.with({ limit: -1, side: 'both' as never, formulation: 'l1' as never }));
     expect(error.message).toContain('params.limit: expected a number ≥ 0, got `-1`');
     expect(error.message).toContain('params.side: expected one of `one-way`, `two-way`, got `"both"`');
-    expect(error.message).toContain('params.formulation: expected one of `split`, `abs`, got `"l1"`');
+    expect(error.message).toContain('params.formulation: expected one of `split`, `abs`, `held`, got `"l1"`');
   });
 });

@@ -356,15 +356,22 @@ export class ProblemBuilder {
     let k = 0;
     order.forEach((r, i) => {
       const row = this.#rows[r]!;
-      // Merge duplicate column entries within a row and sort columns.
-      const merged = new Map<number, number>();
-      for (let j = 0; j < row.index.length; j++) merged.set(row.index[j]!, (merged.get(row.index[j]!) ?? 0) + row.value[j]!);
-      const cols = [...merged.keys()].sort((x, y) => x - y);
       start[i] = k;
-      for (const col of cols) {
-        index[k] = col;
-        value[k] = merged.get(col)!;
-        k++;
+      if (strictlyIncreasing(row.index)) {
+        // The usual row (columns added in order, none twice): copied as it is.
+        index.set(row.index, k);
+        value.set(row.value, k);
+        k += row.index.length;
+      } else {
+        // Merge duplicate column entries within a row and sort columns.
+        const merged = new Map<number, number>();
+        for (let j = 0; j < row.index.length; j++) merged.set(row.index[j]!, (merged.get(row.index[j]!) ?? 0) + row.value[j]!);
+        const cols = [...merged.keys()].sort((x, y) => x - y);
+        for (const col of cols) {
+          index[k] = col;
+          value[k] = merged.get(col)!;
+          k++;
+        }
       }
       rowLower[i] = row.lower;
       rowUpper[i] = row.upper;
@@ -408,6 +415,12 @@ export class ProblemBuilder {
       ...(quadraticConstraints.length > 0 ? { quadraticConstraints } : {}),
     };
   }
+}
+
+/** Whether `index` has no repeated column and lists its columns in increasing order. */
+function strictlyIncreasing(index: Int32Array): boolean {
+  for (let j = 1; j < index.length; j++) if (index[j]! <= index[j - 1]!) return false;
+  return true;
 }
 
 /** Upper-triangle CSC from a map keyed `col * stride + row`. */

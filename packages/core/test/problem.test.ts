@@ -70,6 +70,19 @@ describe('ProblemBuilder: rows', () => {
     expect(rowLabels).toEqual(['mixed', '', '']);
   });
 
+  it('a row in increasing column order is stored as given; repeated or unordered columns are merged and sorted', () => {
+    const builder = new ProblemBuilder({ numWeights: 4 });
+    const group = builder.group('g');
+    group.addRow({ index: [0, 2, 3], value: [1, -2, 0] });
+    group.addRow({ index: [1, 1], value: [2, 5] });
+    group.addRow({ index: [3, 2], value: [7, 8] });
+    group.addRow({ index: [0, 2, 2, 3], value: [1, 1, 1, 1] });
+    const { A } = builder.build();
+    expect(arr(A.start)).toEqual([0, 3, 4, 6, 9]);
+    expect(arr(A.index)).toEqual([0, 2, 3, 1, 2, 3, 0, 2, 3]);
+    expect(arr(A.value)).toEqual([1, -2, 0, 7, 8, 7, 1, 2, 1]);
+  });
+
   it('orders rows by group, in the order the groups were created', () => {
     const builder = new ProblemBuilder({ numWeights: 2 });
     const first = builder.group('first', 3);

@@ -1,4 +1,4 @@
-import { type OptimizerInstance, Panel, type UniverseInstance, isFactorkitError } from '@factorkit/core';
+import { type OptimizerInstance, Panel, type Problem, type SolveOptions, type Solution, type UniverseInstance, isFactorkitError } from '@factorkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type MfeResult, benchmarkReturns, runMfe } from '../src/index.js';
 import { periodEnds } from '../src/mfe/schedule.js';
@@ -125,6 +125,81 @@ describe('options the tracking run uses', () => {
       expect(again.messages.some((line) => line.startsWith('relaxed `turnover-limit`'))).toBe(true);
     }
     expect(relaxed.counts.infeasible).toBe(0);
+  });
+});
+
+/** `inner`, recording each call: the problem, the options and the solution; `delayMs` added to every solve. */
+function recording(inner: OptimizerInstance, delayMs = 0): { optimizer: OptimizerInstance; calls: { problem: Problem; options: SolveOptions | undefined; solution: Solution }[] } {
+  const calls: { problem: Problem; options: SolveOptions | undefined; solution: Solution }[] = [];
+  return {
+    calls,
+    optimizer: {
+      id: inner.id,
+      async solve(problem, options) {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        const solution = await inner.solve(problem, options);
+        calls.push({ problem, options, solution });
+        return solution;
+      },
+    },
+  };
+}
+
+describe('solver options and timings', () => {
+  // Without a turnover limit a problem's shape is its candidates and rows, so consecutive weeks often match.
+  const base = { schedule: 'weekly' as const, range: { start: '2014-05-01', end: '2014-10-31' }, constraints: { turnover: false as const } };
+
+  it('warmStart offers each solve the previous optimum when the problems have the same shape, and changes no result', async () => {
+    const cold = recording(solver);
+    const warm = recording(await highs());
+    const input = { data: m.data, factor: fillWeekly(factor), universe: m.universe, investable: m.market, ...base };
+    const a = await runMfe({ ...input, optimizer: cold.optimizer });
+    const handed = new Set<Problem>();
+    const b = await runMfe({ ...input, optimizer: warm.optimizer, warmStart: true, onProblem: ({ problem }) => void handed.add(problem) });
+    expect(cold.calls.every((c) => c.options?.warmStart === undefined)).toBe(true);
+    // The rebalances' own solves (an infeasible date's diagnosis solves other problems).
+    const main = warm.calls.filter((c) => handed.has(c.problem));
+    expect(main.length).toBe(handed.size);
+    expect(warm.calls.filter((c) => !handed.has(c.problem)).every((c) => c.options?.warmStart === undefined)).toBe(true);
+    let offered = 0;
+    let notOffered = 0;
+    main.forEach((call, k) => {
+      const previous = main[k - 1];
+      const same = previous !== undefined && previous.solution.status === 'optimal' && previous.problem.numVariables === call.problem.numVariables && previous.problem.A.rows === call.problem.A.rows;
+      if (same) {
+        offered++;
+        expect(call.options?.warmStart?.x).toEqual(previous.solution.x);
+        // HiGHS knows the point as its own last LP's and starts from that basis.
+        expect(call.solution.diagnostics.warmStart).toBe('previous basis');
+      } else {
+        notOffered++;
+        expect(call.options?.warmStart).toBeUndefined();
+      }
+    });
+    expect(offered).toBeGreaterThan(2);
+    expect(notOffered).toBeGreaterThan(0);
+    expect(b.rebalances.map((r) => r.status)).toEqual(a.rebalances.map((r) => r.status));
+    a.rebalances.forEach((r, k) => {
+      if (r.status === 'optimal') expect(Math.abs(b.rebalances[k]!.objective - r.objective)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(r.objective)));
+    });
+  });
+
+  it('a warmStart that is not a boolean is refused with its path', async () => {
+    const error = await runMfe({ data: m.data, factor, universe: m.universe, optimizer: solver, warmStart: 'yes' as unknown as boolean }).catch((e: unknown) => e);
+    expect(isFactorkitError(error) && error.code).toBe('FK_INVALID_PARAMS');
+    expect((error as { issues: { path: string; message: string }[] }).issues).toEqual([{ path: 'warmStart', message: 'expected a boolean, got `"yes"`' }]);
+  });
+
+  it('buildMs is the time of building the problem, solveMs that of the solve', async () => {
+    const slow = recording(solver, 40);
+    const result = await runMfe({ data: m.data, factor: fillWeekly(factor), universe: m.universe, investable: m.market, optimizer: slow.optimizer, ...base, range: { start: '2014-05-01', end: '2014-06-30' } });
+    const solved = result.rebalances.filter((r) => r.status !== 'skipped');
+    expect(solved.length).toBeGreaterThan(5);
+    for (const r of solved) {
+      expect(r.solveMs).toBeGreaterThanOrEqual(39);
+      expect(r.buildMs).toBeGreaterThan(0);
+      expect(r.buildMs).toBeLessThan(r.solveMs);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { OptimizerInstance, Problem } from '@factorkit/core';
+import { type OptimizerInstance, type Problem, ProblemBuilder } from '@factorkit/core';
 import { admmOptimizer } from '@factorkit/optimizer-admm';
 import { problemFromJSON, problemToJSON } from '@factorkit/portfolio';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,47 @@ beforeAll(async () => {
   });
   replayed = replay(m.data, m.universe, result, 'vwap');
 }, 180_000);
+
+/**
+ * `problem` with its `turnover-limit` group written in the default `split` formulation of the
+ * constraint (buy and sell variables and a trade row for every candidate), built here from the
+ * problem's own rows: the weights that the `turnover` row counts directly (not held) get their
+ * buy/sell pair and a row `w − p + m = 0`, and the row sums p + m for every candidate.
+ */
+function asSplit(problem: Problem): Problem {
+  const n = problem.numWeights;
+  const g = problem.groups.findIndex((x) => x.name === 'turnover-limit');
+  const group = problem.groups[g]!;
+  const turnoverRow = group.rowStart + group.rowCount - 1;
+  expect(problem.rowLabels[turnoverRow]).toBe('turnover');
+  const builder = new ProblemBuilder({ assets: problem.assets! }, problem.sense);
+  builder.addLinearObjective(problem.c.subarray(0, n));
+  const buy = builder.addVariables('buy', n, { lower: 0 });
+  const sell = builder.addVariables('sell', n, { lower: 0 });
+  problem.groups.forEach((grp, gi) => {
+    const rows = builder.group(grp.name, grp.priority);
+    for (let j = 0; j < n; j++) {
+      // The `held` formulation's own w ≥ 0 bounds are not part of the split one (long-only owns them anyway).
+      const lower = problem.lowerOwner[j] === gi && gi !== g ? problem.lower[j]! : Number.NEGATIVE_INFINITY;
+      const upper = problem.upperOwner[j] === gi ? problem.upper[j]! : Number.POSITIVE_INFINITY;
+      if (lower !== Number.NEGATIVE_INFINITY || upper !== Number.POSITIVE_INFINITY) rows.bound(j, lower, upper);
+    }
+    if (gi !== g) {
+      for (let r = grp.rowStart; r < grp.rowStart + grp.rowCount; r++) {
+        const s = problem.A.start[r]!;
+        const e = problem.A.start[r + 1]!;
+        rows.addRow({ index: problem.A.index.subarray(s, e), value: problem.A.value.subarray(s, e), lower: problem.rowLower[r]!, upper: problem.rowUpper[r]! });
+      }
+      return;
+    }
+    const w0 = new Float64Array(n);
+    for (let r = grp.rowStart; r < turnoverRow; r++) w0[problem.A.index[problem.A.start[r]!]!] = problem.rowLower[r]!;
+    for (let j = 0; j < n; j++) rows.addRow({ index: [j, buy.start + j, sell.start + j], value: [1, -1, 1], lower: w0[j]!, upper: w0[j]! });
+    const index = Int32Array.from({ length: 2 * n }, (_, k) => (k < n ? buy.start + k : sell.start + k - n));
+    rows.addRow({ index, value: new Float64Array(2 * n).fill(1), upper: problem.rowUpper[turnoverRow]! });
+  });
+  return builder.build();
+}
 
 /** The full weight vector of a rebalance (0 where not written). */
 function targetOf(date: string): Float64Array {
@@ -228,6 +269,38 @@ describe('runMfe on a synthetic market (500 stocks, 2 years, monthly, csi1000, V
       const reread = problemFromJSON(JSON.parse(JSON.stringify(problemToJSON(problem))));
       const again = await solver.solve(reread);
       expect(Math.abs(again.objective - r.objective)).toBeLessThanOrEqual(1e-9 * Math.abs(r.objective));
+    }
+  });
+
+  it('the turnover limit splits trades only for the stocks held going in, with the optimum of the default split formulation', { timeout: 120_000 }, async () => {
+    let checked = 0;
+    for (const r of result.rebalances.filter((x) => x.status === 'optimal')) {
+      const problem = problems.get(r.date)!;
+      const g = problem.groups.find((x) => x.name === 'turnover-limit');
+      if (!g) continue;
+      // Held at the close of the date, by the replay's money (not the engine's weights).
+      const before = replayed.before.get(r.index)!;
+      let value = before.cash;
+      for (const v of before.value) value += v;
+      const held = new Set<string>();
+      before.value.forEach((v, a) => {
+        if (v / value > 1e-10) held.add(m.data.assets[a]!);
+      });
+      const trades = problem.rowLabels.slice(g.rowStart, g.rowStart + g.rowCount - 1).map((label) => label.replace('turnover:trade:', ''));
+      expect(new Set(trades)).toEqual(held);
+      expect(problem.numVariables).toBe(problem.numWeights + 2 * held.size);
+      expect(held.size).toBeLessThan(problem.numWeights / 3);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(15);
+    // The same LP optimum as the constraint's default split formulation, by GLPK.
+    const withTurnover = result.rebalances.filter((r) => r.status === 'optimal' && problems.get(r.date)!.groups.some((x) => x.name === 'turnover-limit'));
+    for (const r of [withTurnover[0]!, withTurnover[withTurnover.length - 1]!]) {
+      const split = asSplit(problems.get(r.date)!);
+      expect(split.numVariables).toBe(3 * r.candidates);
+      const glpk = await solveWithGlpk(split);
+      expect(glpk.optimal).toBe(true);
+      expect(Math.abs(glpk.objective - r.objective)).toBeLessThanOrEqual(1e-7 * Math.abs(r.objective));
     }
   });
 

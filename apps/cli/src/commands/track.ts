@@ -91,7 +91,11 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const load = await loadDataset(resolve(io.cwd, options.data), { encoding, ...(maxRejected === undefined ? {} : { maxRejected }) });
       io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
 
-      const optimizer: OptimizerInstance = await solver.create(resolvePluginParams(solver.meta, {}, `optimizer \`${solver.id}\``));
+      // MFE LPs: presolve reduces nothing on them and costs ~40 % of a solve (measured,
+      // @factorkit/optimizer-highs README), so an optimizer that has the switch runs without it.
+      const declared = (solver.meta as { readonly params?: Readonly<Record<string, unknown>> }).params ?? {};
+      const solverParams = Object.hasOwn(declared, 'presolve') ? { presolve: false } : {};
+      const optimizer: OptimizerInstance = await solver.create(resolvePluginParams(solver.meta, solverParams, `optimizer \`${solver.id}\``));
       let result;
       try {
         result = await runTracking({

@@ -14,6 +14,42 @@ export interface RebalanceInputs {
   readonly investable: Pick<UniverseInstance, 'members'> | undefined;
   readonly universe: UniverseInstance;
   readonly settings: ResolvedMfe['settings'];
+  /** The constraint specs, the same on every date (made once per run). */
+  readonly specs: MfeSpecs;
+}
+
+type AnySpec = ConstraintSpec<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The constraint specs of a run; `undefined` where the setting drops the constraint. */
+interface MfeSpecs {
+  readonly fullyInvested: AnySpec;
+  readonly longOnly: AnySpec;
+  readonly deviation: AnySpec;
+  readonly industry: AnySpec | undefined;
+  readonly styles: AnySpec | undefined;
+  readonly constituentShare: AnySpec | undefined;
+  readonly turnover: AnySpec | undefined;
+  readonly tradability: AnySpec;
+}
+
+/**
+ * The specs of {@link MfeConstraintsConfig}'s constraints. The turnover limit uses the `held`
+ * formulation of `turnover-limit` (buy/sell variables only for the stocks held; the weights are
+ * long-only): the same limit as the default `split` in a far smaller LP — csi500 on the
+ * synthetic market with the whole market investable, ~2,150 candidates of which ~100 held:
+ * ~2,350 variables and ~135 rows instead of ~6,450 and ~2,190.
+ */
+function mfeSpecs(c: ResolvedMfe['settings']['constraints']): MfeSpecs {
+  return {
+    fullyInvested: fullyInvested.with(),
+    longOnly: longOnly.with(),
+    deviation: stockDeviation.with({ limit: c.deviation, nonMembers: 'allow', nonMemberMax: c.deviation }),
+    industry: c.industry ? industryNeutral.with({ classification: c.industry.field, band: c.industry.band, missing: 'group' }) : undefined,
+    styles: c.styles ? styleExposure.with({ styles: [...c.styles.names], band: c.styles.band, bands: { ...c.styles.bands }, missing: 'zero' }) : undefined,
+    constituentShare: c.constituentShare !== false ? constituentShare.with({ min: c.constituentShare }) : undefined,
+    turnover: c.turnover !== false ? turnoverLimit.with({ limit: c.turnover, side: 'one-way', formulation: 'held' }) : undefined,
+    tradability: tradability.with(),
+  };
 }
 
 /** The problem's inputs on one rebalance date. */
@@ -24,7 +60,7 @@ export interface RebalanceContext {
   readonly alpha: Float64Array;
   readonly context: ConstraintContext;
   /** Each constraint with the context it is built from (the deviation band sees {@link pinUntradable}'s benchmark). */
-  readonly groups: readonly { readonly spec: ConstraintSpec<any>; readonly context: ConstraintContext }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly groups: readonly { readonly spec: AnySpec; readonly context: ConstraintContext }[];
   readonly missingFactor: number;
   readonly missingStyle: Readonly<Record<string, number>>;
   /** Stocks whose deviation band was moved to contain the weight they cannot trade away from. */
@@ -54,6 +90,7 @@ export function rebalanceInputs(data: MarketData, resolved: ResolvedMfe, univers
     investable,
     universe,
     settings,
+    specs: mfeSpecs(settings.constraints),
   };
 }
 
@@ -66,14 +103,23 @@ export function rebalanceContext(inputs: RebalanceInputs, t: number, benchmark: 
   const { data, factor, direction, settings } = inputs;
   const N = data.assets.length;
   const investable = inputs.investable?.members(t);
-  const columns: number[] = [];
+  const held = holdings.weight;
+  // The factor's row t, read straight from its column-major values (a date outside the panel reads NaN).
+  const row = t - factor.offset;
+  const inside = row >= 0 && row < factor.values.dates;
+  const stride = factor.values.dates;
+  const cells = factor.values.values;
+  const candidates = new Int32Array(N);
+  const raw = new Float64Array(N);
+  let n = 0;
   let finite = 0;
   let sum = 0;
   for (let a = 0; a < N; a++) {
-    const v = valueAt(factor, t, a);
+    const v = inside ? cells[a * stride + row]! : Number.NaN;
     const has = Number.isFinite(v);
-    if (benchmark[a]! > 0 || holdings.weight[a]! !== 0 || (has && (!investable || investable[a] === 1))) {
-      columns.push(a);
+    if (benchmark[a]! > 0 || held[a]! !== 0 || (has && (!investable || investable[a] === 1))) {
+      candidates[n] = a;
+      raw[n++] = v;
       if (has) {
         finite++;
         sum += direction * v;
@@ -81,31 +127,32 @@ export function rebalanceContext(inputs: RebalanceInputs, t: number, benchmark: 
     }
   }
   if (finite === 0) return { skip: 'the factor has no value for any candidate on this date' };
-  const n = columns.length;
+  const columns = candidates.slice(0, n);
   const mean = sum / finite;
   const alpha = new Float64Array(n);
   const b = new Float64Array(n);
   const previous = new Float64Array(n);
   let missingFactor = 0;
-  columns.forEach((a, k) => {
-    const v = valueAt(factor, t, a);
+  for (let k = 0; k < n; k++) {
+    const a = columns[k]!;
+    const v = raw[k]!;
     if (Number.isFinite(v)) alpha[k] = direction * v;
     else {
       alpha[k] = mean;
       missingFactor++;
     }
     b[k] = benchmark[a]! > 0 ? benchmark[a]! : 0;
-    previous[k] = holdings.weight[a]!;
-  });
+    previous[k] = held[a]!;
+  }
 
   const exposures: Record<string, Float64Array> = {};
   const missingStyle: Record<string, number> = {};
   for (const style of inputs.styles) {
     const x = new Float64Array(n);
-    columns.forEach((a, k) => {
-      const v = valueAt(style.values, t, a);
+    for (let k = 0; k < n; k++) {
+      const v = valueAt(style.values, t, columns[k]!);
       x[k] = style.log ? (v > 0 ? Math.log(v) : Number.NaN) : v;
-    });
+    }
     zscoreInPlace(x);
     let missing = 0;
     for (let k = 0; k < n; k++) if (Number.isNaN(x[k]!)) missing++;
@@ -118,7 +165,7 @@ export function rebalanceContext(inputs: RebalanceInputs, t: number, benchmark: 
   if (industry && inputs.industry) {
     const panel = inputs.industry;
     const codes = new Int32Array(n);
-    columns.forEach((a, k) => (codes[k] = panel.codes[a * panel.dates + t]!));
+    for (let k = 0; k < n; k++) codes[k] = panel.codes[columns[k]! * panel.dates + t]!;
     categories[industry.field] = { codes, levels: panel.levels };
   }
 
@@ -127,39 +174,40 @@ export function rebalanceContext(inputs: RebalanceInputs, t: number, benchmark: 
   if (settings.constraints.tradability || investable) {
     const canBuy = new Uint8Array(n).fill(1);
     const canSell = new Uint8Array(n).fill(1);
-    columns.forEach((a, k) => {
+    for (let k = 0; k < n; k++) {
+      const a = columns[k]!;
       if (flags) {
         canBuy[k] = flags.canBuy[a]!;
         canSell[k] = flags.canSell[a]!;
       }
       // Held, but neither a constituent nor investable: keep or sell only.
       if (investable && investable[a] !== 1 && !(benchmark[a]! > 0)) canBuy[k] = 0;
-    });
+    }
     tradable = { canBuy, canSell };
   }
 
   const context: ConstraintContext = {
     date: data.calendar.at(t),
-    assets: columns.map((a) => data.assets[a]!),
+    assets: Array.from(columns, (a) => data.assets[a]!),
     benchmark: b,
     previous,
     exposures,
     categories,
     ...(tradable ? { tradability: tradable } : {}),
   };
-  const c = settings.constraints;
-  const { deviationContext, pinned } = pinUntradable(context, c.deviation);
-  const groups: { spec: ConstraintSpec<any>; context: ConstraintContext }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
-    { spec: fullyInvested.with(), context },
-    { spec: longOnly.with(), context },
-    { spec: stockDeviation.with({ limit: c.deviation, nonMembers: 'allow', nonMemberMax: c.deviation }), context: deviationContext },
+  const { deviationContext, pinned } = pinUntradable(context, settings.constraints.deviation);
+  const { specs } = inputs;
+  const groups: { spec: AnySpec; context: ConstraintContext }[] = [
+    { spec: specs.fullyInvested, context },
+    { spec: specs.longOnly, context },
+    { spec: specs.deviation, context: deviationContext },
   ];
-  if (c.industry) groups.push({ spec: industryNeutral.with({ classification: c.industry.field, band: c.industry.band, missing: 'group' }), context });
-  if (c.styles) groups.push({ spec: styleExposure.with({ styles: [...c.styles.names], band: c.styles.band, bands: { ...c.styles.bands }, missing: 'zero' }), context });
-  if (c.constituentShare !== false) groups.push({ spec: constituentShare.with({ min: c.constituentShare }), context });
-  if (c.turnover !== false && holdings.invested) groups.push({ spec: turnoverLimit.with({ limit: c.turnover, side: 'one-way' }), context });
-  if (tradable) groups.push({ spec: tradability.with(), context });
-  return { columns: Int32Array.from(columns), alpha, context, groups, missingFactor, missingStyle, pinned };
+  if (specs.industry) groups.push({ spec: specs.industry, context });
+  if (specs.styles) groups.push({ spec: specs.styles, context });
+  if (specs.constituentShare) groups.push({ spec: specs.constituentShare, context });
+  if (specs.turnover && holdings.invested) groups.push({ spec: specs.turnover, context });
+  if (tradable) groups.push({ spec: specs.tradability, context });
+  return { columns, alpha, context, groups, missingFactor, missingStyle, pinned };
 }
 
 /**

@@ -212,6 +212,7 @@ export function resolveMfeOptions(options: MfeOptions): ResolvedMfe {
     if (!groups.includes(step?.group)) issues.push({ path: `relaxation[${k}].group`, message: `${show(step?.group)} is not a constraint group of these MFE problems (${groups.map((g) => `\`${g}\``).join(', ')})` });
   });
   if (options.timeLimitMs !== undefined) checkNumber(issues, 'timeLimitMs', options.timeLimitMs, (v) => v > 0, 'a number > 0');
+  if (options.warmStart !== undefined && typeof options.warmStart !== 'boolean') issues.push({ path: 'warmStart', message: `expected a boolean, got ${show(options.warmStart)}` });
 
   if (issues.length > 0) throw new ValidationError('FK_INVALID_PARAMS', 'runMfe: invalid options', issues);
   return {

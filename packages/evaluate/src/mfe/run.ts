@@ -91,6 +91,8 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
   const weights: Mutable<MfeWeights>[] = [];
   const counts = { rebalances: schedule.length, optimal: 0, infeasible: 0, failed: 0, skipped: 0 };
   const costPerSide = settings.costRoundTrip / 2;
+  /** The last optimal solve, for {@link MfeOptions.warmStart}. */
+  let previousSolve: { readonly x: Float64Array; readonly rows: number } | undefined;
 
   const rebalance = async (t: number): Promise<void> => {
     const started = performance.now();
@@ -115,6 +117,7 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
       nAssets: holdings.held.length,
       candidates: 0,
       counts: NO_COUNTS,
+      buildMs: 0,
       solveMs: 0,
     };
     records.push(record);
@@ -138,16 +141,22 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
     record.benchmarkExposure = benchmarkExposure;
 
     const problem = buildProblem(ctx);
+    record.buildMs = performance.now() - started;
     await options.onProblem?.({ date: record.date, index: t, problem });
+    const solving = performance.now();
     // A step for a group this date's problem lacks (no turnover limit on the first rebalance) is left out.
     const relaxation = options.relaxation?.filter((step) => problem.groups.some((g) => g.name === step.group));
+    const warm = options.warmStart && previousSolve && previousSolve.x.length === problem.numVariables && previousSolve.rows === problem.A.rows ? previousSolve.x : undefined;
     const result = await solvePortfolio(problem, {
       optimizer,
+      ...(warm ? { warmStart: { x: warm } } : {}),
       ...(relaxation?.length ? { relaxation } : {}),
       ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
       ...(options.diagnose ? { diagnose: options.diagnose } : {}),
     });
+    record.solveMs = performance.now() - solving;
     record.status = result.status;
+    previousSolve = result.status === 'optimal' && result.relaxations.length === 0 ? { x: result.x, rows: result.problem.A.rows } : undefined;
     if (result.relaxations.length > 0) record.relaxations = result.relaxations;
     if (result.status === 'infeasible') {
       counts.infeasible++;
@@ -178,7 +187,6 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
       weights.push(weightsRecord(record.date, rows, target, bw.weights, undefined, data.assets));
       if (t < last) pending = { record: records.length - 1, tradeIndex: t + 1, target, benchmark: bw.weights, weights: weights.length - 1, rows };
     }
-    record.solveMs = performance.now() - started;
   };
 
   const startDay = schedule[0] ?? last + 1;

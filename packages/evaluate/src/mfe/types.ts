@@ -125,6 +125,14 @@ export interface MfeOptions {
   readonly relaxation?: readonly RelaxationStep[];
   /** Time limit per solve, milliseconds (the optimizer's own default when omitted). */
   readonly timeLimitMs?: number;
+  /**
+   * Offer each solve the previous rebalance's optimum as a warm start (`SolveOptions.warmStart`)
+   * when the two problems have the same numbers of variables and rows. Default false: on the
+   * MFE LPs measured (see the README, Performance) the shapes rarely match — the candidates
+   * change from one date to the next — and a matching one saved nothing; an optimizer that
+   * cannot use a point ignores it.
+   */
+  readonly warmStart?: boolean;
   /** Options of the infeasibility diagnosis. */
   readonly diagnose?: DiagnoseOptions;
   /** Receives each problem before it is solved, e.g. to save it with `problemToJSON`. */
@@ -211,7 +219,13 @@ export interface MfeRebalance {
   /** Stocks in the problem: benchmark constituents, investable stocks with a factor value, stocks held. */
   readonly candidates: number;
   readonly counts: MfeRebalanceCounts;
-  /** Wall-clock time of the solve (and diagnosis), milliseconds. */
+  /**
+   * Wall-clock time of building the problem — the universe's benchmark weights, candidates,
+   * constraint context, the constraints' rows and bounds — in milliseconds (`onProblem` not
+   * included; 0 when skipped).
+   */
+  readonly buildMs: number;
+  /** Wall-clock time of `@factorkit/portfolio`'s `solvePortfolio`: the solve, and for an infeasible date the diagnosis and any relaxation, in milliseconds. */
   readonly solveMs: number;
 }
 
