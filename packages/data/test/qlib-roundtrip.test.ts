@@ -210,7 +210,7 @@ function csvTable(name: string, csv: { header: string[]; rows: string[][] }, typ
   return tableFromColumns(name, columns);
 }
 
-describe.skipIf(!existsSync(DATA))('[data] cn-csi300 slice → qlib → tables', () => {
+describe.skipIf(!existsSync(DATA) && !process.env.CI)('[data] cn-csi300 slice → qlib → tables', () => {
   it('keeps 5 stocks, 4 indices and all memberships to float32 precision', async () => {
     const calendar = csvTable('calendar', parseCsv(await readFile(join(DATA, 'calendar.csv'), 'utf8')), { trade_date: 'date' });
     const dailyText = gunzipSync(await readFile(join(DATA, 'daily.csv.gz'))).toString('utf8');
@@ -328,7 +328,8 @@ const DATA_1000 = resolve(repoRoot, '../shared/data/cn-csi1000');
 // factor of several thousand; 688131.SH has zero-volume rows.
 const CODES_1000 = ['000156.SZ', '300261.SZ', '600601.SH', '600636.SH', '688131.SH'];
 
-describe.skipIf(!existsSync(DATA_1000))('[data] cn-csi1000 slice → qlib → tables', () => {
+// The real data sits beside the repository in CI too: there it fails rather than skips when absent.
+describe.skipIf(!existsSync(DATA_1000) && !process.env.CI)('[data] cn-csi1000 slice → qlib → tables', () => {
   it('writes factor = adj_factor and volume ÷ factor, reports vwap as not derivable, and comes back to float32 precision', async () => {
     const calendar = csvTable('calendar', parseCsv(await readFile(join(DATA_1000, 'calendar.csv'), 'utf8')), { trade_date: 'date' });
     const dailyText = gunzipSync(await readFile(join(DATA_1000, 'daily.csv.gz'))).toString('utf8');

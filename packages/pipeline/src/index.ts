@@ -41,3 +41,4 @@ export type {
   Regressor,
   StageCount,
 } from './report.js';
+export { formatFunnel } from './report.js';

@@ -124,3 +124,23 @@ export interface ComputedFactor {
   readonly values: Panel;
   readonly report: FactorReport;
 }
+
+/**
+ * A factor's funnel in one line for a terminal: the values computed, then each stage that
+ * changed the count (removed, or for a fill added) with its reasons; every stage with `verbose`.
+ * `computed 54,324 of 71,850 stock-days; −46,484 universe (outsideUniverse 46,484)`.
+ */
+export function formatFunnel(report: FactorReport, verbose = false): string {
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  const [compute, ...rest] = report.coverage.stages;
+  const parts = [`computed ${fmt(compute?.output ?? 0)} of ${fmt(compute?.input ?? 0)} stock-days`];
+  for (const stage of rest) {
+    const change = stage.output - stage.input;
+    if (change === 0 && !verbose) continue;
+    const reasons = Object.entries(stage.removed)
+      .filter(([, n]) => n > 0 || verbose)
+      .map(([reason, n]) => `${reason} ${fmt(n)}`);
+    parts.push(`${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} ${stage.stage}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`);
+  }
+  return parts.join('; ');
+}

@@ -2,7 +2,7 @@ import { type FactorkitError, Panel, type ValidationError, createRegistry, defin
 import { momentum } from '@factorkit/factor-momentum';
 import { size } from '@factorkit/factor-style-size';
 import { describe, expect, it } from 'vitest';
-import { factorNames, parseFactorSpecs, resolveFactorSpecs } from '../src/index.js';
+import { type FactorReport, factorNames, formatFunnel, parseFactorSpecs, resolveFactorSpecs } from '../src/index.js';
 
 function thrown(fn: () => unknown): FactorkitError {
   try {
@@ -123,5 +123,18 @@ describe('factorNames', () => {
         { id: 'a', params: { p: { q: 1, r: 3 } } },
       ]),
     ).toEqual(['a[p.r=2]', 'a[p.r=3]']);
+  });
+});
+
+describe('formatFunnel', () => {
+  it('writes the computed count, then each stage that changed it with its reasons (every stage with verbose)', () => {
+    const stages = [
+      { stage: 'compute', input: 71_850, output: 54_324, removed: { noValue: 17_526, infinite: 0 } },
+      { stage: 'universe', input: 54_324, output: 7_840, removed: { outsideUniverse: 46_484 } },
+      { stage: 'winsorize', input: 7_840, output: 7_840, removed: {} },
+    ];
+    const report = { coverage: { stages } } as unknown as FactorReport;
+    expect(formatFunnel(report)).toBe('computed 54,324 of 71,850 stock-days; −46,484 universe (outsideUniverse 46,484)');
+    expect(formatFunnel(report, true)).toBe('computed 54,324 of 71,850 stock-days; −46,484 universe (outsideUniverse 46,484); ±0 winsorize');
   });
 });

@@ -1,7 +1,7 @@
 import { FactorkitError, type FactorPlugin, parseDate, resolvePluginParams } from '@factorkit/core';
 import { checkWritableOutput } from '@factorkit/core/node';
 import { FactorTableBuilder, checkEncoding, formatLoadDetails, formatLoadSummary, formatOfFile, loadDataset, parseRejectedLimit, writeFactorTable } from '@factorkit/data';
-import { type FactorReport, noValuesError, parseFactorSpecs, resolveFactorSpecs, streamFactors } from '@factorkit/pipeline';
+import { type FactorReport, formatFunnel, noValuesError, parseFactorSpecs, resolveFactorSpecs, streamFactors } from '@factorkit/pipeline';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { type CliIo, formatTable } from '../io.js';
@@ -23,24 +23,6 @@ interface ComputeOptions {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-
-/**
- * One factor's funnel in a line: the values computed, then each stage that removed (or, for a
- * fill, added) values, with the reasons; every stage with `verbose`.
- */
-function funnel(report: FactorReport, verbose: boolean): string {
-  const [compute, ...rest] = report.coverage.stages;
-  const parts = [`computed ${fmt(compute?.output ?? 0)} of ${fmt(compute?.input ?? 0)} stock-days`];
-  for (const stage of rest) {
-    const change = stage.output - stage.input;
-    if (change === 0 && !verbose) continue;
-    const reasons = Object.entries(stage.removed)
-      .filter(([, n]) => n > 0 || verbose)
-      .map(([reason, n]) => `${reason} ${fmt(n)}`);
-    parts.push(`${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} ${stage.stage}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`);
-  }
-  return parts.join('; ');
-}
 
 /** `factorkit factors …`: list factor plugins and compute factor values. */
 export function registerFactorsCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -155,7 +137,7 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
         table.add(factor);
         reports.push(factor.report);
         const { report } = factor;
-        io.stderr(`[${reports.length}/${factors.length}] ${report.name}: ${fmt(report.coverage.values)} values in ${report.seconds.toFixed(1)} s (${funnel(report, options.verbose === true)})\n`);
+        io.stderr(`[${reports.length}/${factors.length}] ${report.name}: ${fmt(report.coverage.values)} values in ${report.seconds.toFixed(1)} s (${formatFunnel(report, options.verbose === true)})\n`);
         for (const note of report.notes) io.stderr(`note: ${note}\n`);
       }
       // A table with no value at all is not written: an empty file would read as a result.

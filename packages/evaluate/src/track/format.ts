@@ -1,24 +1,9 @@
-import type { FactorReport } from '@factorkit/pipeline';
+import { formatFunnel } from '@factorkit/pipeline';
 import type { TrackingEvent, TrackingResult, TrackingSeries } from './types.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const percent = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%` : '–');
 const plural = (n: number, word: string): string => `${fmt(n)} ${word}${n === 1 || word.endsWith('s') ? '' : 's'}`;
-
-/** A factor's funnel in a line: the values computed, then each stage that changed the count, with its reasons. */
-export function formatFunnel(report: FactorReport, verbose = false): string {
-  const [compute, ...rest] = report.coverage.stages;
-  const parts = [`computed ${fmt(compute?.output ?? 0)} of ${fmt(compute?.input ?? 0)} stock-days`];
-  for (const stage of rest) {
-    const change = stage.output - stage.input;
-    if (change === 0 && !verbose) continue;
-    const reasons = Object.entries(stage.removed)
-      .filter(([, n]) => n > 0 || verbose)
-      .map(([reason, n]) => `${reason} ${fmt(n)}`);
-    parts.push(`${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} ${stage.stage}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`);
-  }
-  return parts.join('; ');
-}
 
 /** A series in a line: its rebalances by outcome, YTD excess and time; then its unsolved dates with their explanation (all with `verbose`, else the first). */
 export function formatSeries(series: TrackingSeries, verbose = false): string {

@@ -11,7 +11,7 @@ export { defaultTrackingFactors } from './factors.js';
 export { type TrackingTable, analyticsStages, cumulative, trackingTables, trackingYears } from './tables.js';
 export { type TrackingReportOptions, trackingReport } from './document.js';
 export { TRACKING_FILES, TRACKING_FORMAT, TRACKING_FORMAT_VERSION, trackingSummary } from './summary.js';
-export { formatFunnel, formatSeries, formatTrackingEvent, formatTrackingSummary } from './format.js';
+export { formatSeries, formatTrackingEvent, formatTrackingSummary } from './format.js';
 export { trackingDataError } from './problems.js';
 export type {
   ResolvedTrackingConfig,
