@@ -1,8 +1,8 @@
 import { FactorkitError, type PluginKind, type PluginOf, type PluginRegistry, createRegistry, isFactorkitError } from '@factorkit/core';
-import { type PluginPackage, discoverPluginPackages, loadPluginPackages } from '@factorkit/core/node';
+import { type PluginPackage, discoverPluginPackages, loadPluginPackages, resolvePluginPackage } from '@factorkit/core/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The directory of this package (`dist/` and `src/` both sit one level below it). */
 export const cliPackageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -97,4 +97,17 @@ export function unavailablePlugins(loaded: LoadedPlugins, kind: PluginKind, ids:
   }
   lines.push(known.length > 0 ? `known ${kind}s: ${known.join(', ')}` : `no ${kind} plugins are registered`);
   return new FactorkitError('FK_UNKNOWN_PLUGIN', lines.join('\n'), { details: { kind, ids, failures: loaded.failures } });
+}
+
+/**
+ * The `file:` URL of the module that provides the plugin of `kind` with `id` — the entry of its
+ * package, resolved as {@link loadPlugins} resolved it (built-ins from this CLI, the others
+ * from `cwd`) — so that a worker thread can import the very same plugin. `undefined` for a
+ * plugin registered in code.
+ */
+export function pluginModuleUrl(loaded: LoadedPlugins, kind: PluginKind, id: string, cwd: string): string | undefined {
+  const entry = loaded.registry.list(kind).find((e) => e.plugin.id === id);
+  if (!entry?.source.package || entry.source.type === 'object') return undefined;
+  const pkg = resolvePluginPackage(entry.source.package, { from: entry.source.type === 'builtin' ? cliPackageDir : cwd });
+  return pathToFileURL(pkg.entry).href;
 }

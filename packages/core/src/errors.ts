@@ -38,7 +38,9 @@ export type ErrorCode =
   /** Data problems above the accepted threshold: rows rejected beyond `maxRejected`, a required table emptied, rows naming unknown assets. */
   | 'FK_DATA_REJECTED'
   /** A computation that must yield values yielded none; the message names the stage that removed them. */
-  | 'FK_NO_VALUES';
+  | 'FK_NO_VALUES'
+  /** A worker thread (or its link to the run) failed outside the task's own code: it could not start, crashed, or stopped answering. */
+  | 'FK_WORKER_FAILED';
 
 /** One problem found by a validation, located by a dot-path such as `params.window`. */
 export interface Issue {

@@ -273,7 +273,7 @@ describe('checks before any work', () => {
   it('checks the configuration with dot-paths: structure when read, values against the data before computing', async () => {
     const parsed = (() => {
       try {
-        parseTrackingConfig({ constraints: { deviatoin: 0.02, styles: { exposures: { beta: 'beta.csv' } } }, horizons: [0, 5, 5], groups: 1, execution: [], preprocess: { neutralize: 'sector' }, universe: { index: 'x' } }, '--config `t.json`');
+        parseTrackingConfig({ constraints: { deviatoin: 0.02, styles: { exposures: { beta: 'beta.csv' } } }, horizons: [0, 5, 5], groups: 1, execution: [], preprocess: { neutralize: 'sector' }, universe: { index: 'x' }, diagnose: { elastic: 'yes', maxConflicts: 0, maxSolves: 2.5, depth: 1 } }, '--config `t.json`');
       } catch (error) {
         return error as ValidationError;
       }
@@ -289,6 +289,10 @@ describe('checks before any work', () => {
       'horizons[2]',
       'groups',
       'universe.index',
+      'diagnose.depth',
+      'diagnose.elastic',
+      'diagnose.maxConflicts',
+      'diagnose.maxSolves',
     ]);
     expect(parsed.message).toMatch(/^--config `t\.json`: invalid tracking config:\n {2}- constraints\.deviatoin: unknown setting/);
     const values = await failure(

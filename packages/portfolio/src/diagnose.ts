@@ -64,6 +64,13 @@ export interface InfeasibilityReport {
 }
 
 export interface DiagnoseOptions {
+  /**
+   * Solve the elastic relaxation and run its drop-one search (`conflicts`, `elasticObjective`).
+   * Default `true`. `false` keeps only the explanation (`minimalConflicts` and `messages`, which
+   * are written from it) — for runs that meet many infeasible problems and report them rather
+   * than plan a relaxation: the elastic view is most of a diagnosis's solves.
+   */
+  readonly elastic?: boolean;
   /** Most groups re-solved with that group dropped, to find the groups the violated ones conflict with. Default 20. */
   readonly maxSolves?: number;
   /** Most minimal conflicts to look for (see {@link findMinimalConflicts}). Default 3. */
@@ -201,12 +208,13 @@ function rowActivity(problem: Problem, r: number, x: ArrayLike<number>): number 
  *   `maxSolves` groups) which groups hold them back.
  */
 export async function diagnoseInfeasibility(problem: Problem, optimizer: OptimizerInstance, options: DiagnoseOptions = {}): Promise<InfeasibilityReport> {
-  const elastic = await elasticView(problem, optimizer, options);
+  const elastic = options.elastic === false ? NO_ELASTIC_VIEW : await elasticView(problem, optimizer, options);
   const search = await findMinimalConflicts(problem, optimizer, { ...(options.maxConflicts === undefined ? {} : { maxConflicts: options.maxConflicts }), ...(options.cuts ? { cuts: options.cuts } : {}) });
   const structural = problem.groups.filter((g) => !Number.isFinite(g.priority)).map((g) => g.name);
   const messages = search.conflicts.flatMap((c, k) => conflictMessages(c, { first: k === 0, structural }));
   // Without a minimal conflict (every feasibility check undecided), the elastic lines are all there is.
   if (messages.length === 0) messages.push(...elastic.messages);
+  if (messages.length === 0) messages.push('infeasible, and the feasibility checks could not isolate a conflict (the elastic view, `elastic: true`, says which groups would have to give)');
   if (!search.complete) messages.push('some feasibility checks ended neither optimal nor infeasible: a group listed may not be needed');
   if (elastic.stopped) messages.push(`drop-one search stopped after ${elastic.stopped} groups: \`conflicts\` may miss groups`);
   return {
@@ -218,6 +226,9 @@ export async function diagnoseInfeasibility(problem: Problem, optimizer: Optimiz
     complete: elastic.complete && search.complete,
   };
 }
+
+/** What stands for the elastic view when it is not asked for (`elastic: false`). */
+const NO_ELASTIC_VIEW = Object.freeze({ conflicts: [] as Conflict[], messages: [] as string[], objective: Number.NaN, solves: 0, complete: true, stopped: undefined as number | undefined });
 
 /** The elastic relaxation and the drop-one search: which groups give, by how much, and against which. */
 async function elasticView(

@@ -53,7 +53,7 @@ function styleProblem(): Problem {
   return p.build();
 }
 
-async function infeasibility(problem: Problem, options: { diagnose?: { maxSolves: number } } = {}): Promise<{ result: PortfolioInfeasible; report: InfeasibilityReport }> {
+async function infeasibility(problem: Problem, options: { diagnose?: { maxSolves?: number; elastic?: boolean } } = {}): Promise<{ result: PortfolioInfeasible; report: InfeasibilityReport }> {
   const result = await solvePortfolio(problem, { optimizer: testHighsOptimizer(), ...options });
   expect(result.status).toBe('infeasible');
   if (result.status !== 'infeasible') throw new Error('expected an infeasible result');
@@ -169,6 +169,20 @@ describe('infeasibility diagnostics', () => {
     const { report } = await infeasibility(industryProblem(), { diagnose: { maxSolves: 1 } });
     expect(report.complete).toBe(false);
     expect(report.messages.at(-1)).toContain('drop-one search stopped after 1 groups');
+  });
+
+  it('without the elastic view: the same explanation, no elastic conflicts, fewer solves', async () => {
+    for (const make of [industryProblem, turnoverProblem, styleProblem]) {
+      const full = (await infeasibility(make())).report;
+      const { report } = await infeasibility(make(), { diagnose: { elastic: false } });
+      expect(report.minimalConflicts).toEqual(full.minimalConflicts);
+      expect(report.messages).toEqual(full.messages.filter((m) => !m.startsWith('drop-one search stopped')));
+      expect(full.conflicts.length).toBeGreaterThan(0);
+      expect(report.conflicts).toEqual([]);
+      expect(report.elasticObjective).toBeNaN();
+      expect(report.solves).toBeLessThan(full.solves);
+      expect(report.complete).toBe(true);
+    }
   });
 });
 

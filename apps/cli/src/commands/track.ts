@@ -1,12 +1,13 @@
 import { FactorkitError, type OptimizerInstance, parseDate, resolvePluginParams } from '@factorkit/core';
 import { checkEncoding, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
 import { type TrackingConfig, defaultTrackingFactors, formatTrackingEvent, formatTrackingSummary, runTracking, trackingDataError } from '@factorkit/evaluate';
-import { checkTrackingOutput, problemSaver, readTrackingConfig, writeTrackingOutputs } from '@factorkit/evaluate/node';
+import { checkTrackingOutput, problemSaver, readTrackingConfig, workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
 import { parseFactorSpecs, resolveFactorSpecs } from '@factorkit/pipeline';
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
+import { formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
 
 interface TrackOptions {
   readonly data: string;
@@ -23,6 +24,7 @@ interface TrackOptions {
   readonly verbose?: boolean;
   readonly maxRejected?: string;
   readonly encoding?: string;
+  readonly workers?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
     .option('--frequency <f>', 'rebalance at the last trading day of each `monthly` (default) or `weekly` period', 'monthly')
     .option('--config <file>', 'JSON settings: constraints, execution, preprocess, horizons, groups, universe, investable, timeLimitMs (see the README)')
     .option('--save-problems <dir>', 'also write every MFE problem as factorkit-problem JSON: <dir>/<universe>/<factor>/<date>.json')
+    .option('--workers <n>', `worker threads solving the (universe, factor) series in parallel, sharing the data and factor panels; 0 runs them in this thread (default: one per core, ${availableParallelism()} here)`)
     .option('--solver <id>', 'optimizer plugin id: highs (default) or admm, or one from an installed plugin package', 'highs')
     .requiredOption('--out <dir>', 'output folder: new, empty, or a previous tracking output (replaced as a whole)')
     .option('--max-rejected <n|p%>', 'rows the dataset may lose while loading: a count or a share of the rows read (default: any, each reported); beyond it exit 3')
@@ -73,6 +76,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const encoding = checkEncoding(options.encoding ?? 'utf-8', '--encoding');
       const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
       const requests = options.factors === undefined ? undefined : parseFactorSpecs(options.factors, '--factors');
+      const workers = options.workers === undefined ? availableParallelism() : parseWorkers(options.workers);
       const saver = options.saveProblems === undefined ? undefined : await problemSaver(resolve(io.cwd, options.saveProblems), '--save-problems');
 
       const loaded = await loadPlugins({ cwd: io.cwd, packages: options.plugin ?? [] });
@@ -96,6 +100,10 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const declared = (solver.meta as { readonly params?: Readonly<Record<string, unknown>> }).params ?? {};
       const solverParams = Object.hasOwn(declared, 'presolve') ? { presolve: false } : {};
       const optimizer: OptimizerInstance = await solver.create(resolvePluginParams(solver.meta, solverParams, `optimizer \`${solver.id}\``));
+      // Each worker imports the solver's own package and makes the same optimizer.
+      const module = workers > 0 ? pluginModuleUrl(loaded, 'optimizer', solver.id, io.cwd) : undefined;
+      if (workers > 0 && !module) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: optimizer \`${solver.id}\` was not loaded from a package, so worker threads cannot load it; use --workers 0`);
+      const executor = module ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
       let result;
       try {
         result = await runTracking({
@@ -109,6 +117,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
           factors,
           missingInputs: requests ? 'error' : 'skip',
           optimizer,
+          ...(executor ? { executor } : {}),
           ...(config ? { config } : {}),
           ...(saver ? { onProblem: saver.onProblem } : {}),
           onEvent: (event) => io.stderr(formatTrackingEvent(event, options.verbose === true)),
@@ -124,4 +133,11 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const problem = trackingDataError(result);
       if (problem) throw problem;
     });
+}
+
+/** `--workers`: a whole number from 0 (this thread) to 256. */
+function parseWorkers(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!Number.isInteger(n) || n > 256) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: expected a whole number from 0 (no worker threads) to 256, got \`${text}\``);
+  return n;
 }

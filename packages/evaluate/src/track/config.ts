@@ -42,6 +42,14 @@ export interface TrackingConfig {
   readonly investable?: Readonly<Record<string, unknown>> | false;
   /** Time limit per solve, milliseconds (the optimizer's own default when absent). */
   readonly timeLimitMs?: number;
+  /**
+   * How an infeasible rebalance date is explained (`@factorkit/portfolio`'s `DiagnoseOptions`):
+   * `maxConflicts` minimal conflicting sets of constraint groups (default 1), and the elastic
+   * view — which groups would give and by how much, with a drop-one search of up to `maxSolves`
+   * groups — only with `elastic: true` (default `false`: a weekly run can meet hundreds of
+   * infeasible dates, and the elastic view is most of a diagnosis's solves).
+   */
+  readonly diagnose?: { readonly elastic?: boolean; readonly maxConflicts?: number; readonly maxSolves?: number };
 }
 
 /** The documented defaults of {@link TrackingConfig} that the tracking run owns (the MFE's own are `MFE_DEFAULTS`). */
@@ -50,9 +58,10 @@ export const TRACKING_DEFAULTS = Object.freeze({
   preprocess: true,
   horizons: DEFAULT_HORIZONS,
   groups: 10,
+  diagnose: Object.freeze({ elastic: false, maxConflicts: 1, maxSolves: 20 }),
 });
 
-const TOP = ['constraints', 'execution', 'preprocess', 'horizons', 'groups', 'universe', 'investable', 'timeLimitMs'];
+const TOP = ['constraints', 'execution', 'preprocess', 'horizons', 'groups', 'universe', 'investable', 'timeLimitMs', 'diagnose'];
 const CONSTRAINTS = ['industry', 'styles', 'deviation', 'constituentShare', 'turnover', 'tradability'];
 const EXECUTION = ['price', 'cost'];
 
@@ -116,6 +125,15 @@ export function parseTrackingConfig(value: unknown, source = 'config'): Tracking
   if (value.investable !== undefined) expectObject(value.investable, 'investable', issues, true);
   const limit = value.timeLimitMs;
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0)) issues.push({ path: 'timeLimitMs', message: `expected a number > 0, got ${show(limit)}` });
+  const diagnose = value.diagnose;
+  if (diagnose !== undefined && expectObject(diagnose, 'diagnose', issues)) {
+    unknownKeys(diagnose, ['elastic', 'maxConflicts', 'maxSolves'], 'diagnose', issues);
+    if (diagnose.elastic !== undefined && typeof diagnose.elastic !== 'boolean') issues.push({ path: 'diagnose.elastic', message: `expected a boolean, got ${show(diagnose.elastic)}` });
+    for (const [key, low, high] of [['maxConflicts', 1, 20], ['maxSolves', 0, 1000]] as const) {
+      const n = diagnose[key];
+      if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < low || n > high)) issues.push({ path: `diagnose.${key}`, message: `expected an integer in ${low} … ${high}, got ${show(n)}` });
+    }
+  }
   if (issues.length > 0) throw new ValidationError('FK_INVALID_PARAMS', `${source}: invalid tracking config`, issues);
   return value;
 }

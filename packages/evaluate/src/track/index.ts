@@ -6,6 +6,7 @@
  */
 export { runTracking } from './run.js';
 export { trackSeries } from './series.js';
+export { type SeriesContext, type SeriesExecutor, type SeriesRunner, type SeriesTask, inProcessExecutor, seriesInput } from './executor.js';
 export { TRACKING_DEFAULTS, type TrackingConfig, parseTrackingConfig } from './config.js';
 export { defaultTrackingFactors } from './factors.js';
 export { type TrackingTable, analyticsStages, cumulative, trackingTables, trackingYears } from './tables.js';

@@ -160,3 +160,6 @@ export async function problemSaver(dir: string, what = 'saveProblems'): Promise<
     written: () => written,
   };
 }
+
+export { type WorkerExecutorOptions, workerExecutor } from '../parallel/pool.js';
+export type { WorkerOptimizerSpec } from '../parallel/protocol.js';

@@ -15,7 +15,7 @@ import { benchmarkReturns } from '../mfe/benchmark.js';
 import { resolveMfeOptions } from '../mfe/options.js';
 import { periodEnds } from '../mfe/schedule.js';
 import { TRACKING_DEFAULTS, type TrackingConfig, parseTrackingConfig } from './config.js';
-import { trackSeries } from './series.js';
+import { type SeriesTask, inProcessExecutor } from './executor.js';
 import type {
   ResolvedTrackingConfig,
   SkippedFactor,
@@ -91,51 +91,78 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
   options.onEvent?.({ kind: 'start', universes: benchmarks.map((b) => b.info), factors: planned.names, skippedFactors: [...skipped], notes: [...notes], total });
 
   const infos: TrackingFactorInfo[] = [];
-  const byUniverse: TrackingSeries[][] = benchmarks.map(() => []);
+  // Slots in run order: series finish in any order on a parallel executor.
+  const slots: (TrackingSeries | undefined)[][] = benchmarks.map(() => []);
+  const executor = options.executor ?? inProcessExecutor;
+  const runner = await executor.open({
+    data: view,
+    asOf: view.calendar.at(last),
+    frequency,
+    universes: benchmarks.map((b) => ({ name: b.info.name, instance: b.instance, benchmarkReturns: b.returns })),
+    ...(investable ? { investable } : {}),
+    config,
+    optimizer: options.optimizer,
+    ...(options.onProblem ? { onProblem: options.onProblem } : {}),
+  });
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   let done = 0;
-  for (let k = 0; k < named.length; k++) {
-    const factor = named[k]!;
-    let r: ComputedFactor;
-    let p: ComputedFactor | undefined;
-    try {
-      // One factor at a time: its panels are let go once its series are done.
-      r = only(streamFactors({ data: view, factors: [factor], range }));
-      p = processing ? only(streamFactors({ data: view, factors: [factor], range, ...processing })) : undefined;
-    } catch (error) {
-      // A plugin may find out only when computing that the data lacks what it needs (inputs that are each optional, one of them required).
-      if (options.missingInputs !== 'skip' || !isFactorkitError(error) || error.code !== 'FK_MISSING_INPUT') throw error;
-      const missing = Array.isArray(error.details.missing) ? (error.details.missing as string[]) : [];
-      const left: SkippedFactor = { name: factor.name, id: factor.plugin.id, missing, message: `factor \`${factor.name}\` left out: ${error.message}` };
-      skipped.push(left);
-      notes.push(left.message);
-      options.onEvent?.({ kind: 'skipped', factor: left });
-      done += benchmarks.length;
-      continue;
+  // A series is handed over as soon as its factor is computed; at most this many wait or run at once.
+  const window = Math.max(1, executor.concurrency === 1 ? 1 : 2 * executor.concurrency);
+  const submit = (u: number, k: number, factor: SeriesTask['factor']): void => {
+    const job = runner.run({ universe: u, factor }).then(
+      (series) => {
+        slots[u]![k] = series;
+        options.onEvent?.({ kind: 'series', done: ++done, total, series });
+      },
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
+  };
+  try {
+    for (let k = 0; k < named.length && !failure; k++) {
+      const factor = named[k]!;
+      let r: ComputedFactor;
+      let p: ComputedFactor | undefined;
+      try {
+        // One factor at a time: its panels are let go once its series are done.
+        r = only(streamFactors({ data: view, factors: [factor], range }));
+        p = processing ? only(streamFactors({ data: view, factors: [factor], range, ...processing })) : undefined;
+      } catch (error) {
+        // A plugin may find out only when computing that the data lacks what it needs (inputs that are each optional, one of them required).
+        if (options.missingInputs !== 'skip' || !isFactorkitError(error) || error.code !== 'FK_MISSING_INPUT') throw error;
+        const missing = Array.isArray(error.details.missing) ? (error.details.missing as string[]) : [];
+        const left: SkippedFactor = { name: factor.name, id: factor.plugin.id, missing, message: `factor \`${factor.name}\` left out: ${error.message}` };
+        skipped.push(left);
+        notes.push(left.message);
+        options.onEvent?.({ kind: 'skipped', factor: left });
+        done += benchmarks.length;
+        continue;
+      }
+      const info = factorInfo(factor, r, p);
+      infos.push(info);
+      options.onEvent?.({ kind: 'factor', index: k + 1, count: factors.length, factor: info });
+      if (info.outcome.status === 'empty') {
+        done += benchmarks.length;
+        continue;
+      }
+      const task: SeriesTask['factor'] = { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates };
+      for (let u = 0; u < benchmarks.length && !failure; u++) {
+        while (inFlight.size >= window) await Promise.race(inFlight);
+        if (!failure) submit(u, k, task);
+      }
     }
-    const info = factorInfo(factor, r, p);
-    infos.push(info);
-    options.onEvent?.({ kind: 'factor', index: k + 1, count: factors.length, factor: info });
-    if (info.outcome.status === 'empty') {
-      done += benchmarks.length;
-      continue;
-    }
-    for (let u = 0; u < benchmarks.length; u++) {
-      const b = benchmarks[u]!;
-      const series = await trackSeries({
-        data: view,
-        asOf: view.calendar.at(last),
-        frequency,
-        universe: { name: b.info.name, instance: b.instance, benchmarkReturns: b.returns },
-        ...(investable ? { investable } : {}),
-        factor: { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates },
-        optimizer: options.optimizer,
-        config,
-        ...(options.onProblem ? { onProblem: options.onProblem } : {}),
-      });
-      byUniverse[u]!.push(series);
-      options.onEvent?.({ kind: 'series', done: ++done, total, series });
-    }
+    while (inFlight.size > 0) await Promise.race(inFlight);
+  } finally {
+    // After a failure: what is still running finishes (its result unused) before the runner closes.
+    if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await runner.close();
   }
+  if (failure) throw failure.error;
+  const byUniverse = slots.map((row) => row.filter((s): s is TrackingSeries => s !== undefined));
 
   return {
     asOf: parseDate(options.asOf, names.asOf),
@@ -144,6 +171,7 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
     dataStart: view.calendar.at(0),
     config,
     optimizer: options.optimizer.id,
+    executor: executor.label,
     universes: benchmarks.map((b) => b.info),
     factors: infos,
     skippedFactors: skipped,
@@ -316,6 +344,7 @@ function resolveConfig(options: TrackingOptions, view: MarketData, given: Tracki
     groups: given.groups ?? TRACKING_DEFAULTS.groups,
     universe: given.universe ?? {},
     investable: given.investable ?? {},
+    diagnose: { ...TRACKING_DEFAULTS.diagnose, ...given.diagnose },
     ...(given.timeLimitMs === undefined ? {} : { timeLimitMs: given.timeLimitMs }),
   };
 }

@@ -31,6 +31,7 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
     execution: config.execution,
     ...(universe.benchmarkReturns ? { benchmarkReturns: universe.benchmarkReturns } : {}),
     ...(config.timeLimitMs === undefined ? {} : { timeLimitMs: config.timeLimitMs }),
+    diagnose: config.diagnose,
     ...(input.onProblem ? { onProblem: ({ date, problem }) => input.onProblem!({ universe: universe.name, factor: factor.name, date, problem }) } : {}),
   });
   const analyse = (values: Panel, stage: TrackingAnalytics['stage']): TrackingAnalytics =>

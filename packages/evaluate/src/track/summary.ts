@@ -48,6 +48,7 @@ export function trackingSummary(result: TrackingResult) {
     start: result.start,
     dataStart: result.dataStart,
     optimizer: result.optimizer,
+    executor: result.executor,
     config: result.config,
     universes: result.universes,
     factors: result.factors,

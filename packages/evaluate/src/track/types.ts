@@ -5,6 +5,7 @@ import type { BenchmarkInfo, Coverage, IcSeries, IcSummary, QuantileSummary } fr
 import type { MfeAggregates } from '../mfe/aggregates.js';
 import type { MfeConstraintsConfig, MfeExecution, MfeResult, MfeSettings } from '../mfe/types.js';
 import type { TrackingConfig } from './config.js';
+import type { SeriesExecutor } from './executor.js';
 
 /** How often the MFE portfolios are re-optimised: the last trading day of each ISO week or calendar month. */
 export type TrackingFrequency = 'weekly' | 'monthly';
@@ -79,7 +80,17 @@ export interface TrackingOptions {
    * all) or `skip` (left out, named in `skippedFactors` with the fields it needs — for the default list).
    */
   readonly missingInputs?: 'error' | 'skip';
+  /**
+   * The optimizer of the run (used in this thread; its id is recorded). A parallel
+   * {@link TrackingOptions.executor} solves with optimizers of its own, made the same way.
+   */
   readonly optimizer: OptimizerInstance;
+  /**
+   * Where the (universe, factor) series run: default {@link inProcessExecutor} (this thread, one
+   * at a time); `workerExecutor` of `@factorkit/evaluate/node` for worker threads. The result is
+   * the same either way.
+   */
+  readonly executor?: SeriesExecutor;
   /** Checked with {@link parseTrackingConfig} when read from a file; checked again here. */
   readonly config?: TrackingConfig;
   /** Receives each MFE problem before it is solved (`--save-problems`). */
@@ -106,6 +117,8 @@ export interface ResolvedTrackingConfig {
   readonly universe: Readonly<Record<string, unknown>>;
   readonly investable: Readonly<Record<string, unknown>> | false;
   readonly timeLimitMs?: number;
+  /** How infeasible dates are explained (see {@link TrackingConfig.diagnose}). */
+  readonly diagnose: { readonly elastic: boolean; readonly maxConflicts: number; readonly maxSolves: number };
 }
 
 /** A benchmark of the run and where its weights came from. */
@@ -202,6 +215,8 @@ export interface TrackingResult {
   readonly dataStart: DateString;
   readonly config: ResolvedTrackingConfig;
   readonly optimizer: string;
+  /** Where the series ran (the executor's label: `in-process`, `2 worker threads`). */
+  readonly executor: string;
   readonly universes: readonly TrackingUniverseInfo[];
   readonly factors: readonly TrackingFactorInfo[];
   readonly skippedFactors: readonly SkippedFactor[];

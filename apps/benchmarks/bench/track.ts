@@ -1,0 +1,207 @@
+/**
+ * The weekly factor-tracking run as a user runs it, everything included: `runTracking` of
+ * `@factorkit/evaluate` — the 15 sell-side factors computed and preprocessed, the MFE test with
+ * turnover limits and the IC/quantile analytics of every factor × csi300, csi500, csi1000,
+ * csia500 — on worker threads (`workerExecutor`, one per core by default), then
+ * `writeTrackingOutputs` writing the folder, on the synthetic market at its default size
+ * (3,000 stocks × 10 years). Weekly rebalancing is the stress case (≈ 30,000 LPs), monthly the
+ * default. Targets of issue #11: weekly ≤ 5 min, monthly ≤ 1 min on the 2-core machine.
+ *
+ * Printed per schedule: wall time of the run and of writing the outputs, LPs, LPs per second,
+ * ms of wall time per LP, peak RSS of the process (workers included), the infeasible dates. And,
+ * in the same run, native HiGHS — `scipy.optimize.linprog(method="highs")` — on a uniform sample
+ * of the LPs of two series run again in-process to capture their problems (`onProblem`, saved
+ * as `factorkit-problem` JSON and read back, as `--save-problems` files are), each also solved
+ * again by HiGHS wasm here, with the native time extrapolated to every LP of the run.
+ *
+ * Run: `pnpm bench:track` (python3 with numpy and scipy for the native column). Smaller runs:
+ *
+ *   TRACK_BENCH_SCHEDULES=weekly|monthly    TRACK_BENCH_FACTORS=3 (the first 3 by id)
+ *   TRACK_BENCH_UNIVERSES=csi300,csi500     TRACK_BENCH_WORKERS=2 (0: in-process)
+ *   TRACK_BENCH_STOCKS=3000  TRACK_BENCH_YEARS=10   TRACK_BENCH_NATIVE=40 (0: no native sample)
+ *   BENCH_JSON=path                         also append the results as one JSON line
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Problem } from '@factorkit/core';
+import { createDataset } from '@factorkit/data';
+import { type TrackingProblemEntry, type TrackingResult, defaultTrackingFactors, runTracking } from '@factorkit/evaluate';
+import { workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
+import highsOptimizer from '@factorkit/optimizer-highs';
+import { problemFromJSON, problemToJSON } from '@factorkit/portfolio';
+import { DEFAULT_MARKET_OPTIONS, generateMarket } from '@factorkit/synth';
+import { formatMs, scipyLinprog } from '@factorkit/tooling/bench';
+import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
+import { SELL_SIDE } from './sell-side.js';
+
+const env = process.env;
+const UNIVERSES = ['csi300', 'csi500', 'csi1000', 'csia500'];
+const TARGET_S = { weekly: 300, monthly: 60 } as const;
+const list = (name: string, all: readonly string[]): string[] => (env[name] ? env[name]!.split(',').map((s) => s.trim()).filter(Boolean) : [...all]);
+const schedules = list('TRACK_BENCH_SCHEDULES', ['monthly', 'weekly']) as ('weekly' | 'monthly')[];
+const universes = list('TRACK_BENCH_UNIVERSES', UNIVERSES);
+const factorCount = env.TRACK_BENCH_FACTORS === undefined ? SELL_SIDE.length : Number(env.TRACK_BENCH_FACTORS);
+const workers = env.TRACK_BENCH_WORKERS === undefined ? availableParallelism() : Number(env.TRACK_BENCH_WORKERS);
+const stocks = Number(env.TRACK_BENCH_STOCKS ?? DEFAULT_MARKET_OPTIONS.stocks);
+const years = Number(env.TRACK_BENCH_YEARS ?? DEFAULT_MARKET_OPTIONS.years);
+const nativeSample = Number(env.TRACK_BENCH_NATIVE ?? 40);
+const HIGHS_PARAMS = { presolve: false };
+
+const mib = (): number => process.resourceUsage().maxRSS / 1024;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+console.log(`# tracking run (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+let t0 = performance.now();
+const { tables } = generateMarket({ stocks, years, funds: 0 });
+const data = createDataset(tables).dataset;
+const asOf = data.calendar.at(data.calendar.length - 1);
+console.log(`market: ${stocks} stocks × ${years} years (${data.calendar.length} trading days), generated and loaded in ${seconds(performance.now() - t0)} (not counted below)`);
+const factors = defaultTrackingFactors(SELL_SIDE).slice(0, factorCount);
+console.log(`factors (${factors.length}): ${factors.map((f) => f.plugin.id).join(', ')}`);
+console.log(`universes: ${universes.join(', ')}; executor: ${workers > 0 ? `${workers} worker threads` : 'in-process'}; HiGHS wasm, presolve off`);
+
+const highs = await highsOptimizer.create(highsOptimizer.with(HIGHS_PARAMS).params);
+
+interface ScheduleReport {
+  readonly schedule: 'weekly' | 'monthly';
+  readonly runMs: number;
+  readonly writeMs: number;
+  readonly lps: number;
+  readonly infeasible: number;
+  readonly failed: number;
+  readonly series: number;
+  readonly seriesCpuMs: number;
+  readonly peakRssMiB: number;
+  readonly native?: { sample: number; scipy: string; wasmMeanMs: number; nativeMeanMs: number; extrapolatedMs: number; maxObjectiveGap: number; statusMismatches: number } | string;
+}
+
+const lpsOf = (result: TrackingResult): number => sum(result.series.map((s) => s.mfe.counts.optimal + s.mfe.counts.infeasible + s.mfe.counts.failed));
+
+async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleReport> {
+  const out = mkdtempSync(join(tmpdir(), 'factorkit-bench-track-'));
+  try {
+    const executor = workers > 0 ? workerExecutor({ workers, optimizer: { module: import.meta.resolve('@factorkit/optimizer-highs'), id: 'highs', params: HIGHS_PARAMS } }) : undefined;
+    let done = 0;
+    t0 = performance.now();
+    const result = await runTracking({
+      data,
+      asOf,
+      frequency: schedule,
+      universes,
+      benchmark: indexUniverse,
+      investable: marketUniverse,
+      factors,
+      missingInputs: 'skip',
+      optimizer: highs,
+      ...(executor ? { executor } : {}),
+      onEvent: (event) => {
+        if (event.kind === 'series' && ++done % 10 === 0) console.log(`  ${done}/${event.total} series, ${seconds(performance.now() - t0)}`);
+      },
+    });
+    const runMs = performance.now() - t0;
+    t0 = performance.now();
+    await writeTrackingOutputs(join(out, 'out'), result, { data: 'synthetic' });
+    const writeMs = performance.now() - t0;
+    const report: ScheduleReport = {
+      schedule,
+      runMs,
+      writeMs,
+      lps: lpsOf(result),
+      infeasible: sum(result.series.map((s) => s.mfe.counts.infeasible)),
+      failed: sum(result.series.map((s) => s.mfe.counts.failed)),
+      series: result.series.length,
+      seriesCpuMs: sum(result.series.map((s) => s.seconds * 1000)),
+      peakRssMiB: mib(),
+    };
+    return nativeSample > 0 ? { ...report, native: await nativeReference(schedule, report.lps) } : report;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Two series (csi300 and the last universe, a factor drawn at random) run again in this thread
+ * to capture their problems; a uniform sample of them solved by HiGHS wasm here and by native
+ * HiGHS (scipy), each after a `factorkit-problem` JSON round trip.
+ */
+async function nativeReference(schedule: 'weekly' | 'monthly', total: number): Promise<NonNullable<ScheduleReport['native']>> {
+  const dir = mkdtempSync(join(tmpdir(), 'factorkit-bench-track-problems-'));
+  try {
+    const problems: Problem[] = [];
+    let random = 12345;
+    const next = (): number => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const factor = factors[Math.floor(next() * factors.length)]!;
+    for (const universe of [...new Set([universes[0]!, universes.at(-1)!])]) {
+      let seen = 0;
+      await runTracking({
+        data, asOf, frequency: schedule, universes: [universe], benchmark: indexUniverse, investable: marketUniverse, factors: [factor], optimizer: highs,
+        onProblem: (entry: TrackingProblemEntry) => {
+          seen++;
+          if (problems.length < nativeSample) problems.push(entry.problem);
+          else {
+            const j = Math.floor(next() * seen);
+            if (j < nativeSample) problems[j] = entry.problem;
+          }
+        },
+      });
+    }
+    const wasmMs: number[] = [];
+    const nativeMs: number[] = [];
+    let scipy = '';
+    let gap = 0;
+    let mismatches = 0;
+    for (const [k, problem] of problems.entries()) {
+      const file = join(dir, `${k}.json`);
+      writeFileSync(file, JSON.stringify(problemToJSON(problem)));
+      const reread = problemFromJSON(JSON.parse(readFileSync(file, 'utf8')), file);
+      const start = performance.now();
+      const own = await highs.solve(reread);
+      wasmMs.push(performance.now() - start);
+      const native = scipyLinprog(reread, 1);
+      if (typeof native === 'string') return native;
+      scipy = native.scipy;
+      nativeMs.push(native.ms[0]!);
+      const nativeOptimal = native.objective !== null;
+      if (nativeOptimal !== (own.status === 'optimal')) mismatches++;
+      else if (nativeOptimal) gap = Math.max(gap, Math.abs(own.objective - native.objective!) / Math.max(1, Math.abs(native.objective!)));
+    }
+    const nativeMeanMs = sum(nativeMs) / nativeMs.length;
+    return { sample: problems.length, scipy, wasmMeanMs: sum(wasmMs) / wasmMs.length, nativeMeanMs, extrapolatedMs: nativeMeanMs * total, maxObjectiveGap: gap, statusMismatches: mismatches };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const reports: ScheduleReport[] = [];
+for (const schedule of schedules) {
+  console.log(`\n## ${schedule}`);
+  const report = await runSchedule(schedule);
+  reports.push(report);
+  const total = report.runMs + report.writeMs;
+  const lines: [string, string][] = [
+    ['series (universe × factor)', String(report.series)],
+    ['LPs', `${report.lps} (${report.infeasible} infeasible, explained; ${report.failed} other status)`],
+    ['runTracking, wall', seconds(report.runMs)],
+    ['writeTrackingOutputs, wall', seconds(report.writeMs)],
+    ['total', `${seconds(total)} — target ${TARGET_S[schedule]} s: ${total / 1000 <= TARGET_S[schedule] ? 'met' : 'NOT met'} (${(total / 1000 / TARGET_S[schedule]).toFixed(2)}× the target)`],
+    ['LPs per second (wall, everything included)', (report.lps / (total / 1000)).toFixed(1)],
+    ['wall ms per LP', `${(total / report.lps).toFixed(2)} ms; per core ${((total * Math.max(1, Math.min(workers, availableParallelism()))) / report.lps).toFixed(2)} ms (budget 20 ms of one core)`],
+    ['series time summed over workers', seconds(report.seriesCpuMs)],
+    ['peak RSS (process, workers included)', `${report.peakRssMiB.toFixed(0)} MiB`],
+  ];
+  const n = report.native;
+  if (typeof n === 'string') lines.push(['native reference', n]);
+  else if (n) {
+    lines.push(
+      [`native HiGHS, sample of ${n.sample} LPs (scipy ${n.scipy} linprog)`, `${formatMs(n.nativeMeanMs)} per LP; HiGHS wasm here on the same LPs ${formatMs(n.wasmMeanMs)} (${(n.wasmMeanMs / n.nativeMeanMs).toFixed(2)}×)`],
+      ['native HiGHS extrapolated to all LPs, one core', `${seconds(n.extrapolatedMs)} (solves only); this run's wall time / that = ${(total / n.extrapolatedMs).toFixed(2)}×`],
+      ['objectives, wasm vs native (max rel. gap)', `${n.maxObjectiveGap.toExponential(1)}${n.statusMismatches ? `; ${n.statusMismatches} status mismatches` : ''}`],
+    );
+  }
+  const width = Math.max(...lines.map(([k]) => k.length));
+  for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
+}
+await highs.dispose?.();
+if (env.BENCH_JSON) appendFileSync(env.BENCH_JSON, `${JSON.stringify({ title: 'track', stocks, years, workers, factors: factors.map((f) => f.plugin.id), universes, reports })}\n`);
