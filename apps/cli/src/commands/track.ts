@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
+import { progressTarget, trackingProgress } from '../progress.js';
 
 interface TrackOptions {
   readonly data: string;
@@ -25,6 +26,8 @@ interface TrackOptions {
   readonly maxRejected?: string;
   readonly encoding?: string;
   readonly workers?: string;
+  /** `false` with `--no-progress`. */
+  readonly progress: boolean;
 }
 
 /**
@@ -56,6 +59,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
     .requiredOption('--out <dir>', 'output folder: new, empty, or a previous tracking output (replaced as a whole)')
     .option('--max-rejected <n|p%>', 'rows the dataset may lose while loading: a count or a share of the rows read (default: any, each reported); beyond it exit 3')
     .option('--encoding <name>', 'text encoding of the dataset’s CSV files: utf-8 (default) or gbk')
+    .option('--no-progress', 'no progress bars (already off when stderr is not a terminal, in CI, or with TERM=dumb)')
     .option('-p, --plugin <package...>', 'also load these plugin packages by name')
     .action(async (options: TrackOptions) => {
       // Everything the flags alone can tell is checked before plugins or data are loaded.
@@ -104,6 +108,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const module = workers > 0 ? pluginModuleUrl(loaded, 'optimizer', solver.id, io.cwd) : undefined;
       if (workers > 0 && !module) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: optimizer \`${solver.id}\` was not loaded from a package, so worker threads cannot load it; use --workers 0`);
       const executor = module ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
+      const progress = trackingProgress({ ...progressTarget(io), enabled: options.progress });
       let result;
       try {
         result = await runTracking({
@@ -120,10 +125,12 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
           ...(executor ? { executor } : {}),
           ...(config ? { config } : {}),
           ...(saver ? { onProblem: saver.onProblem } : {}),
-          onEvent: (event) => io.stderr(formatTrackingEvent(event, options.verbose === true)),
+          // Every event line goes through the bars, which clear themselves, print it and redraw.
+          onEvent: (event) => progress.event(event, formatTrackingEvent(event, options.verbose === true)),
           optionNames: { asOf: '--as-of', start: '--start', universes: '--universes', factors: '--factors', config: options.config === undefined ? '--config' : `--config \`${options.config}\`` },
         });
       } finally {
+        progress.finish();
         await optimizer.dispose?.();
       }
       await writeTrackingOutputs(out, result, { data: basename(resolve(io.cwd, options.data)), what: '--out' });
