@@ -1,4 +1,5 @@
 import type { Panel, Tradability } from '@factorkit/core';
+import type { MfeHoldingsState } from './types.js';
 
 /** Weights below this in size are zero (solver noise). */
 export const ZERO_WEIGHT = 1e-12;
@@ -77,6 +78,21 @@ export class Holdings {
 
   constructor(assets: number) {
     this.weight = new Float64Array(assets);
+  }
+
+  /** Holdings in the state `state` (copied). */
+  static restore(state: MfeHoldingsState): Holdings {
+    const holdings = new Holdings(state.weight.length);
+    holdings.weight.set(state.weight);
+    holdings.cash = state.cash;
+    holdings.invested = state.invested;
+    holdings.held = Array.from(state.held);
+    return holdings;
+  }
+
+  /** A copy of the state, for a checkpoint. */
+  snapshot(): MfeHoldingsState {
+    return { weight: this.weight.slice(), cash: this.cash, invested: this.invested, held: Int32Array.from(this.held) };
   }
 
   /** Turn every held stock without a price on day `d` (delisted, no daily row) into cash at its last value; how many. */

@@ -233,3 +233,14 @@ export function resolveMfeOptions(options: MfeOptions): ResolvedMfe {
     },
   };
 }
+
+/**
+ * The execution price a run uses on `data`: the one asked for, or `close` when `vwap` was asked
+ * for and the data lacks `vwap` or `raw_close` (said in `notes`); with the VWAP, its panels.
+ */
+export function executionPrice(data: MarketData, requested: 'vwap' | 'close', notes: string[]): { price: 'vwap' | 'close'; vwap: { price: Panel; close: Panel } | undefined } {
+  if (requested !== 'vwap') return { price: requested, vwap: undefined };
+  if (data.hasField('vwap') && data.hasField('raw_close')) return { price: 'vwap', vwap: { price: data.field('vwap'), close: data.field('raw_close') } };
+  notes.push(`the dataset has no \`${data.hasField('vwap') ? 'raw_close' : 'vwap'}\` field, so trades cannot fill at the VWAP: they fill at the next day's close`);
+  return { price: 'close', vwap: undefined };
+}

@@ -1,26 +1,52 @@
-import { type BenchmarkWeights, type Problem, ProblemBuilder, type Tradability, applyConstraints } from '@factorkit/core';
+import { type BenchmarkWeights, FactorkitError, type Problem, ProblemBuilder, type Tradability, ValidationError, applyConstraints } from '@factorkit/core';
 import { maxExposure, solvePortfolio } from '@factorkit/portfolio';
 import { benchmarkReturns } from './benchmark.js';
 import { bindingGroups } from './binding.js';
-import { type RebalanceContext, rebalanceContext, rebalanceInputs } from './context.js';
-import { Holdings, Prices, ZERO_WEIGHT } from './holdings.js';
-import { hasRow, resolveMfeOptions } from './options.js';
+import { type RebalanceContext, type RebalanceInputs, rebalanceContext, rebalanceInputs } from './context.js';
+import { dataFingerprint, settingsKeyOf } from './fingerprint.js';
+import { Prices, ZERO_WEIGHT } from './holdings.js';
+import { type ResolvedMfe, executionPrice, hasRow, resolveMfeOptions } from './options.js';
+import { type RunPlan, freshPlan, resumePlan, resumeRefusal } from './resume.js';
 import { periodEnds } from './schedule.js';
-import type { MfeCounts, MfeDaily, MfeOptions, MfeRebalance, MfeRebalanceCounts, MfeResult, MfeWeights } from './types.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A solved rebalance waiting for its trade day. */
-interface Pending {
-  readonly record: number;
-  readonly tradeIndex: number;
-  readonly target: Float64Array;
-  readonly benchmark: Float64Array;
-  readonly weights: number;
-  readonly rows: Int32Array;
-}
+import { type Mutable, type Period, newPeriod } from './state.js';
+import type { MfeCheckpoint, MfeDaily, MfeOptions, MfeRebalance, MfeRebalanceCounts, MfeResult, MfeResumeCheck, MfeRunResult, MfeWeights } from './types.js';
 
 const NO_COUNTS: MfeRebalanceCounts = Object.freeze({ missingFactor: 0, missingStyle: {}, pinned: 0, cashedOut: 0, blockedBuys: 0, blockedSells: 0, buyFill: 1 });
+
+/** A run's options resolved against its data: everything but the state carried from day to day. */
+interface Setup {
+  readonly resolved: ResolvedMfe;
+  readonly notes: string[];
+  readonly price: 'vwap' | 'close';
+  readonly prices: Prices;
+  readonly inputs: RebalanceInputs;
+  readonly schedule: readonly number[];
+  readonly settingsKey: string;
+}
+
+function setup(options: MfeOptions): Setup {
+  const resolved = resolveMfeOptions(options);
+  const { data, universe } = options;
+  const notes: string[] = [];
+  const { price, vwap } = executionPrice(data, resolved.settings.requestedPrice, notes);
+  if (!universe.tradability) notes.push(`universe \`${universe.id}\` gives no tradability: every stock is treated as tradable on every day`);
+  const prices = new Prices(data.field('ret'), vwap);
+  const inputs = rebalanceInputs(data, resolved, universe, options.investable, notes);
+  const schedule = resolved.explicit ?? periodEnds(data.calendar, resolved.scheduleKind === 'weekly' ? 'week' : 'month', resolved.first, resolved.last);
+  return { resolved, notes, price, prices, inputs, schedule, settingsKey: settingsKeyOf(options, resolved, price) };
+}
+
+/** The plan of the run: from scratch, or continued from `options.resume` (refused with `FK_INVALID_ARGUMENT` when it does not fit). */
+function plan(options: MfeOptions, s: Setup): RunPlan {
+  const { data } = options;
+  const N = data.assets.length;
+  const { last } = s.resolved;
+  if (options.resume === undefined) return freshPlan(N, s.schedule, last);
+  const refusal = resumeRefusal(options.resume, { data, universe: options.universe, inputs: s.inputs, schedule: s.schedule, last, notes: s.notes, settingsKey: s.settingsKey });
+  if (refusal?.issues) throw new ValidationError('FK_INVALID_PARAMS', 'runMfe: the checkpoint to resume from is malformed', refusal.issues);
+  if (refusal) throw new FactorkitError('FK_INVALID_ARGUMENT', `runMfe: cannot resume from the checkpoint: ${refusal.message}`, { details: { reason: refusal.reason } });
+  return resumePlan(options.resume, N, s.schedule, last, (t) => data.calendar.at(t));
+}
 
 /**
  * The maximum-factor-exposure (MFE) portfolio test of one factor against one benchmark.
@@ -44,55 +70,52 @@ const NO_COUNTS: MfeRebalanceCounts = Object.freeze({ missingFactor: 0, missingS
  * weights, no factor values) — is reported and counted, and the run goes on holding the previous
  * weights, drifting; no other weights ever stand in.
  *
- * @throws ValidationError `FK_INVALID_PARAMS` listing every invalid option; `FK_MISSING_INPUT`
- *   when the universe gives no benchmark weights or the data has no `ret`.
+ * The result carries a `checkpoint`; `runMfe({ …, resume: checkpoint })` on data that extends
+ * further solves only the new rebalance dates and gives the result a run from scratch would.
+ *
+ * @throws ValidationError `FK_INVALID_PARAMS` listing every invalid option (a malformed `resume`
+ *   with the paths of its problems); `FK_MISSING_INPUT` when the universe gives no benchmark
+ *   weights or the data has no `ret`; `FK_INVALID_ARGUMENT` when `resume` does not fit these
+ *   options and data (`details.reason`, see {@link checkMfeResume}).
  * @example
  * const result = await runMfe({ data, factor: { values: f.values, dates }, universe: csi500, investable: market, optimizer: highs });
  * const summary = mfeAggregates(result.daily, '2024-06-28');
+ * // A week later: the same options over the data through the new week (data, factor values and
+ * // universes of the longer data), and the checkpoint.
+ * const next = await runMfe({ ...optionsOverLongerData, resume: result.checkpoint });
  */
 export async function runMfe(options: MfeOptions): Promise<MfeResult> {
-  const resolved = resolveMfeOptions(options);
+  const s = setup(options);
   const { data, universe, optimizer } = options;
-  const { settings, first, last } = resolved;
+  const { resolved, prices, inputs, schedule } = s;
+  const { settings, last } = resolved;
   const calendar = data.calendar;
   const T = calendar.length;
   const N = data.assets.length;
-  const notes: string[] = [];
+  const run = plan(options, s);
+  const { state } = run;
+  const { holdings, records, weights, counts } = state;
+  prices.missingReturns = run.missingReturns;
+  prices.vwapFallbacks = run.vwapFallbacks;
 
-  let price = settings.requestedPrice;
-  let vwap: { price: ReturnType<typeof data.field>; close: ReturnType<typeof data.field> } | undefined;
-  if (price === 'vwap') {
-    if (data.hasField('vwap') && data.hasField('raw_close')) vwap = { price: data.field('vwap'), close: data.field('raw_close') };
-    else {
-      price = 'close';
-      notes.push(`the dataset has no \`${data.hasField('vwap') ? 'raw_close' : 'vwap'}\` field, so trades cannot fill at the VWAP: they fill at the next day's close`);
-    }
-  }
-  if (!universe.tradability) notes.push(`universe \`${universe.id}\` gives no tradability: every stock is treated as tradable on every day`);
-  const prices = new Prices(data.field('ret'), vwap);
-  const inputs = rebalanceInputs(data, resolved, universe, options.investable, notes);
-  const schedule = resolved.explicit ?? periodEnds(calendar, resolved.scheduleKind === 'weekly' ? 'week' : 'month', first, last);
-
-  let benchmarkMissing = 0;
   let bench = options.benchmarkReturns;
   if (!bench) {
-    const computed = schedule.length > 0 ? benchmarkReturns(data, universe, { from: schedule[0]! + 1, to: last }) : undefined;
+    // Days already in the checkpoint were counted by its run.
+    const computed = schedule.length > 0 ? benchmarkReturns(data, universe, { from: Math.max(schedule[0]! + 1, run.dailyThrough + 1), to: last }) : undefined;
     bench = computed?.returns ?? new Float64Array(T).fill(Number.NaN);
-    benchmarkMissing = computed?.missingReturns ?? 0;
+    state.benchmarkMissing += computed?.missingReturns ?? 0;
   }
 
-  const holdings = new Holdings(N);
   const pDay = new Float64Array(T).fill(Number.NaN);
   const bDay = new Float64Array(T).fill(Number.NaN);
   const cashDay = new Float64Array(T).fill(Number.NaN);
-  let inception: number | undefined;
-  let pending: Pending | undefined;
-  const records: Mutable<MfeRebalance>[] = [];
-  const weights: Mutable<MfeWeights>[] = [];
-  const counts = { rebalances: schedule.length, optimal: 0, infeasible: 0, failed: 0, skipped: 0 };
+  if (run.daily && state.inception !== undefined) {
+    const from = state.inception + 1;
+    pDay.set(run.daily.portfolio, from);
+    bDay.set(run.daily.benchmark, from);
+    cashDay.set(run.daily.cash, from);
+  }
   const costPerSide = settings.costRoundTrip / 2;
-  /** The last optimal solve, for {@link MfeOptions.warmStart}. */
-  let previousSolve: { readonly x: Float64Array; readonly rows: number } | undefined;
 
   const rebalance = async (t: number): Promise<void> => {
     const started = performance.now();
@@ -121,6 +144,7 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
       solveMs: 0,
     };
     records.push(record);
+    state.period = newPeriod();
     const cashedOut = holdings.cashOutUnpriced(t, prices);
     if (cashedOut > 0) record.counts = { ...NO_COUNTS, cashedOut };
     record.nAssets = holdings.held.length;
@@ -146,7 +170,8 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
     const solving = performance.now();
     // A step for a group this date's problem lacks (no turnover limit on the first rebalance) is left out.
     const relaxation = options.relaxation?.filter((step) => problem.groups.some((g) => g.name === step.group));
-    const warm = options.warmStart && previousSolve && previousSolve.x.length === problem.numVariables && previousSolve.rows === problem.A.rows ? previousSolve.x : undefined;
+    const previous = state.previousSolve;
+    const warm = options.warmStart && previous && previous.x.length === problem.numVariables && previous.rows === problem.A.rows ? previous.x : undefined;
     const result = await solvePortfolio(problem, {
       optimizer,
       ...(warm ? { warmStart: { x: warm } } : {}),
@@ -156,7 +181,7 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
     });
     record.solveMs = performance.now() - solving;
     record.status = result.status;
-    previousSolve = result.status === 'optimal' && result.relaxations.length === 0 ? { x: result.x, rows: result.problem.A.rows } : undefined;
+    state.previousSolve = result.status === 'optimal' && result.relaxations.length === 0 ? { x: result.x, rows: result.problem.A.rows } : undefined;
     if (result.relaxations.length > 0) record.relaxations = result.relaxations;
     if (result.status === 'infeasible') {
       counts.infeasible++;
@@ -185,78 +210,134 @@ export async function runMfe(options: MfeOptions): Promise<MfeResult> {
       record.bindingFrom = binding.from;
       const rows = weightRows(target, holdings.held);
       weights.push(weightsRecord(record.date, rows, target, bw.weights, undefined, data.assets));
-      if (t < last) pending = { record: records.length - 1, tradeIndex: t + 1, target, benchmark: bw.weights, weights: weights.length - 1, rows };
+      // On the run's last day the trade waits in the checkpoint for a resume.
+      state.pending = { record: records.length - 1, tradeIndex: t + 1, target, benchmark: bw.weights, weights: weights.length - 1, rows };
     }
   };
 
-  const startDay = schedule[0] ?? last + 1;
-  let next = 0;
-  for (let d = startDay; d <= last; d++) {
-    if (d > startDay) {
-      if (pending && pending.tradeIndex === d) {
-        const trade = pending;
-        pending = undefined;
-        const flags: Tradability | undefined = universe.tradability?.(d);
-        const execution = holdings.execute(d, trade.target, prices, flags, costPerSide);
-        pDay[d] = execution.ret;
-        if (inception === undefined) {
-          inception = d - 1;
-          bDay[d] = benchmarkFromExecution(d, trade.benchmark, prices);
-        } else bDay[d] = bench[d]!;
-        const record = records[trade.record]!;
-        record.turnover = execution.turnover;
-        record.cost = execution.cost;
-        record.counts = { ...record.counts, blockedBuys: execution.blockedBuys, blockedSells: execution.blockedSells, buyFill: execution.buyFill };
-        weights[trade.weights] = weightsRecord(record.date, trade.rows, trade.target, trade.benchmark, execution.executed, data.assets);
-      } else if (holdings.invested) {
-        pDay[d] = holdings.drift(d, prices);
-        bDay[d] = bench[d]!;
-      }
-      if (holdings.invested) cashDay[d] = holdings.cash;
+  /** Day `d`: the trade of the previous day's rebalance, or the drift; the open period compounds it. */
+  const day = (d: number): void => {
+    const trade = state.pending;
+    if (trade && trade.tradeIndex === d) {
+      state.pending = undefined;
+      const flags: Tradability | undefined = universe.tradability?.(d);
+      const execution = holdings.execute(d, trade.target, prices, flags, costPerSide);
+      pDay[d] = execution.ret;
+      if (state.inception === undefined) {
+        state.inception = d - 1;
+        bDay[d] = benchmarkFromExecution(d, trade.benchmark, prices);
+      } else bDay[d] = bench[d]!;
+      const record = records[trade.record]!;
+      record.turnover = execution.turnover;
+      record.cost = execution.cost;
+      record.counts = { ...record.counts, blockedBuys: execution.blockedBuys, blockedSells: execution.blockedSells, buyFill: execution.buyFill };
+      weights[trade.weights] = weightsRecord(record.date, trade.rows, trade.target, trade.benchmark, execution.executed, data.assets);
+    } else if (holdings.invested) {
+      pDay[d] = holdings.drift(d, prices);
+      bDay[d] = bench[d]!;
     }
+    if (holdings.invested) cashDay[d] = holdings.cash;
+    compound(state.period!, pDay[d]!, bDay[d]!, bench[d]!);
+  };
+
+  let next = run.next;
+  for (let d = run.start; d <= last; d++) {
+    if (d > run.dailyThrough) day(d);
     if (schedule[next] === d) {
+      // The holding period of the previous rebalance: (its date, d].
+      if (records.length > 0) closePeriod(records[records.length - 1]!, state.period!, d, calendar.dates);
       await rebalance(d);
       next++;
       options.onProgress?.(next, schedule.length, calendar.at(d));
     }
   }
+  // The last period runs to the end of the run, and stays open in the checkpoint.
+  if (records.length > 0) closePeriod(records[records.length - 1]!, state.period!, last, calendar.dates);
 
-  // Holding periods: (date, next rebalance date], the last one to the end of the run.
-  records.forEach((record, k) => {
-    const from = record.index + 1;
-    const to = k + 1 < records.length ? records[k + 1]!.index : last;
-    record.days = Math.max(0, to - from + 1);
-    if (record.days === 0) return;
-    record.periodEnd = calendar.at(to);
-    let p = 1;
-    let b = 1;
-    let invested = true;
-    for (let d = from; d <= to; d++) {
-      if (Number.isNaN(pDay[d]!)) invested = false;
-      p *= 1 + pDay[d]!;
-      b *= 1 + (invested ? bDay[d]! : bench[d]!);
-    }
-    if (!invested) {
-      b = 1;
-      for (let d = from; d <= to; d++) b *= 1 + bench[d]!;
-      p = Number.NaN;
-    }
-    record.portfolioReturn = p - 1;
-    record.benchmarkReturn = b - 1;
-    record.excessReturn = p / b - 1;
-  });
-
-  const runCounts: MfeCounts = { ...counts, missingReturns: prices.missingReturns + benchmarkMissing, vwapFallbacks: prices.vwapFallbacks };
-  return {
+  const result: MfeRunResult = {
     universe: universe.id,
     optimizer: optimizer.id,
-    settings: { ...withoutRequested(settings), price },
+    settings: { ...withoutRequested(settings), price: s.price },
     rebalances: records,
     weights,
-    daily: dailySeries(inception, last, calendar.dates, pDay, bDay, cashDay),
-    counts: runCounts,
-    notes,
+    daily: dailySeries(state.inception, last, calendar.dates, pDay, bDay, cashDay),
+    counts: { rebalances: schedule.length, ...counts, missingReturns: prices.missingReturns + state.benchmarkMissing, vwapFallbacks: prices.vwapFallbacks },
+    notes: s.notes,
   };
+  const checkpoint: MfeCheckpoint = {
+    format: 'factorkit-mfe-checkpoint',
+    version: 1,
+    settingsKey: s.settingsKey,
+    fingerprint: dataFingerprint(data, inputs, universe, records[records.length - 1]?.index, last),
+    dates: calendar.dates.slice(0, last + 1),
+    assets: data.assets,
+    state: {
+      holdings: holdings.snapshot(),
+      pending: state.pending,
+      inception: state.inception,
+      period: state.period ? { ...state.period } : undefined,
+      warmStart: options.warmStart && state.previousSolve ? { x: state.previousSolve.x, rows: state.previousSolve.rows } : undefined,
+      missingReturns: prices.missingReturns,
+      benchmarkMissing: state.benchmarkMissing,
+      vwapFallbacks: prices.vwapFallbacks,
+    },
+    result,
+  };
+  return { ...result, checkpoint };
+}
+
+/**
+ * Whether `checkpoint` can continue a run with these options and data (what `runMfe` checks
+ * before a resume, without running anything): `{ ok: true }`, or the reason and message it would
+ * refuse with — `checkpoint` (malformed), `assets` (other columns), `calendar` (the data's
+ * calendar does not start with the checkpoint's dates), `settings` (another settings key; the
+ * message lists what differs), `range` (the run would end before the checkpoint's last day),
+ * `schedule` (other rebalance dates up to that day), `data` (other notes, or the fingerprint of
+ * the data read near the checkpoint's end differs). The data before the checkpoint's last day is
+ * otherwise the caller's responsibility: a resume trusts that it is the data the checkpoint's
+ * run read.
+ *
+ * @throws ValidationError `FK_INVALID_PARAMS` for invalid options, as `runMfe`.
+ */
+export function checkMfeResume(options: MfeOptions, checkpoint: MfeCheckpoint): MfeResumeCheck {
+  const s = setup(options);
+  const refusal = resumeRefusal(checkpoint, { data: options.data, universe: options.universe, inputs: s.inputs, schedule: s.schedule, last: s.resolved.last, notes: s.notes, settingsKey: s.settingsKey });
+  return refusal ? { ok: false, reason: refusal.reason, message: refusal.message } : { ok: true };
+}
+
+/**
+ * The settings key `runMfe` would write into its checkpoint for these options and data (see
+ * `MfeCheckpoint.settingsKey`): canonical JSON, equal for two runs whose settings agree.
+ *
+ * @throws ValidationError `FK_INVALID_PARAMS` for invalid options, as `runMfe`.
+ */
+export function mfeSettingsKey(options: MfeOptions): string {
+  return setup(options).settingsKey;
+}
+
+/** Day returns into the open period, in the order a run from scratch multiplies them. */
+function compound(period: Period, p: number, b: number, series: number): void {
+  if (Number.isNaN(p)) period.invested = false;
+  period.portfolio *= 1 + p;
+  period.benchmark *= 1 + (period.invested ? b : series);
+  period.benchmarkSeries *= 1 + series;
+}
+
+/** The holding period of `record` through day `to`: its days, end and compounded returns. */
+function closePeriod(record: Mutable<MfeRebalance>, period: Period, to: number, dates: readonly string[]): void {
+  record.days = Math.max(0, to - record.index);
+  if (record.days === 0) {
+    record.periodEnd = undefined;
+    record.portfolioReturn = record.benchmarkReturn = record.excessReturn = Number.NaN;
+    return;
+  }
+  record.periodEnd = dates[to];
+  // A period with a day before the first trade has no portfolio return; its benchmark is the series'.
+  const p = period.invested ? period.portfolio : Number.NaN;
+  const b = period.invested ? period.benchmark : period.benchmarkSeries;
+  record.portfolioReturn = p - 1;
+  record.benchmarkReturn = b - 1;
+  record.excessReturn = p / b - 1;
 }
 
 /** The MFE problem: maximise Σ αᵢwᵢ, then each constraint in its own group, from its own context. */
@@ -297,7 +378,7 @@ function weightRows(target: Float64Array, held: readonly number[]): Int32Array {
   return Int32Array.from([...rows].sort((x, y) => x - y));
 }
 
-function weightsRecord(date: string, rows: Int32Array, target: Float64Array, benchmark: Float64Array, executed: ReadonlyMap<number, number> | undefined, codes: readonly string[]): Mutable<MfeWeights> {
+function weightsRecord(date: string, rows: Int32Array, target: Float64Array, benchmark: Float64Array, executed: ReadonlyMap<number, number> | undefined, codes: readonly string[]): MfeWeights {
   return {
     date,
     assets: rows,

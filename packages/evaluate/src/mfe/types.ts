@@ -139,6 +139,16 @@ export interface MfeOptions {
   readonly onProblem?: (entry: MfeProblemEntry) => void | Promise<void>;
   /** Progress: called after each rebalance date is decided (`done` of `total` dates). */
   readonly onProgress?: (done: number, total: number, date: DateString) => void;
+  /**
+   * Continue the run of this checkpoint (a previous result's `checkpoint`, or one read back with
+   * `mfeCheckpointFromJSON`) instead of starting from the first date: the data now extends past
+   * the checkpoint's last day. Only the rebalance dates after that day are solved, the holding
+   * period open at the checkpoint goes on, and the result equals a run from scratch on this data
+   * in every field but the wall-clock timings (`buildMs`, `solveMs`). Refused with
+   * `FK_INVALID_ARGUMENT` when the checkpoint does not fit these options and data (see
+   * {@link checkMfeResume} for what is checked).
+   */
+  readonly resume?: MfeCheckpoint;
 }
 
 /** How a rebalance date ended: the optimizer's status, or `skipped` when no problem could be built (see `messages`). */
@@ -311,7 +321,17 @@ export interface MfeSettings {
 }
 
 /** What {@link runMfe} returns. */
-export interface MfeResult {
+export interface MfeResult extends MfeRunResult {
+  /**
+   * Everything needed to continue this run when the data grows (`runMfe({ …, resume:
+   * result.checkpoint })`). Always present: it shares the result's arrays and copies only the
+   * holdings, the pending trade and the calendar's dates.
+   */
+  readonly checkpoint: MfeCheckpoint;
+}
+
+/** The fields of an {@link MfeResult} other than its checkpoint: what a checkpoint keeps of the run so far. */
+export interface MfeRunResult {
   /** The universe's id. */
   readonly universe: string;
   /** The optimizer's id. */
@@ -324,4 +344,116 @@ export interface MfeResult {
   readonly counts: MfeCounts;
   /** Things the caller should know: fallbacks used, fields missing. */
   readonly notes: readonly string[];
+}
+
+/** The portfolio at the close of a checkpoint's last day (see {@link MfeCheckpointState}). */
+export interface MfeHoldingsState {
+  /** Weight of each asset (columns of `data.assets`) as a fraction of the portfolio's value at that close; 0 when not held. */
+  readonly weight: Float64Array;
+  /** The weight in cash. */
+  readonly cash: number;
+  /** Whether the portfolio has traded yet (before its first trade it is all cash and earns no return). */
+  readonly invested: boolean;
+  /** The assets with a non-zero weight, in the order the run keeps them (it sums their values in this order). */
+  readonly held: Int32Array;
+}
+
+/** A rebalance solved on a checkpoint's last day, whose trade day is not yet in the data. */
+export interface MfePendingTrade {
+  /** Its entry in `result.rebalances`. */
+  readonly record: number;
+  /** The calendar index of the trade day: the day after the rebalance date. */
+  readonly tradeIndex: number;
+  /** Target weight of every asset. */
+  readonly target: Float64Array;
+  /** Benchmark weight of every asset on the rebalance date. */
+  readonly benchmark: Float64Array;
+  /** Its entry in `result.weights`. */
+  readonly weights: number;
+  /** The assets of that weights entry. */
+  readonly rows: Int32Array;
+}
+
+/**
+ * The open holding period (that of the last rebalance) compounded through the checkpoint's last
+ * day, so that the resumed run compounds the same products in the same order as a run from scratch.
+ */
+export interface MfePeriodState {
+  /** Π(1 + portfolio return) over the period's days so far (`NaN` once a day had no portfolio return). */
+  readonly portfolio: number;
+  /** Π(1 + benchmark return as the daily series has it: from the execution price on the first trade day). */
+  readonly benchmark: number;
+  /** Π(1 + the benchmark series' return), used instead when the portfolio was not invested on some day of the period. */
+  readonly benchmarkSeries: number;
+  /** Whether the portfolio was invested on every day of the period so far. */
+  readonly invested: boolean;
+}
+
+/** The state of a run at the close of its last day, besides its results. */
+export interface MfeCheckpointState {
+  readonly holdings: MfeHoldingsState;
+  /** The trade of a rebalance solved on the last day; `undefined` when none waits. */
+  readonly pending: MfePendingTrade | undefined;
+  /** Calendar index of the signal date before the first trade day (`daily.inception`); `undefined` before the first trade. */
+  readonly inception: number | undefined;
+  /** The open holding period; `undefined` before the first rebalance. */
+  readonly period: MfePeriodState | undefined;
+  /** With `warmStart`: the last optimal solve's point and its problem's number of rows; otherwise `undefined`. */
+  readonly warmStart: { readonly x: Float64Array; readonly rows: number } | undefined;
+  /** Held stock-days with a missing or impossible return so far (`counts.missingReturns` without the benchmark's). */
+  readonly missingReturns: number;
+  /** The benchmark's constituent-days with a missing return so far (0 when `benchmarkReturns` was given). */
+  readonly benchmarkMissing: number;
+  /** `counts.vwapFallbacks` so far. */
+  readonly vwapFallbacks: number;
+}
+
+/**
+ * Everything needed to continue an MFE run after the last day of its data (`runMfe`'s
+ * `resume`). A plain object of arrays, typed arrays and numbers: it survives `structuredClone`
+ * (worker threads) as it is; for a file, write `mfeCheckpointToJSON(checkpoint)` with
+ * `JSON.stringify` and read it back with `mfeCheckpointFromJSON`.
+ */
+export interface MfeCheckpoint {
+  readonly format: 'factorkit-mfe-checkpoint';
+  readonly version: 1;
+  /**
+   * The resolved settings, as canonical JSON: universe and optimizer ids, schedule kind,
+   * direction, start date, execution price (asked for and used), cost, every constraint, the
+   * style sources, whether `investable` and `benchmarkReturns` were given, `relaxation`,
+   * `warmStart` and `diagnose`. Not the end date (it moves) nor `timeLimitMs`. A resume must
+   * have the same key (see {@link mfeSettingsKey}).
+   */
+  readonly settingsKey: string;
+  /**
+   * A hash (16 hex digits) of data the run read near its end: the factor's row, each style
+   * panel's row and the benchmark weights on the last rebalance date, and the `ret` row of every
+   * day from that date to the last day. Checked on resume; it catches a changed factor or
+   * benchmark and a revised last week, not every change to older data.
+   */
+  readonly fingerprint: string;
+  /** The data's calendar from its first day through the run's last day. */
+  readonly dates: readonly DateString[];
+  /** The data's assets (`data.assets`): column `a` of every array here is `assets[a]`. */
+  readonly assets: readonly string[];
+  readonly state: MfeCheckpointState;
+  /** The result of the run so far (what `runMfe` returned, without the checkpoint). */
+  readonly result: MfeRunResult;
+}
+
+/** Why a checkpoint cannot continue a run (see {@link checkMfeResume}). */
+export type MfeResumeRefusal = 'checkpoint' | 'assets' | 'calendar' | 'settings' | 'range' | 'schedule' | 'data';
+
+/** Whether a checkpoint can continue a run: `ok`, or why not. */
+export type MfeResumeCheck = { readonly ok: true } | { readonly ok: false; readonly reason: MfeResumeRefusal; readonly message: string };
+
+/**
+ * A checkpoint as JSON (`mfeCheckpointToJSON`): its fields, with typed arrays as
+ * `{ "$float64": base64 }` / `{ "$int32": base64 }` (little-endian bytes) and `NaN`, ±Infinity,
+ * −0 and `undefined` as `{ "$number": "NaN" }`… / `{ "$undefined": true }`.
+ */
+export interface MfeCheckpointJSON {
+  readonly format: 'factorkit-mfe-checkpoint';
+  readonly version: 1;
+  readonly [field: string]: unknown;
 }

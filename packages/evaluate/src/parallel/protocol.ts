@@ -1,4 +1,5 @@
 import { FactorkitError, type FieldInfo, Panel, ValidationError, isFactorkitError } from '@factorkit/core';
+import type { MessagePort } from 'node:worker_threads';
 import type { MfeConstraintsConfig } from '../mfe/types.js';
 import type { ResolvedTrackingConfig, TrackingFrequency } from '../track/types.js';
 
@@ -63,7 +64,7 @@ export interface WorkerSetup {
   /** `Int32Array` over it: 0 while a data request waits, 1 when its reply has been posted. */
   readonly signal: SharedArrayBuffer;
   /** The port of the synchronous data requests (the worker reads replies with `receiveMessageOnPort`). */
-  readonly port: import('node:worker_threads').MessagePort;
+  readonly port: MessagePort;
 }
 
 /** A series task as posted: the factor panels shared. */

@@ -7,7 +7,7 @@ import {
   type MarketData,
   type Panel,
   type Tradability,
-  TradingCalendar,
+  type TradingCalendar,
   type UniverseInstance,
   missingField,
   show,

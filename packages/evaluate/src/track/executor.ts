@@ -51,10 +51,11 @@ export interface SeriesExecutor {
 export const inProcessExecutor: SeriesExecutor = Object.freeze({
   concurrency: 1,
   label: 'in-process',
-  open: async (context: SeriesContext): Promise<SeriesRunner> => ({
-    run: (task) => trackSeries(seriesInput(context, task, context.optimizer)),
-    close: async () => {},
-  }),
+  open: (context: SeriesContext): Promise<SeriesRunner> =>
+    Promise.resolve({
+      run: (task) => trackSeries(seriesInput(context, task, context.optimizer)),
+      close: () => Promise.resolve(),
+    }),
 });
 
 /** The {@link trackSeries} input of a task, with the optimizer given. */
