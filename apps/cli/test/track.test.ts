@@ -91,7 +91,7 @@ describe('factorkit track', () => {
     expect(err).toMatch(/\[4\/4\] /);
     expect(err).toContain('note: `momentum_1y`: the first');
     expect(out).toMatch(/^wrote .*out: 4 series \(2 factors × 2 universes\), \d+ rebalances: /);
-    expect(readdirSync(join(root, 'out')).sort()).toEqual(['daily.csv', 'ic.csv', 'ic_summary.csv', 'mfe.csv', 'quantiles.csv', 'report.html', 'summary.json', 'tracking.csv', 'weights.csv']);
+    expect(readdirSync(join(root, 'out')).sort()).toEqual(['daily.csv', 'ic.csv', 'ic_summary.csv', 'mfe.csv', 'quantiles.csv', 'report.html', 'state', 'summary.json', 'tracking.csv', 'weights.csv']);
     expect(csv('out', 'mfe.csv').header.join(',')).toBe(
       'trade_date,universe,factor,status,n_assets,exposure,portfolio_return,benchmark_return,excess_return,turnover,cost,binding,active_exposure,period_end,days,candidates,message',
     );
@@ -168,6 +168,28 @@ describe('factorkit track', () => {
     for (const file of files) expect(readFileSync(join(root, 'cutout', file), 'utf8'), file).toBe(readFileSync(join(root, 'full', file), 'utf8'));
     expect(csv('full', 'daily.csv').rows.at(-1)!.trade_date).toBe('2015-06-30');
   }, 60_000);
+
+  it('a later --as-of into the same --out solves only the new dates and writes the files of a run from scratch, byte for byte', async () => {
+    const args = ['--data', 'market', '--universes', 'csi300,csi500', '--factors', 'momentum_1y,turnover_1m', '--start', '2015-01-01', '--frequency', 'weekly'];
+    const first = await cli(['track', ...args, '--as-of', '2015-07-15', '--out', 'weekly']);
+    expect(first.code, first.err).toBe(0);
+    expect(readdirSync(join(root, 'weekly'))).toContain('state');
+    const next = await cli(['track', ...args, '--as-of', '2015-12-18', '--save-problems', 'weekly-problems', '--out', 'weekly']);
+    expect(next.code, next.err).toBe(0);
+    expect(next.err).toContain('reusing 4 series states of the previous run in');
+    expect(next.err).toMatch(/csi300 × momentum_1y: .*, resumed from 2015-07-15 \(\d+ new rebalances\)/);
+    expect(next.out).toContain('; 4 resumed from the previous run (2015-07-15), 0 recomputed');
+    // Only the new weeks were solved: no problem file dated on or before the previous as-of.
+    const saved = readdirSync(join(root, 'weekly-problems', 'csi300', 'momentum_1y'));
+    expect(saved.length).toBeGreaterThan(15);
+    expect(saved.every((f) => f > '2015-07-15')).toBe(true);
+    const scratch = await cli(['track', ...args, '--as-of', '2015-12-18', '--no-reuse', '--out', 'weekly-scratch']);
+    expect(scratch.code, scratch.err).toBe(0);
+    expect(scratch.err).not.toContain('reusing');
+    const files = readdirSync(join(root, 'weekly')).filter((f) => f.endsWith('.csv'));
+    expect(files).toHaveLength(7);
+    for (const file of files) expect(readFileSync(join(root, 'weekly', file), 'utf8'), file).toBe(readFileSync(join(root, 'weekly-scratch', file), 'utf8'));
+  }, 120_000);
 
   it('a benchmark without published weights: says so and uses the float-cap proxy, or refuses it; the default factors skip what the data lacks', async () => {
     // csi1000 without its weights, and no consensus table (the expected_* factors need it).

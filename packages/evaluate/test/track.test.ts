@@ -409,7 +409,7 @@ describe('data problems, the report and the files', () => {
   it('writes the folder atomically, replaces only a tracking output, and saved every problem solved', async () => {
     const out = join(root, 'out');
     const files = await writeTrackingOutputs(out, base, { generatedAt: 'now' });
-    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['mfe.csv', 'weights.csv', 'daily.csv', 'tracking.csv', 'ic.csv', 'ic_summary.csv', 'quantiles.csv', 'summary.json', 'report.html']);
+    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['mfe.csv', 'weights.csv', 'daily.csv', 'tracking.csv', 'ic.csv', 'ic_summary.csv', 'quantiles.csv', 'summary.json', 'report.html', 'state']);
     expect(readdirSync(out).sort()).toEqual([...files.map((f) => f.slice(out.length + 1))].sort());
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { format: string; series: { unsolved: unknown[] }[] };
     expect(summary.format).toBe('factorkit-tracking');
@@ -424,6 +424,8 @@ describe('data problems, the report and the files', () => {
     expect(refused.message).toContain('is not empty and not the output of a tracking run');
     expect(existsSync(join(other, 'notes.txt'))).toBe(true);
     expect(isTrackingOutput(['summary.json', 'mfe.csv'])).toBe(true);
+    expect(isTrackingOutput(['summary.json', 'mfe.csv', 'state'])).toBe(true);
+    expect(isTrackingOutput(['summary.json', 'mfe.csv', 'states'])).toBe(false);
     expect(isTrackingOutput(['mfe.csv'])).toBe(false);
 
     const solved = base.series.reduce((n, s) => n + s.mfe.rebalances.filter((r) => r.status !== 'skipped').length, 0);

@@ -1,13 +1,15 @@
 import { FactorkitError, type OptimizerInstance, parseDate, resolvePluginParams } from '@factorkit/core';
 import { checkEncoding, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
 import { type TrackingConfig, defaultTrackingFactors, formatTrackingEvent, formatTrackingSummary, runTracking, trackingDataError } from '@factorkit/evaluate';
-import { checkTrackingOutput, problemSaver, readTrackingConfig, workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
+import { checkTrackingOutput, problemSaver, readTrackingConfig, readTrackingState, workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
 import { parseFactorSpecs, resolveFactorSpecs } from '@factorkit/pipeline';
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
+import { cliVersion, formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
 
 interface TrackOptions {
@@ -28,6 +30,8 @@ interface TrackOptions {
   readonly workers?: string;
   /** `false` with `--no-progress`. */
   readonly progress: boolean;
+  /** `false` with `--no-reuse`. */
+  readonly reuse: boolean;
 }
 
 /**
@@ -59,6 +63,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
     .requiredOption('--out <dir>', 'output folder: new, empty, or a previous tracking output (replaced as a whole)')
     .option('--max-rejected <n|p%>', 'rows the dataset may lose while loading: a count or a share of the rows read (default: any, each reported); beyond it exit 3')
     .option('--encoding <name>', 'text encoding of the dataset’s CSV files: utf-8 (default) or gbk')
+    .option('--no-reuse', 'compute every series from the start instead of going on from the series states of a previous run in --out (by default, a series whose factor, universe, settings, code version and data up to the previous as-of are unchanged solves only the new dates)')
     .option('--no-progress', 'no progress bars (already off when stderr is not a terminal, in CI, or with TERM=dumb)')
     .option('-p, --plugin <package...>', 'also load these plugin packages by name')
     .action(async (options: TrackOptions) => {
@@ -108,6 +113,12 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const module = workers > 0 ? pluginModuleUrl(loaded, 'optimizer', solver.id, io.cwd) : undefined;
       if (workers > 0 && !module) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: optimizer \`${solver.id}\` was not loaded from a package, so worker threads cannot load it; use --workers 0`);
       const executor = module ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
+      // The previous run's states are read before anything replaces --out.
+      const previous = options.reuse ? await readTrackingState(out) : undefined;
+      for (const note of previous?.notes ?? []) io.stderr(`warning: ${note}\n`);
+      if (previous && previous.states.length > 0) io.stderr(`reusing ${previous.states.length} series states of the previous run in ${out} (as of ${previous.lastDate}); --no-reuse computes everything again\n`);
+      const solverSource = loaded.registry.list('optimizer').find((e) => e.plugin.id === solver.id)?.source;
+      const codeVersion = `@factorkit/cli@${cliVersion()} @factorkit/evaluate@${evaluateVersion()} ${solverSource?.package ?? solver.id}@${solverSource?.version ?? '?'}`;
       const progress = trackingProgress({ ...progressTarget(io), enabled: options.progress });
       let result;
       try {
@@ -123,6 +134,8 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
           missingInputs: requests ? 'error' : 'skip',
           optimizer,
           ...(executor ? { executor } : {}),
+          ...(previous && previous.states.length > 0 ? { previous: previous.states } : {}),
+          codeVersion,
           ...(config ? { config } : {}),
           ...(saver ? { onProblem: saver.onProblem } : {}),
           // Every event line goes through the bars, which clear themselves, print it and redraw.
@@ -147,4 +160,10 @@ function parseWorkers(text: string): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
   if (!Number.isInteger(n) || n > 256) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: expected a whole number from 0 (no worker threads) to 256, got \`${text}\``);
   return n;
+}
+
+/** The version of the @factorkit/evaluate this CLI runs (part of each series' key: new code recomputes). */
+function evaluateVersion(): string {
+  const manifest = createRequire(import.meta.url).resolve('@factorkit/evaluate/package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }

@@ -104,6 +104,8 @@ async function openPool(context: SeriesContext, count: number, options: WorkerEx
         id: next.id,
         universe: next.task.universe,
         factor: { name: f.name, direction: f.direction, raw: share(f.raw), ...(f.processed ? { processed: share(f.processed) } : {}), dates: f.dates },
+        ...(next.task.resume ? { resume: next.task.resume } : {}),
+        ...(next.task.resumeRefused ? { resumeRefused: next.task.resumeRefused } : {}),
       };
       slot.worker.postMessage(message);
     }

@@ -1,6 +1,7 @@
 import { FactorkitError, type FieldInfo, Panel, ValidationError, isFactorkitError } from '@factorkit/core';
 import type { MessagePort } from 'node:worker_threads';
 import type { MfeConstraintsConfig } from '../mfe/types.js';
+import type { SeriesTask } from '../track/executor.js';
 import type { ResolvedTrackingConfig, TrackingFrequency } from '../track/types.js';
 
 /**
@@ -79,6 +80,8 @@ export interface WorkerTask {
     readonly processed?: SharedPanel;
     readonly dates: readonly string[];
   };
+  readonly resume?: SeriesTask['resume'];
+  readonly resumeRefused?: SeriesTask['resumeRefused'];
 }
 
 /** Messages a worker posts to the run's thread. */

@@ -67,7 +67,11 @@ async function main(): Promise<void> {
         ...(task.factor.processed ? { processed: panelOf(task.factor.processed) } : {}),
         dates: task.factor.dates,
       };
-      const input = seriesInput({ ...context, ...(onProblem ? { onProblem: onProblem(task.id) } : {}) }, { universe: task.universe, factor }, optimizer);
+      const input = seriesInput(
+        { ...context, ...(onProblem ? { onProblem: onProblem(task.id) } : {}) },
+        { universe: task.universe, factor, ...(task.resume ? { resume: task.resume } : {}), ...(task.resumeRefused ? { resumeRefused: task.resumeRefused } : {}) },
+        optimizer,
+      );
       const series = await trackSeries(input);
       post({ type: 'result', id: task.id, series });
     } catch (error) {

@@ -22,6 +22,9 @@ export interface SeriesTask {
   /** Position of the universe in {@link SeriesContext.universes}. */
   readonly universe: number;
   readonly factor: TrackSeriesInput['factor'];
+  /** A previous run's MFE state for this series (see `TrackSeriesInput.resume`). */
+  readonly resume?: TrackSeriesInput['resume'];
+  readonly resumeRefused?: TrackSeriesInput['resumeRefused'];
 }
 
 /** An executor opened for one run: runs tasks, then is closed (always, also after a failure). */
@@ -72,5 +75,7 @@ export function seriesInput(context: Omit<SeriesContext, 'optimizer'>, task: Ser
     optimizer,
     config: context.config,
     ...(context.onProblem ? { onProblem: context.onProblem } : {}),
+    ...(task.resume ? { resume: task.resume } : {}),
+    ...(task.resumeRefused ? { resumeRefused: task.resumeRefused } : {}),
   };
 }

@@ -9,7 +9,7 @@ const plural = (n: number, word: string): string => `${fmt(n)} ${word}${n === 1 
 export function formatSeries(series: TrackingSeries, verbose = false): string {
   const c = series.mfe.counts;
   const outcomes = [`${fmt(c.optimal)} optimal`, ...(c.infeasible > 0 ? [`${fmt(c.infeasible)} infeasible`] : []), ...(c.failed > 0 ? [`${fmt(c.failed)} not solved`] : []), ...(c.skipped > 0 ? [`${fmt(c.skipped)} skipped`] : [])];
-  const lines = [`${series.universe} × ${series.factor}: ${plural(c.rebalances, 'rebalance')} (${outcomes.join(', ')}), excess YTD ${percent(series.aggregates.ytd.excess)}, annualised ${percent(series.aggregates.annualisedExcess)}; ${series.seconds.toFixed(1)} s`];
+  const lines = [`${series.universe} × ${series.factor}: ${plural(c.rebalances, 'rebalance')} (${outcomes.join(', ')}), excess YTD ${percent(series.aggregates.ytd.excess)}, annualised ${percent(series.aggregates.annualisedExcess)}; ${series.seconds.toFixed(1)} s${reuseText(series)}`];
   const unsolved = series.mfe.rebalances.filter((r) => r.status !== 'optimal' && r.status !== 'skipped');
   for (const r of verbose ? unsolved : unsolved.slice(0, 1)) {
     const messages = (verbose ? r.messages : r.messages.slice(0, 1)).map((m) => (m.startsWith(`${r.status}: `) ? m.slice(r.status.length + 2) : m));
@@ -24,6 +24,14 @@ export function formatSeries(series: TrackingSeries, verbose = false): string {
   }
   for (const note of series.mfe.notes) lines.push(`  note: ${note}`);
   return lines.join('\n');
+}
+
+/** How a series used the previous run's state, for its line. */
+function reuseText(series: TrackingSeries): string {
+  const reuse = series.reuse;
+  if (reuse.status === 'resumed') return `, resumed from ${reuse.from} (${plural(reuse.newRebalances, 'new rebalance')})`;
+  if (reuse.status === 'recomputed') return `, recomputed: ${reuse.message}`;
+  return '';
 }
 
 /**
@@ -71,5 +79,11 @@ export function formatTrackingSummary(result: TrackingResult): string {
     skipped += s.mfe.counts.skipped;
   }
   const parts = [`${fmt(optimal)} optimal`, `${fmt(infeasible)} infeasible`, ...(failed > 0 ? [`${fmt(failed)} not solved`] : []), `${fmt(skipped)} skipped`];
-  return `${plural(result.series.length, 'series')} (${plural(result.factors.length, 'factor')} × ${plural(result.universes.length, 'universe')}), ${plural(rebalances, 'rebalance')}: ${parts.join(', ')}; ${result.start} … ${result.lastDate}, ${result.seconds.toFixed(1)} s`;
+  const resumed = result.series.filter((s) => s.reuse.status === 'resumed');
+  const recomputed = result.series.filter((s) => s.reuse.status === 'recomputed').length;
+  const reuse =
+    resumed.length + recomputed === 0
+      ? ''
+      : `; ${fmt(resumed.length)} resumed from the previous run${resumed.length > 0 ? ` (${[...new Set(resumed.map((s) => (s.reuse as { from: string }).from))].join(', ')})` : ''}, ${fmt(recomputed)} recomputed`;
+  return `${plural(result.series.length, 'series')} (${plural(result.factors.length, 'factor')} × ${plural(result.universes.length, 'universe')}), ${plural(rebalances, 'rebalance')}: ${parts.join(', ')}; ${result.start} … ${result.lastDate}${reuse}, ${result.seconds.toFixed(1)} s`;
 }

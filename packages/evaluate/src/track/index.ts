@@ -16,6 +16,7 @@ export { formatSeries, formatTrackingEvent, formatTrackingSummary } from './form
 export { trackingDataError } from './problems.js';
 export type {
   ResolvedTrackingConfig,
+  SeriesReuse,
   SkippedFactor,
   TrackSeriesInput,
   TrackingAnalytics,
@@ -26,5 +27,6 @@ export type {
   TrackingProblemEntry,
   TrackingResult,
   TrackingSeries,
+  TrackingSeriesState,
   TrackingUniverseInfo,
 } from './types.js';

@@ -10,13 +10,14 @@ import { FactorkitError } from '@factorkit/core';
 import { atomicDirectory, checkWritableOutput, writeFileAtomic } from '@factorkit/core/node';
 import { writeProblemFile } from '@factorkit/portfolio/node';
 import { renderHtml, writeCsv } from '@factorkit/report';
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type TrackingConfig, parseTrackingConfig } from './config.js';
 import { trackingReport } from './document.js';
 import { TRACKING_FILES, trackingSummary } from './summary.js';
 import { trackingTables } from './tables.js';
-import type { TrackingProblemEntry, TrackingResult } from './types.js';
+import { mfeCheckpointFromJSON, mfeCheckpointToJSON } from '../mfe/checkpoint-json.js';
+import type { TrackingProblemEntry, TrackingResult, TrackingSeriesState } from './types.js';
 
 const TEMPORARY = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
 
@@ -26,7 +27,95 @@ const TEMPORARY = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
  * temporaries of an interrupted write).
  */
 export function isTrackingOutput(entries: readonly string[]): boolean {
-  return entries.includes('summary.json') && entries.every((name) => TRACKING_FILES.includes(name) || TEMPORARY.test(name));
+  return entries.includes('summary.json') && entries.every((name) => TRACKING_FILES.includes(name) || name === STATE_DIR || TEMPORARY.test(name));
+}
+
+/** The folder of an output that holds the series states for the next run (`readTrackingState`). */
+export const STATE_DIR = 'state';
+const STATE_FORMAT = 'factorkit-tracking-state';
+const STATE_VERSION = 1;
+
+interface StateIndex {
+  readonly format: typeof STATE_FORMAT;
+  readonly version: typeof STATE_VERSION;
+  readonly lastDate: string;
+  readonly series: readonly (Omit<TrackingSeriesState, 'checkpoint'> & { readonly file: string })[];
+}
+
+/** What {@link readTrackingState} found. */
+export interface TrackingStateRead {
+  /** The series states, for `runTracking`'s `previous`. */
+  readonly states: readonly TrackingSeriesState[];
+  /** The last day of the run that wrote them (`undefined`: no state in the folder). */
+  readonly lastDate?: string;
+  /** States that could not be read, each with why (their series are computed from the start). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The series states a previous tracking run left in its output folder (`state/`, written by
+ * {@link writeTrackingOutputs}), for `runTracking`'s `previous`: with them a run as of a later
+ * date solves only the new dates. A folder without states gives none; a state file that cannot
+ * be read is named in `notes` and left out (its series starts over) — never fatal, the outputs
+ * can always be recomputed.
+ */
+export async function readTrackingState(dir: string): Promise<TrackingStateRead> {
+  const indexFile = join(dir, STATE_DIR, 'index.json');
+  let text: string;
+  try {
+    text = await readFile(indexFile, 'utf8');
+  } catch {
+    return { states: [], notes: [] };
+  }
+  let index: { lastDate: string; series: unknown[] };
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    if (value.format !== STATE_FORMAT || value.version !== STATE_VERSION || !Array.isArray(value.series) || typeof value.lastDate !== 'string') throw new Error(`not a ${STATE_FORMAT} v${STATE_VERSION} index`);
+    index = { lastDate: value.lastDate, series: value.series as unknown[] };
+  } catch (error) {
+    return { states: [], notes: [`${indexFile}: unreadable (${(error as Error).message}): every series is computed from the start`] };
+  }
+  const states: TrackingSeriesState[] = [];
+  const notes: string[] = [];
+  for (const [k, item] of index.series.entries()) {
+    const entry = stateEntry(item);
+    if (!entry) {
+      notes.push(`${indexFile}: entry ${k + 1} is malformed: its series is computed from the start`);
+      continue;
+    }
+    const file = join(dir, STATE_DIR, entry.file);
+    try {
+      const checkpoint = mfeCheckpointFromJSON(await readFile(file, 'utf8'), file);
+      states.push({ universe: entry.universe, factor: entry.factor, key: entry.key, lastDate: entry.lastDate, data: entry.data, checkpoint });
+    } catch (error) {
+      notes.push(`${file}: unreadable (${(error as Error).message}): series ${entry.universe} × ${entry.factor} is computed from the start`);
+    }
+  }
+  return { states, lastDate: index.lastDate, notes };
+}
+
+/** An entry of `state/index.json`, or `undefined` when a field is missing or of the wrong type. */
+function stateEntry(item: unknown): StateIndex['series'][number] | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const e = item as Record<string, unknown>;
+  const data = e.data as Record<string, unknown> | null | undefined;
+  const strings = [e.universe, e.factor, e.key, e.lastDate, e.file, data?.signal, data?.benchmark];
+  if (!strings.every((v) => typeof v === 'string') || /[/\\]|^\.\.?$/.test(e.file as string)) return undefined;
+  return { universe: e.universe as string, factor: e.factor as string, key: e.key as string, lastDate: e.lastDate as string, file: e.file as string, data: { signal: data!.signal as string, benchmark: data!.benchmark as string } };
+}
+
+/** The states of a result's series, as `state/index.json` and one file per series. */
+async function writeState(folder: string, result: TrackingResult, what: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const series: StateIndex['series'][number][] = [];
+  for (const s of result.series) {
+    if (!s.state) continue;
+    const file = `${String(series.length + 1).padStart(4, '0')}.json`;
+    await writeFile(join(folder, file), JSON.stringify(mfeCheckpointToJSON(s.mfe.checkpoint)));
+    series.push({ ...s.state, file });
+  }
+  const index: StateIndex = { format: STATE_FORMAT, version: STATE_VERSION, lastDate: result.lastDate, series };
+  await writeFileAtomic(join(folder, 'index.json'), `${JSON.stringify(index, null, 1)}\n`, what);
 }
 
 /**
@@ -59,6 +148,11 @@ export interface WriteTrackingOptions {
   readonly data?: string;
   /** Named in messages for `dir` (default `dir`; the CLI passes `--out`). */
   readonly what?: string;
+  /**
+   * Also write the series states (`state/`: each series' MFE checkpoint and what it is valid
+   * for), so that a run as of a later date reuses them ({@link readTrackingState}). Default `true`.
+   */
+  readonly state?: boolean;
 }
 
 /** Typed arrays as arrays; `NaN` and infinities become `null` as `JSON.stringify` makes them. */
@@ -74,7 +168,8 @@ function replacer(_key: string, value: unknown): unknown {
  * temporary folder beside `dir`, which then takes its place, so `dir` never holds a partial or
  * mixed output; an existing `dir` is replaced only when it is empty or a previous tracking
  * output ({@link isTrackingOutput}). The CSV files of two runs on the same inputs are
- * byte-identical. Returns the paths written.
+ * byte-identical. With `state` (default) the series states go into `state/` for the next run
+ * ({@link readTrackingState}). Returns the paths written (files, then the `state` folder).
  *
  * @throws FactorkitError `FK_INVALID_ARGUMENT` from {@link checkTrackingOutput} or a failed write.
  */
@@ -90,10 +185,11 @@ export async function writeTrackingOutputs(dir: string, result: TrackingResult, 
       for (const table of trackingTables(result)) await writeCsv(join(temporary, table.file), table.columns, table.rows());
       await writeFileAtomic(join(temporary, 'summary.json'), `${JSON.stringify(trackingSummary(result), replacer, 2)}\n`, what);
       await writeFileAtomic(join(temporary, 'report.html'), html, what);
+      if (options.state !== false) await writeState(join(temporary, STATE_DIR), result, what);
     },
     { replace: isTrackingOutput, owner: what },
   );
-  return TRACKING_FILES.map((file) => join(dir, file));
+  return [...TRACKING_FILES, ...(options.state === false ? [] : [STATE_DIR])].map((file) => join(dir, file));
 }
 
 /**

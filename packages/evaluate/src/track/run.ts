@@ -9,12 +9,15 @@ import {
   missingInputs,
   parseDate,
   resolvePluginParams,
+  upperBound,
 } from '@factorkit/core';
 import { type ComputedFactor, type FactorInput, streamFactors } from '@factorkit/pipeline';
 import { benchmarkReturns } from '../mfe/benchmark.js';
 import { resolveMfeOptions } from '../mfe/options.js';
+import { Fingerprint } from '../mfe/fingerprint.js';
 import { periodEnds } from '../mfe/schedule.js';
 import { TRACKING_DEFAULTS, type TrackingConfig, parseTrackingConfig } from './config.js';
+import { TRACKING_FORMAT, TRACKING_FORMAT_VERSION } from './summary.js';
 import { type SeriesTask, inProcessExecutor } from './executor.js';
 import type {
   ResolvedTrackingConfig,
@@ -24,6 +27,7 @@ import type {
   TrackingOptions,
   TrackingResult,
   TrackingSeries,
+  TrackingSeriesState,
   TrackingUniverseInfo,
 } from './types.js';
 
@@ -91,6 +95,8 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
   options.onEvent?.({ kind: 'start', universes: benchmarks.map((b) => b.info), factors: planned.names, skippedFactors: [...skipped], notes: [...notes], total });
 
   const infos: TrackingFactorInfo[] = [];
+  const lastDate = view.calendar.at(last);
+  const previous = new Map((options.previous ?? []).map((state) => [stateId(state.universe, state.factor), state]));
   // Slots in run order: series finish in any order on a parallel executor.
   const slots: (TrackingSeries | undefined)[][] = benchmarks.map(() => []);
   const executor = options.executor ?? inProcessExecutor;
@@ -109,9 +115,10 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
   let done = 0;
   // A series is handed over as soon as its factor is computed; at most this many wait or run at once.
   const window = Math.max(1, executor.concurrency === 1 ? 1 : 2 * executor.concurrency);
-  const submit = (u: number, k: number, factor: SeriesTask['factor']): void => {
-    const job = runner.run({ universe: u, factor }).then(
-      (series) => {
+  const submit = (u: number, k: number, task: Omit<SeriesTask, 'universe'>, state: NonNullable<TrackingSeries['state']>): void => {
+    const job = runner.run({ universe: u, ...task }).then(
+      (result) => {
+        const series: TrackingSeries = { ...result, state };
         slots[u]![k] = series;
         options.onEvent?.({ kind: 'series', done: ++done, total, series });
       },
@@ -152,7 +159,11 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
       const task: SeriesTask['factor'] = { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates };
       for (let u = 0; u < benchmarks.length && !failure; u++) {
         while (inFlight.size >= window) await Promise.race(inFlight);
-        if (!failure) submit(u, k, task);
+        if (failure) break;
+        const b = benchmarks[u]!;
+        const key = seriesKey({ codeVersion: options.codeVersion ?? '', factor: info, universe: b.info, frequency, start: range.start, config, optimizer: options.optimizer.id });
+        const state = { universe: b.info.name, factor: info.name, key, lastDate, data: { signal: hashRows(task.processed ?? task.raw, r.dates, lastDate), benchmark: hashPrefix(b.returns, last) } };
+        submit(u, k, { factor: task, ...previousState(previous.get(stateId(b.info.name, info.name)), state, task, r.dates, b.returns, view) }, state);
       }
     }
     while (inFlight.size > 0) await Promise.race(inFlight);
@@ -392,4 +403,91 @@ function factorInfo(input: FactorInput, raw: ComputedFactor, processed: Computed
     ...(processed ? { processed: processed.report } : {}),
     outcome: used.outcome.status === 'empty' ? { status: 'empty', message: used.outcome.message } : { status: 'ok' },
   };
+}
+
+const stateId = (universe: string, factor: string): string => `${universe}\u0000${factor}`;
+
+/**
+ * Everything that decides a series besides the data, as canonical JSON: the key a previous
+ * series state must match. Wall-clock limits (`timeLimitMs`) and the analytics' settings
+ * (`horizons`, `groups`: recomputed every run) are left out.
+ */
+function seriesKey(parts: {
+  codeVersion: string;
+  factor: TrackingFactorInfo;
+  universe: TrackingUniverseInfo;
+  frequency: TrackingFrequency;
+  start: string;
+  config: ResolvedTrackingConfig;
+  optimizer: string;
+}): string {
+  const { timeLimitMs: _limit, horizons: _horizons, groups: _groups, ...config } = parts.config;
+  return JSON.stringify({
+    format: `${TRACKING_FORMAT}@${TRACKING_FORMAT_VERSION}`,
+    code: parts.codeVersion,
+    factor: { id: parts.factor.id, params: parts.factor.params, package: parts.factor.package ?? null, version: parts.factor.version ?? null, direction: parts.factor.direction },
+    universe: { name: parts.universe.name, id: parts.universe.id, params: parts.universe.params },
+    frequency: parts.frequency,
+    start: parts.start,
+    config,
+    optimizer: parts.optimizer,
+  });
+}
+
+/** The fields in which two series keys differ, for the message. */
+function keyDifferences(previous: string, current: string): string[] {
+  let before: Record<string, unknown>;
+  try {
+    before = JSON.parse(previous) as Record<string, unknown>;
+  } catch {
+    return ['key'];
+  }
+  const now = JSON.parse(current) as Record<string, unknown>;
+  return Object.keys({ ...before, ...now }).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]));
+}
+
+/** Hash of a factor panel's rows dated on or before `through` (every asset). */
+function hashRows(panel: Panel, dates: readonly string[], through: string): string {
+  const rows = upperBound(dates, through);
+  const hash = new Fingerprint();
+  hash.word(rows);
+  for (let a = 0; a < panel.assets; a++) for (let t = 0; t < rows; t++) hash.number(panel.values[a * panel.dates + t]!);
+  return hash.digest();
+}
+
+/** Hash of `series[0 … last]`. */
+function hashPrefix(series: Float64Array, last: number): string {
+  const hash = new Fingerprint();
+  hash.word(last + 1);
+  for (let t = 0; t <= last; t++) hash.number(series[t]!);
+  return hash.digest();
+}
+
+/**
+ * The previous state of a series, checked against this run: the same key, and the same signal
+ * and benchmark returns up to the previous last day. What passes is handed to the series as
+ * `resume` (runMfe checks calendar, assets, settings and its own fingerprint again); what does
+ * not is `resumeRefused`, and the series starts over.
+ */
+function previousState(
+  state: TrackingSeriesState | undefined,
+  current: Omit<TrackingSeriesState, 'checkpoint'>,
+  task: SeriesTask['factor'],
+  dates: readonly string[],
+  benchmark: Float64Array,
+  view: MarketData,
+): Pick<SeriesTask, 'resume' | 'resumeRefused'> {
+  if (!state) return {};
+  if (state.key !== current.key) {
+    return { resumeRefused: { reason: 'key', message: `the previous run's state was made with another ${keyDifferences(state.key, current.key).join(', ')}` } };
+  }
+  const index = view.calendar.indexOf(state.lastDate);
+  if (index < 0 || index > view.calendar.length - 1) {
+    return { resumeRefused: { reason: 'data', message: `the previous run's last day ${state.lastDate} is not a trading day of this data up to ${current.lastDate}` } };
+  }
+  const changed: string[] = [];
+  if (hashRows(task.processed ?? task.raw, dates, state.lastDate) !== state.data.signal) changed.push('the factor values');
+  if (hashPrefix(benchmark, index) !== state.data.benchmark) changed.push("the benchmark's daily returns");
+  if (changed.length > 0) return { resumeRefused: { reason: 'data', message: `${changed.join(' and ')} up to ${state.lastDate} differ from the previous run's (revised data)` } };
+  return { resume: state.checkpoint };
 }

@@ -2,8 +2,9 @@ import { Panel } from '@factorkit/core';
 import { evaluateFactor } from '../analytics/evaluate.js';
 import type { FactorEvaluation } from '../analytics/types.js';
 import { mfeAggregates } from '../mfe/aggregates.js';
-import { runMfe } from '../mfe/run.js';
-import type { TrackSeriesInput, TrackingAnalytics, TrackingSeries } from './types.js';
+import { checkMfeResume, runMfe } from '../mfe/run.js';
+import type { MfeCheckpoint, MfeOptions } from '../mfe/types.js';
+import type { SeriesReuse, TrackSeriesInput, TrackingAnalytics, TrackingSeries } from './types.js';
 
 /**
  * One (universe, factor) series of a tracking run — the unit of work, pure and self-contained so
@@ -19,7 +20,7 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
   const started = performance.now();
   const { data, universe, factor, config } = input;
   const signal = factor.processed ?? factor.raw;
-  const mfe = await runMfe({
+  const options: MfeOptions = {
     data,
     factor: { values: signal, dates: factor.dates },
     direction: factor.direction,
@@ -33,7 +34,20 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
     ...(config.timeLimitMs === undefined ? {} : { timeLimitMs: config.timeLimitMs }),
     diagnose: config.diagnose,
     ...(input.onProblem ? { onProblem: ({ date, problem }) => input.onProblem!({ universe: universe.name, factor: factor.name, date, problem }) } : {}),
-  });
+  };
+  // A previous run's state is used only when runMfe accepts it; otherwise the series starts over, and says why.
+  let reuse: SeriesReuse = { status: 'new' };
+  let resume: MfeCheckpoint | undefined;
+  if (input.resume) {
+    const check = checkMfeResume(options, input.resume);
+    if (check.ok) resume = input.resume;
+    else reuse = { status: 'recomputed', reason: check.reason, message: check.message };
+  } else if (input.resumeRefused) reuse = { status: 'recomputed', reason: input.resumeRefused.reason, message: input.resumeRefused.message };
+  const mfe = await runMfe(resume ? { ...options, resume } : options);
+  if (resume) {
+    const from = resume.dates[resume.dates.length - 1]!;
+    reuse = { status: 'resumed', from, newRebalances: mfe.rebalances.filter((r) => r.date > from).length };
+  }
   const analyse = (values: Panel, stage: TrackingAnalytics['stage']): TrackingAnalytics =>
     analytics(
       evaluateFactor({ data, values, dates: factor.dates, universe: universe.instance, horizons: config.horizons, groups: config.groups, decayLags: 0 }),
@@ -50,6 +64,7 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
     aggregates: mfeAggregates(mfe.daily, input.asOf),
     analytics: { raw, ...(processed ? { processed } : {}) },
     outcome: tested ? 'ok' : 'empty',
+    reuse,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -58,6 +58,7 @@ export function trackingSummary(result: TrackingResult) {
       factor: s.factor,
       direction: s.direction,
       outcome: s.outcome,
+      reuse: s.reuse,
       counts: s.mfe.counts,
       settings: s.mfe.settings,
       notes: s.mfe.notes,

@@ -3,7 +3,7 @@ import type { PreprocessConfig } from '@factorkit/ops';
 import type { FactorInput, FactorReport } from '@factorkit/pipeline';
 import type { BenchmarkInfo, Coverage, IcSeries, IcSummary, QuantileSummary } from '../analytics/types.js';
 import type { MfeAggregates } from '../mfe/aggregates.js';
-import type { MfeConstraintsConfig, MfeExecution, MfeResult, MfeSettings } from '../mfe/types.js';
+import type { MfeCheckpoint, MfeConstraintsConfig, MfeExecution, MfeResult, MfeSettings } from '../mfe/types.js';
 import type { TrackingConfig } from './config.js';
 import type { SeriesExecutor } from './executor.js';
 
@@ -96,6 +96,15 @@ export interface TrackingOptions {
   /** Receives each MFE problem before it is solved (`--save-problems`). */
   readonly onProblem?: (entry: TrackingProblemEntry) => void | Promise<void>;
   readonly onEvent?: (event: TrackingEvent) => void;
+  /**
+   * The series states of a previous run (`readTrackingState` of `@factorkit/evaluate/node`):
+   * a series whose key and data hashes match goes on from its state and solves only the dates
+   * after it — the result is the one a run from scratch gives. Anything that differs (a
+   * parameter, the code version, data before the previous last day) recomputes that series.
+   */
+  readonly previous?: readonly TrackingSeriesState[];
+  /** Versions of the code that made the results, part of each series' key (the CLI passes its own and its packages'). */
+  readonly codeVersion?: string;
   /**
    * How the caller names the options in messages (the CLI passes its flags: `{ asOf: '--as-of' }`).
    * Defaults: the option names.
@@ -199,8 +208,49 @@ export interface TrackingSeries {
    * benchmark weights) — a data problem; infeasible dates are not.
    */
   readonly outcome: 'ok' | 'empty';
+  /** Whether the MFE test went on from a previous run's state (`TrackingOptions.previous`). */
+  readonly reuse: SeriesReuse;
+  /**
+   * What the series' state is valid for, for the next run to compare: the key of its inputs and
+   * settings ({@link TrackingSeriesState.key}) and hashes of the data it read up to its last day.
+   * Set by {@link runTracking}; absent from a bare `trackSeries`.
+   */
+  readonly state?: Omit<TrackingSeriesState, 'checkpoint'>;
   /** Wall-clock seconds. */
   readonly seconds: number;
+}
+
+/** How a series used a previous run's state. */
+export type SeriesReuse =
+  /** No state of a previous run for this series. */
+  | { readonly status: 'new' }
+  /** Went on from the state as of `from`: only the rebalance dates after it were solved (`newRebalances`). */
+  | { readonly status: 'resumed'; readonly from: DateString; readonly newRebalances: number }
+  /** A state was there but could not be used (`reason`: `key`, `data`, or `runMfe`'s refusal — `calendar`, `settings`, …): computed from the start. */
+  | { readonly status: 'recomputed'; readonly reason: string; readonly message: string };
+
+/**
+ * What a tracking run keeps of a series so that the next run, as of a later date, solves only
+ * the new dates: the MFE checkpoint and what it is valid for.
+ */
+export interface TrackingSeriesState {
+  readonly universe: string;
+  readonly factor: string;
+  /**
+   * Hash of everything that decides the series besides the data: format and code versions, the
+   * factor (id, parameters, package and version), the universe (name, id, parameters), the
+   * frequency, the first date, the configuration (every default filled in) and the optimizer.
+   */
+  readonly key: string;
+  /** The last trading day the state covers. */
+  readonly lastDate: DateString;
+  /**
+   * Hashes of the MFE's signal (the processed factor values) and of the benchmark's daily
+   * returns over the calendar up to `lastDate`: the next run recomputes them over the same
+   * dates of its own data and starts over when either differs (revised data, another factor).
+   */
+  readonly data: { readonly signal: string; readonly benchmark: string };
+  readonly checkpoint: MfeCheckpoint;
 }
 
 /** What {@link runTracking} returns. */
@@ -251,4 +301,8 @@ export interface TrackSeriesInput {
   readonly optimizer: OptimizerInstance;
   readonly config: ResolvedTrackingConfig;
   readonly onProblem?: (entry: TrackingProblemEntry) => void | Promise<void>;
+  /** A previous run's MFE state to go on from, when `runMfe` accepts it (else the series starts over, `reuse` says why). */
+  readonly resume?: MfeCheckpoint;
+  /** The previous state was refused before the series (key or data hashes): recorded in `reuse`. */
+  readonly resumeRefused?: { readonly reason: string; readonly message: string };
 }
