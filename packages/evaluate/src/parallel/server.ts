@@ -21,7 +21,8 @@ export class DataServer {
   readonly #fields = new Map<string, SharedPanel>();
   readonly #categorical = new Map<string, SharedCategorical>();
   readonly #rows = new Map<string, Uint8Array>();
-  readonly #weights = new Map<string, { weights: Float64Array; asOf: string; carried: boolean; approximate: boolean } | null>();
+  /** Shared copies by the universe's own weights array: a universe that keeps its rows (the tracking run's do) is copied once per date. */
+  readonly #weights = new WeakMap<Float64Array, Float64Array>();
   readonly #ports: MessagePort[] = [];
   /** Requests answered, by kind (for tests and the run's notes). */
   readonly served: Record<DataRequest['op'], number> = { field: 0, categorical: 0, members: 0, tradability: 0, weights: 0 };
@@ -132,11 +133,10 @@ export class DataServer {
 
   #weightsOf(index: number, t: number) {
     this.#checkRows(t, t + 1);
-    const key = `${index}:${t}`;
-    if (this.#weights.has(key)) return this.#weights.get(key);
     const w = this.#universe(index).weights!(t);
-    const shared = w ? { weights: sharedFloat64(w.weights), asOf: w.asOf, carried: w.carried, approximate: w.approximate } : null;
-    this.#weights.set(key, shared);
-    return shared;
+    if (!w) return null;
+    let shared = this.#weights.get(w.weights);
+    if (!shared) this.#weights.set(w.weights, (shared = sharedFloat64(w.weights)));
+    return { weights: shared, asOf: w.asOf, carried: w.carried, approximate: w.approximate };
   }
 }

@@ -199,18 +199,25 @@ function only(stream: Iterable<ComputedFactor>): ComputedFactor {
 }
 
 /**
- * The universe's members, each date read once and kept (one byte per stock and date): the
- * pipeline and every MFE run of the factors read the same masks.
+ * The universe with each date's members, benchmark weights and tradability read once and kept:
+ * every factor's MFE test and analytics read the same rows (the `index` plugin drifts published
+ * weights to the date on every call, ~1 ms each). What it returns is shared: read-only.
  */
-function memoMembers(universe: UniverseInstance): UniverseInstance {
-  const rows = new Map<number, Uint8Array>();
-  return {
-    ...universe,
-    members: (t) => {
-      let row = rows.get(t);
-      if (!row) rows.set(t, (row = universe.members(t)));
+function memoUniverse(universe: UniverseInstance): UniverseInstance {
+  const memo = <T>(read: (t: number) => T): ((t: number) => T) => {
+    const rows = new Map<number, T>();
+    return (t) => {
+      if (rows.has(t)) return rows.get(t)!;
+      const row = read(t);
+      rows.set(t, row);
       return row;
-    },
+    };
+  };
+  return {
+    id: universe.id,
+    members: memo((t) => universe.members(t)),
+    ...(universe.weights ? { weights: memo((t) => universe.weights!(t)) } : {}),
+    ...(universe.tradability ? { tradability: memo((t) => universe.tradability!(t)) } : {}),
   };
 }
 
@@ -280,7 +287,7 @@ function resolveBenchmarks(options: TrackingOptions, view: MarketData, config: T
     }
     const params = pluginParams(plugin.meta, { ...config.universe, index: name }, `universe \`${plugin.id}\``, names, 'universe');
     try {
-      const instance = plugin.resolve({ data: view, params });
+      const instance = memoUniverse(plugin.resolve({ data: view, params }));
       if (typeof instance.weights !== 'function') {
         problems.push(`\`${name}\`: universe \`${instance.id}\` gives no benchmark weights, so it cannot be a benchmark of the MFE test`);
         continue;
@@ -364,7 +371,7 @@ function resolveInvestable(options: TrackingOptions, view: MarketData, config: R
   const plugin = options.investable;
   if (!plugin || config.investable === false) return undefined;
   const params = pluginParams(plugin.meta, { ...config.investable }, `universe \`${plugin.id}\``, names, 'investable');
-  return memoMembers(plugin.resolve({ data: view, params }));
+  return memoUniverse(plugin.resolve({ data: view, params }));
 }
 
 /** The factors to compute; with `missingInputs: 'skip'`, those whose required inputs the data lacks are left out and named. */
