@@ -7,7 +7,13 @@ DIR holds what the vitest test wrote:
 - ret.csv, close.csv, is_trading.csv, member.csv, cap.csv: the calendar window that starts at the
   first evaluation date, `rows + max(horizons)` rows (one per date), one column per asset, empty = NaN;
 - weight.csv: benchmark weights of the `rows` evaluation dates;
-- factor_<name>.csv: each factor's values on the `rows` evaluation dates.
+- factor_<name>.csv: each factor's values on the `rows` evaluation dates;
+- optionally fwd_ret_<h>.csv: the compounded h-day forward returns of the `rows` evaluation dates,
+  used instead of compounding ret.csv here. For data whose daily returns come from rounded prices
+  (float32 sources), a stock whose close is back at its level after h days has a forward return of
+  exactly 0 in theory, and two correct compoundings round it to 0 or ±1e-16 differently, which
+  changes the ties that RankIC and the quantile groups see. The caller then checks the forward
+  returns themselves separately.
 
 Writes DIR/reference.json with, per factor, per horizon (and per price mode), every per-date
 number the TypeScript code returns, NaN written as null. Written from the definitions in the
@@ -17,6 +23,7 @@ and the ranks.
 
 import json
 import math
+import os
 import sys
 import warnings
 
@@ -210,7 +217,10 @@ def main(directory):
         meta = json.load(f)
     panels = {name: read(directory, name) for name in ("ret", "close", "is_trading", "member", "cap", "weight")}
     rows = meta["rows"]
-    compounded = {h: forward_compounded(panels["ret"], h, rows) for h in meta["horizons"]}
+    compounded = {
+        h: read(directory, f"fwd_ret_{h}") if os.path.exists(f"{directory}/fwd_ret_{h}.csv") else forward_compounded(panels["ret"], h, rows)
+        for h in meta["horizons"]
+    }
     price = {h: forward_price(panels["close"], h, rows) for h in meta["horizons"]}
     result = {}
     for name in meta["factors"]:

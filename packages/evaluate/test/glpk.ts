@@ -12,7 +12,11 @@ function boundsOf(g: Glpk, lower: number, upper: number): { type: number; lb: nu
   return { type: g.GLP_FR, lb: 0, ub: 0 };
 }
 
-export async function solveWithGlpk(problem: Problem): Promise<{ optimal: boolean; objective: number }> {
+/**
+ * GLPK's verdict: `optimal` (with the objective), `infeasible` (no primal feasible point), or another status by GLPK's name.
+ * With `presolve` (GLPK's default), an infeasible problem found so by the presolver comes back `undefined`; without it, `infeasible`.
+ */
+export async function solveWithGlpk(problem: Problem, options: { presolve?: boolean } = {}): Promise<{ optimal: boolean; objective: number; status: 'optimal' | 'infeasible' | 'unbounded' | 'undefined' | 'feasible' | 'other' }> {
   if (problem.P) throw new Error('GLPK cross-check: linear problems only');
   instance ??= GLPK();
   const g = await instance;
@@ -30,7 +34,9 @@ export async function solveWithGlpk(problem: Problem): Promise<{ optimal: boolea
       subjectTo: rows,
       bounds: Array.from({ length: problem.numVariables }, (_, j) => ({ name: v(j), ...boundsOf(g, problem.lower[j]!, problem.upper[j]!) })),
     },
-    { msglev: g.GLP_MSG_OFF },
+    { msglev: g.GLP_MSG_OFF, ...(options.presolve === false ? { presol: false } : {}) },
   );
-  return { optimal: solved.result.status === g.GLP_OPT, objective: solved.result.z + problem.offset };
+  const code = solved.result.status;
+  const status = code === g.GLP_OPT ? 'optimal' : code === g.GLP_NOFEAS ? 'infeasible' : code === g.GLP_UNBND ? 'unbounded' : code === g.GLP_UNDEF ? 'undefined' : code === g.GLP_FEAS ? 'feasible' : 'other';
+  return { optimal: code === g.GLP_OPT, objective: solved.result.z + problem.offset, status };
 }

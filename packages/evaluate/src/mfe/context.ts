@@ -210,6 +210,11 @@ export function rebalanceContext(inputs: RebalanceInputs, t: number, benchmark: 
   return { columns, alpha, context, groups, missingFactor, missingStyle, pinned };
 }
 
+/** The spacing of doubles at `x` (at least the smallest positive double). */
+function ulp(x: number): number {
+  return Math.max(Number.MIN_VALUE, Math.abs(x) * Number.EPSILON);
+}
+
 /**
  * A stock that cannot be traded in the direction its deviation band asks — held above its upper
  * end and unsellable, or below its lower end and unbuyable — keeps its weight: the band the
@@ -230,8 +235,16 @@ export function pinUntradable(context: ConstraintContext, deviation: number): { 
     const upper = bk > 0 ? bk + deviation : deviation;
     const lower = bk > 0 ? Math.max(0, bk - deviation) : 0;
     let centre: number | undefined;
-    if (flags.canSell[k] === 0 && w0 > upper) centre = w0 - deviation;
-    else if (flags.canBuy[k] === 0 && w0 < lower) centre = w0 + deviation;
+    // In floating point (w₀ + d) − d may land a hair above w₀ (and (w₀ − d) + d below it): the
+    // band and `tradability`'s bound at w₀ would then cross, which HiGHS tolerates and a strict
+    // solver (GLPK: "incorrect bounds") refuses. The centre is stepped until the band's end holds w₀.
+    if (flags.canSell[k] === 0 && w0 > upper) {
+      centre = w0 - deviation;
+      while (centre + deviation < w0) centre += ulp(centre);
+    } else if (flags.canBuy[k] === 0 && w0 < lower) {
+      centre = w0 + deviation;
+      while (centre - deviation > w0) centre -= ulp(centre);
+    }
     if (centre === undefined) continue;
     shifted ??= Float64Array.from(b);
     shifted[k] = centre;
