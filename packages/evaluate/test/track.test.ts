@@ -270,10 +270,31 @@ describe('checks before any work', () => {
     expect(computed).toBe(0);
   });
 
+  it('relaxes the declared groups on infeasible dates, recording each relaxation; a group the problems lack is refused', async () => {
+    const tight = { constraints: { turnover: 0.01 } };
+    const held = await runTracking(options({ factors: [{ plugin: momentum }], universes: ['csi500'], start: '2015-01-01', config: tight }));
+    const relaxed = await runTracking(
+      options({ factors: [{ plugin: momentum }], universes: ['csi500'], start: '2015-01-01', config: { ...tight, relaxation: [{ group: 'turnover-limit', factor: 3, maxSteps: 6 }] } }),
+    );
+    const count = (r: TrackingResult) => r.series[0]!.mfe.counts;
+    expect(count(held).infeasible).toBeGreaterThan(0);
+    expect(count(relaxed).infeasible).toBeLessThan(count(held).infeasible);
+    const loosened = relaxed.series[0]!.mfe.rebalances.filter((r) => r.relaxations && r.relaxations.length > 0);
+    expect(loosened.length).toBeGreaterThan(0);
+    for (const r of loosened) {
+      expect(r.status).toBe('optimal');
+      expect(r.relaxations!.every((x) => x.group === 'turnover-limit')).toBe(true);
+      // The turnover actually traded may exceed the configured 1%, by the relaxation recorded.
+      expect(r.messages.length).toBeGreaterThan(0);
+    }
+    const unknown = (await failure(runTracking(options({ factors: [{ plugin: momentum }], config: { relaxation: [{ group: 'turnover', factor: 2 }] } })))) as ValidationError;
+    expect(unknown.issues.map((i) => i.path)).toEqual(['relaxation[0].group']);
+  }, 60_000);
+
   it('checks the configuration with dot-paths: structure when read, values against the data before computing', async () => {
     const parsed = (() => {
       try {
-        parseTrackingConfig({ constraints: { deviatoin: 0.02, styles: { exposures: { beta: 'beta.csv' } } }, horizons: [0, 5, 5], groups: 1, execution: [], preprocess: { neutralize: 'sector' }, universe: { index: 'x' }, diagnose: { elastic: 'yes', maxConflicts: 0, maxSolves: 2.5, depth: 1 } }, '--config `t.json`');
+        parseTrackingConfig({ constraints: { deviatoin: 0.02, styles: { exposures: { beta: 'beta.csv' } } }, horizons: [0, 5, 5], groups: 1, execution: [], preprocess: { neutralize: 'sector' }, universe: { index: 'x' }, diagnose: { elastic: 'yes', maxConflicts: 0, maxSolves: 2.5, depth: 1 }, relaxation: [{ group: 'turnover-limit', factor: 1, steps: [0.1] }, { group: '' , steps: [], rows: 'x', extra: 1 }] }, '--config `t.json`');
       } catch (error) {
         return error as ValidationError;
       }
@@ -293,6 +314,12 @@ describe('checks before any work', () => {
       'diagnose.elastic',
       'diagnose.maxConflicts',
       'diagnose.maxSolves',
+      'relaxation[0]',
+      'relaxation[0].factor',
+      'relaxation[1].extra',
+      'relaxation[1].group',
+      'relaxation[1].steps',
+      'relaxation[1].rows',
     ]);
     expect(parsed.message).toMatch(/^--config `t\.json`: invalid tracking config:\n {2}- constraints\.deviatoin: unknown setting/);
     const values = await failure(

@@ -1,6 +1,7 @@
 import { type Issue, ValidationError, show } from '@factorkit/core';
 import { type PreprocessConfig, checkPreprocessConfig } from '@factorkit/ops';
 import { DEFAULT_HORIZONS, checkHorizons } from '../analytics/forward.js';
+import type { RelaxationStep } from '@factorkit/portfolio';
 import type { MfeConstraintsConfig, MfeExecution } from '../mfe/types.js';
 
 /**
@@ -50,6 +51,15 @@ export interface TrackingConfig {
    * infeasible dates, and the elastic view is most of a diagnosis's solves).
    */
   readonly diagnose?: { readonly elastic?: boolean; readonly maxConflicts?: number; readonly maxSolves?: number };
+  /**
+   * What to loosen, in order, when a rebalance date is infeasible (`@factorkit/portfolio`'s
+   * `RelaxationStep`s: `{ group, factor, maxSteps? }` or `{ group, steps }`, optionally `rows`).
+   * Default none: the date is reported and the previous weights are held. Held weights drift, and
+   * under a turnover limit a series can stay infeasible for good (a portfolio that cannot get back
+   * to neutrality within the limit): `[{ "group": "turnover-limit", "factor": 1.5, "maxSteps": 4 }]`
+   * lets such dates trade more, each relaxation recorded with the date (`message` in `mfe.csv`).
+   */
+  readonly relaxation?: readonly RelaxationStep[];
 }
 
 /** The documented defaults of {@link TrackingConfig} that the tracking run owns (the MFE's own are `MFE_DEFAULTS`). */
@@ -61,7 +71,7 @@ export const TRACKING_DEFAULTS = Object.freeze({
   diagnose: Object.freeze({ elastic: false, maxConflicts: 1, maxSolves: 20 }),
 });
 
-const TOP = ['constraints', 'execution', 'preprocess', 'horizons', 'groups', 'universe', 'investable', 'timeLimitMs', 'diagnose'];
+const TOP = ['constraints', 'execution', 'preprocess', 'horizons', 'groups', 'universe', 'investable', 'timeLimitMs', 'diagnose', 'relaxation'];
 const CONSTRAINTS = ['industry', 'styles', 'deviation', 'constituentShare', 'turnover', 'tradability'];
 const EXECUTION = ['price', 'cost'];
 
@@ -134,6 +144,27 @@ export function parseTrackingConfig(value: unknown, source = 'config'): Tracking
       if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < low || n > high)) issues.push({ path: `diagnose.${key}`, message: `expected an integer in ${low} … ${high}, got ${show(n)}` });
     }
   }
+  if (value.relaxation !== undefined) checkRelaxation(value.relaxation, issues);
   if (issues.length > 0) throw new ValidationError('FK_INVALID_PARAMS', `${source}: invalid tracking config`, issues);
   return value;
+}
+
+/** The shape of `relaxation` (the groups themselves are checked against the MFE problems by `runMfe`). */
+function checkRelaxation(value: unknown, issues: Issue[]): void {
+  if (!Array.isArray(value)) {
+    issues.push({ path: 'relaxation', message: `expected an array of steps, got ${show(value)}` });
+    return;
+  }
+  value.forEach((step: unknown, k) => {
+    const path = `relaxation[${k}]`;
+    if (!expectObject(step, path, issues)) return;
+    unknownKeys(step, ['group', 'factor', 'maxSteps', 'steps', 'rows'], path, issues);
+    if (typeof step.group !== 'string' || step.group === '') issues.push({ path: `${path}.group`, message: `expected a constraint group name, got ${show(step.group)}` });
+    const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
+    if ('steps' in step === 'factor' in step) issues.push({ path, message: 'give either `steps` (amounts to widen by) or `factor` (with an optional `maxSteps`)' });
+    if ('steps' in step && (!Array.isArray(step.steps) || step.steps.length === 0 || !step.steps.every(positive))) issues.push({ path: `${path}.steps`, message: `expected a non-empty array of numbers > 0, got ${show(step.steps)}` });
+    if ('factor' in step && !(positive(step.factor) && (step.factor as number) > 1)) issues.push({ path: `${path}.factor`, message: `expected a number > 1, got ${show(step.factor)}` });
+    if ('maxSteps' in step && !(Number.isInteger(step.maxSteps) && (step.maxSteps as number) >= 1 && (step.maxSteps as number) <= 50)) issues.push({ path: `${path}.maxSteps`, message: `expected an integer in 1 … 50, got ${show(step.maxSteps)}` });
+    if ('rows' in step && (!Array.isArray(step.rows) || !step.rows.every((r) => typeof r === 'string'))) issues.push({ path: `${path}.rows`, message: `expected an array of row labels, got ${show(step.rows)}` });
+  });
 }

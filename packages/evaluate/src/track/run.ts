@@ -346,6 +346,7 @@ function resolveConfig(options: TrackingOptions, view: MarketData, given: Tracki
       optimizer: options.optimizer,
       constraints,
       execution,
+      ...(given.relaxation ? { relaxation: given.relaxation } : {}),
       ...(given.timeLimitMs === undefined ? {} : { timeLimitMs: given.timeLimitMs }),
     }).settings;
   } catch (error) {
@@ -363,6 +364,7 @@ function resolveConfig(options: TrackingOptions, view: MarketData, given: Tracki
     universe: given.universe ?? {},
     investable: given.investable ?? {},
     diagnose: { ...TRACKING_DEFAULTS.diagnose, ...given.diagnose },
+    relaxation: given.relaxation ?? [],
     ...(given.timeLimitMs === undefined ? {} : { timeLimitMs: given.timeLimitMs }),
   };
 }

@@ -33,6 +33,7 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
     ...(universe.benchmarkReturns ? { benchmarkReturns: universe.benchmarkReturns } : {}),
     ...(config.timeLimitMs === undefined ? {} : { timeLimitMs: config.timeLimitMs }),
     diagnose: config.diagnose,
+    ...(config.relaxation.length > 0 ? { relaxation: config.relaxation } : {}),
     ...(input.onProblem ? { onProblem: ({ date, problem }) => input.onProblem!({ universe: universe.name, factor: factor.name, date, problem }) } : {}),
   };
   // A previous run's state is used only when runMfe accepts it; otherwise the series starts over, and says why.

@@ -1,5 +1,6 @@
 import type { DateString, MarketData, OptimizerInstance, Panel, Problem, UniverseInstance, UniversePlugin } from '@factorkit/core';
 import type { PreprocessConfig } from '@factorkit/ops';
+import type { RelaxationStep } from '@factorkit/portfolio';
 import type { FactorInput, FactorReport } from '@factorkit/pipeline';
 import type { BenchmarkInfo, Coverage, IcSeries, IcSummary, QuantileSummary } from '../analytics/types.js';
 import type { MfeAggregates } from '../mfe/aggregates.js';
@@ -128,6 +129,8 @@ export interface ResolvedTrackingConfig {
   readonly timeLimitMs?: number;
   /** How infeasible dates are explained (see {@link TrackingConfig.diagnose}). */
   readonly diagnose: { readonly elastic: boolean; readonly maxConflicts: number; readonly maxSolves: number };
+  /** Relaxation steps for infeasible dates (see {@link TrackingConfig.relaxation}); `[]`: none. */
+  readonly relaxation: readonly RelaxationStep[];
 }
 
 /** A benchmark of the run and where its weights came from. */
