@@ -16,7 +16,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TrackingOptions, type TrackingResult, runTracking, trackingSummary, trackingTables } from '../src/index.js';
+import { type TrackingOptions, runTracking } from '../src/index.js';
+import { comparableOutputs } from './track-outputs.js';
 import { readTrackingState, workerExecutor, writeTrackingOutputs } from '../src/track/node.js';
 
 let tables: ReadonlyMap<string, Table>;
@@ -44,23 +45,6 @@ function options(asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOp
   };
 }
 
-/** Every table and the summary, wall-clock timings and how the series were reached removed. */
-function outputs(result: TrackingResult): unknown {
-  const tables = Object.fromEntries(trackingTables(result).map((t) => [t.file, [...t.rows()]]));
-  return strip({ tables, summary: trackingSummary(result) });
-}
-
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
-  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key]) => !['seconds', 'buildMs', 'solveMs', 'executor', 'reuse'].includes(key))
-        .map(([key, v]) => [key, strip(v)]),
-    );
-  }
-  return value;
-}
 
 /** A run that writes its outputs (with states) to `dir`, counting the problems it solves. */
 async function run(asOf: string, dir: string | undefined, previousDir?: string, extra: Partial<TrackingOptions> = {}) {
@@ -100,18 +84,18 @@ describe('incremental tracking', () => {
     expect(newDates).toBeGreaterThan(40);
     expect(resumed.solved).toBeLessThan(scratchB.solved / 2);
     expect(resumed.solved).toBeLessThanOrEqual(newDates);
-    expect(outputs(resumed.result)).toEqual(outputs(scratchB.result));
+    expect(comparableOutputs(resumed.result)).toEqual(comparableOutputs(scratchB.result));
 
     const worker = { url: new URL('./worker-tsx.mjs', import.meta.url) };
     const parallel = await run(B, undefined, join(root, 'a'), { executor: workerExecutor({ workers: 2, optimizer: { module: '@factorkit/optimizer-highs', id: 'highs', params: { presolve: false } }, worker }) });
     expect(parallel.result.series.every((s) => s.reuse.status === 'resumed')).toBe(true);
-    expect(outputs(parallel.result)).toEqual(outputs(scratchB.result));
+    expect(comparableOutputs(parallel.result)).toEqual(comparableOutputs(scratchB.result));
   }, 120_000);
 
   it('goes on week after week: A → B → C equals C from scratch', async () => {
     const chained = await run(C, join(root, 'c'), join(root, 'b'));
     expect(chained.result.series.every((s) => s.reuse.status === 'resumed' && s.reuse.from === B)).toBe(true);
-    expect(outputs(chained.result)).toEqual(outputs(scratchC.result));
+    expect(comparableOutputs(chained.result)).toEqual(comparableOutputs(scratchC.result));
   }, 120_000);
 
   it('a changed parameter recomputes every series it affects, naming what changed', async () => {
@@ -120,7 +104,7 @@ describe('incremental tracking', () => {
     expect(changed.result.series.every((s) => s.reuse.status === 'recomputed' && s.reuse.reason === 'key')).toBe(true);
     expect(changed.result.series[0]!.reuse).toMatchObject({ message: "the previous run's state was made with another config" });
     const scratch = await run(B, undefined, undefined, { config });
-    expect(outputs(changed.result)).toEqual(outputs(scratch.result));
+    expect(comparableOutputs(changed.result)).toEqual(comparableOutputs(scratch.result));
     // Another code version is another key too.
     const code = await run(B, undefined, join(root, 'a'), { codeVersion: 'test-2', factors: [{ plugin: momentum }], universes: ['csi300'] });
     expect(code.result.series[0]!.reuse).toMatchObject({ status: 'recomputed', reason: 'key', message: "the previous run's state was made with another code" });
@@ -140,7 +124,7 @@ describe('incremental tracking', () => {
     expect(reasons).toEqual(new Set(['data']));
     expect(result.result.series.map((s) => (s.reuse as { message: string }).message).join('\n')).toContain(`up to ${A} differ from the previous run's (revised data)`);
     const scratch = await runTracking(options(B, { data: revisedData }));
-    expect(outputs(result.result)).toEqual(outputs(scratch));
+    expect(comparableOutputs(result.result)).toEqual(comparableOutputs(scratch));
   }, 120_000);
 
   it('an unreadable state is named and its series computed from the start; no state folder is no reuse', async () => {
@@ -154,6 +138,6 @@ describe('incremental tracking', () => {
     expect(await readTrackingState(join(root, 'nowhere'))).toEqual({ states: [], notes: [] });
     const result = await runTracking(options(B, { previous: read.states }));
     expect(result.series.map((s) => s.reuse.status)).toEqual(['resumed', 'new', 'resumed', 'resumed']);
-    expect(outputs(result)).toEqual(outputs(scratchB.result));
+    expect(comparableOutputs(result)).toEqual(comparableOutputs(scratchB.result));
   }, 120_000);
 });

@@ -16,7 +16,8 @@ import { problemToJSON } from '@factorkit/portfolio';
 import { generateMarket } from '@factorkit/synth';
 import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TrackingOptions, type TrackingProblemEntry, type TrackingResult, runTracking, trackingSummary, trackingTables } from '../src/index.js';
+import { type TrackingOptions, type TrackingProblemEntry, type TrackingResult, runTracking } from '../src/index.js';
+import { comparableOutputs } from './track-outputs.js';
 import { type WorkerExecutorOptions, workerExecutor } from '../src/track/node.js';
 
 const WORKER: WorkerExecutorOptions['worker'] = { url: new URL('./worker-tsx.mjs', import.meta.url) };
@@ -40,23 +41,6 @@ function options(extra: Partial<TrackingOptions> = {}): TrackingOptions {
   };
 }
 
-/** Every table's rows and the summary, wall-clock timings and the executor's label removed. */
-function outputs(result: TrackingResult): unknown {
-  const tables = Object.fromEntries(trackingTables(result).map((t) => [t.file, [...t.rows()]]));
-  return strip({ tables, summary: trackingSummary(result) });
-}
-
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
-  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key]) => !['seconds', 'buildMs', 'solveMs', 'executor'].includes(key))
-        .map(([key, v]) => [key, strip(v)]),
-    );
-  }
-  return value;
-}
 
 let serial: { result: TrackingResult; problems: Map<string, string> };
 let parallel: { result: TrackingResult; problems: Map<string, string> };
@@ -87,7 +71,7 @@ describe('workerExecutor', () => {
     expect(lps).toBeGreaterThan(200);
     expect(parallel.result.executor).toBe('2 worker threads');
     expect(serial.result.executor).toBe('in-process');
-    expect(outputs(parallel.result)).toEqual(outputs(serial.result));
+    expect(comparableOutputs(parallel.result)).toEqual(comparableOutputs(serial.result));
     expect(parallel.problems.size).toBe(serial.problems.size);
     expect(parallel.problems.size).toBeGreaterThan(200);
     for (const [key, text] of serial.problems) expect(parallel.problems.get(key), key).toBe(text);
