@@ -27,7 +27,7 @@
  *   MFE_BENCH_CACHE=dir|off               factor panels cached between runs (default: the OS temp folder)
  *   BENCH_JSON=path                       also append the results as one JSON line
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DateString, type FactorPlugin, type OptimizerInstance, Panel, type Problem, type Solution, type UniverseInstance } from '@factorkit/core';
@@ -35,10 +35,10 @@ import { createDataset } from '@factorkit/data';
 import { type MfeResult, benchmarkReturns, runMfe } from '@factorkit/evaluate';
 import highsOptimizer from '@factorkit/optimizer-highs';
 import { computeFactors } from '@factorkit/pipeline';
-import { problemFromJSON, problemToJSON } from '@factorkit/portfolio';
 import { DEFAULT_MARKET_OPTIONS, generateMarket } from '@factorkit/synth';
-import { formatMs, scipyLinprog } from '@factorkit/tooling/bench';
+import { formatMs } from '@factorkit/tooling/bench';
 import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
+import { type NativeReport, nativeLines, nativeReference } from './native.js';
 import { SELL_SIDE } from './sell-side.js';
 
 const UNIVERSES = ['csi300', 'csi500', 'csi1000', 'csia500'];
@@ -205,15 +205,6 @@ interface ScheduleReport {
   readonly native?: NativeReport;
 }
 
-interface NativeReport {
-  readonly sample: number;
-  readonly scipy: string;
-  readonly wasmMeanMs: number;
-  readonly nativeMeanMs: number;
-  readonly extrapolatedMs: number;
-  readonly maxObjectiveGap: number;
-  readonly statusMismatches: number;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The MFE loop
@@ -298,39 +289,12 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
     peakRssMiB: mib(),
   };
   if (reservoir.length === 0) return report;
-  const native = nativeReference(reservoir, highs.first, lps.length);
+  const native = await nativeReference(
+    reservoir.map((r) => r.problem),
+    lps.length,
+    (problem) => highs.first.get(problem)!,
+  );
   return typeof native === 'string' ? (console.log(`native reference ${native}`), report) : { ...report, native };
-}
-
-/** Native HiGHS on the sample: each LP saved as a `factorkit-problem` JSON file, read back, solved by scipy. */
-function nativeReference(sample: readonly Sampled[], wasm: WeakMap<Problem, SolveTiming>, total: number): NativeReport | string {
-  const dir = join(tmpdir(), `factorkit-bench-mfe-problems-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  try {
-    const wasmMs: number[] = [];
-    const nativeMs: number[] = [];
-    let scipy = '';
-    let gap = 0;
-    let mismatches = 0;
-    for (const [k, { problem }] of sample.entries()) {
-      const file = join(dir, `${k}.json`);
-      writeFileSync(file, JSON.stringify(problemToJSON(problem)));
-      const reread = problemFromJSON(JSON.parse(readFileSync(file, 'utf8')), file);
-      const result = scipyLinprog(reread, 1);
-      if (typeof result === 'string') return result;
-      scipy = result.scipy;
-      const own = wasm.get(problem)!;
-      wasmMs.push(own.ms);
-      nativeMs.push(result.ms[0]!);
-      const nativeOptimal = result.objective !== null;
-      if (nativeOptimal !== (own.status === 'optimal')) mismatches++;
-      else if (nativeOptimal) gap = Math.max(gap, Math.abs(own.objective - result.objective!) / Math.max(1, Math.abs(result.objective!)));
-    }
-    const nativeMean = sum(nativeMs) / nativeMs.length;
-    return { sample: sample.length, scipy, wasmMeanMs: sum(wasmMs) / wasmMs.length, nativeMeanMs: nativeMean, extrapolatedMs: nativeMean * total, maxObjectiveGap: gap, statusMismatches: mismatches };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const reports: ScheduleReport[] = [];
@@ -356,14 +320,7 @@ for (const schedule of schedules) {
     ...(warmStart ? [['warm starts offered / used by HiGHS', `${report.warmOffered} / ${report.warmUsed}`] as [string, string]] : []),
     ['peak RSS (process, incl. market and factor panels)', `${report.peakRssMiB.toFixed(0)} MiB`],
   ];
-  if (report.native) {
-    const n = report.native;
-    lines.push(
-      [`native HiGHS, sample of ${n.sample} LPs (scipy ${n.scipy} linprog)`, `${formatMs(n.nativeMeanMs)} per LP; HiGHS wasm on the same LPs ${formatMs(n.wasmMeanMs)} per LP (${(n.wasmMeanMs / n.nativeMeanMs).toFixed(2)}×)`],
-      ['native HiGHS extrapolated to all LPs', `${seconds(n.extrapolatedMs)} (solves only); MFE loop / native = ${(report.totalMs / n.extrapolatedMs).toFixed(2)}×`],
-      ['objectives, wasm vs native (max rel. gap)', `${n.maxObjectiveGap.toExponential(1)}${n.statusMismatches ? `; ${n.statusMismatches} status mismatches` : ''}`],
-    );
-  }
+  if (report.native) lines.push(...nativeLines(report.native, report.totalMs, 'MFE loop'));
   const width = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
 }

@@ -21,7 +21,7 @@
  *   TRACK_BENCH_STOCKS=3000  TRACK_BENCH_YEARS=10   TRACK_BENCH_NATIVE=40 (0: no native sample)
  *   BENCH_JSON=path                         also append the results as one JSON line
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Problem } from '@factorkit/core';
@@ -29,10 +29,9 @@ import { createDataset } from '@factorkit/data';
 import { type TrackingProblemEntry, type TrackingResult, defaultTrackingFactors, runTracking } from '@factorkit/evaluate';
 import { workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
 import highsOptimizer from '@factorkit/optimizer-highs';
-import { problemFromJSON, problemToJSON } from '@factorkit/portfolio';
 import { DEFAULT_MARKET_OPTIONS, generateMarket } from '@factorkit/synth';
-import { formatMs, scipyLinprog } from '@factorkit/tooling/bench';
 import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
+import { type NativeReport, nativeLines, nativeReference } from './native.js';
 import { SELL_SIDE } from './sell-side.js';
 
 const env = process.env;
@@ -74,7 +73,7 @@ interface ScheduleReport {
   readonly series: number;
   readonly seriesCpuMs: number;
   readonly peakRssMiB: number;
-  readonly native?: { sample: number; scipy: string; wasmMeanMs: number; nativeMeanMs: number; extrapolatedMs: number; maxObjectiveGap: number; statusMismatches: number } | string;
+  readonly native?: NativeReport | string;
 }
 
 const lpsOf = (result: TrackingResult): number => sum(result.series.map((s) => s.mfe.counts.optimal + s.mfe.counts.infeasible + s.mfe.counts.failed));
@@ -115,7 +114,7 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
       seriesCpuMs: sum(result.series.map((s) => s.seconds * 1000)),
       peakRssMiB: mib(),
     };
-    return nativeSample > 0 ? { ...report, native: await nativeReference(schedule, report.lps) } : report;
+    return nativeSample > 0 ? { ...report, native: await nativeComparison(schedule, report.lps) } : report;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -126,52 +125,30 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
  * to capture their problems; a uniform sample of them solved by HiGHS wasm here and by native
  * HiGHS (scipy), each after a `factorkit-problem` JSON round trip.
  */
-async function nativeReference(schedule: 'weekly' | 'monthly', total: number): Promise<NonNullable<ScheduleReport['native']>> {
-  const dir = mkdtempSync(join(tmpdir(), 'factorkit-bench-track-problems-'));
-  try {
-    const problems: Problem[] = [];
-    let random = 12345;
-    const next = (): number => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const factor = factors[Math.floor(next() * factors.length)]!;
-    for (const universe of [...new Set([universes[0]!, universes.at(-1)!])]) {
-      let seen = 0;
-      await runTracking({
-        data, asOf, frequency: schedule, universes: [universe], benchmark: indexUniverse, investable: marketUniverse, factors: [factor], optimizer: highs,
-        onProblem: (entry: TrackingProblemEntry) => {
-          seen++;
-          if (problems.length < nativeSample) problems.push(entry.problem);
-          else {
-            const j = Math.floor(next() * seen);
-            if (j < nativeSample) problems[j] = entry.problem;
-          }
-        },
-      });
-    }
-    const wasmMs: number[] = [];
-    const nativeMs: number[] = [];
-    let scipy = '';
-    let gap = 0;
-    let mismatches = 0;
-    for (const [k, problem] of problems.entries()) {
-      const file = join(dir, `${k}.json`);
-      writeFileSync(file, JSON.stringify(problemToJSON(problem)));
-      const reread = problemFromJSON(JSON.parse(readFileSync(file, 'utf8')), file);
-      const start = performance.now();
-      const own = await highs.solve(reread);
-      wasmMs.push(performance.now() - start);
-      const native = scipyLinprog(reread, 1);
-      if (typeof native === 'string') return native;
-      scipy = native.scipy;
-      nativeMs.push(native.ms[0]!);
-      const nativeOptimal = native.objective !== null;
-      if (nativeOptimal !== (own.status === 'optimal')) mismatches++;
-      else if (nativeOptimal) gap = Math.max(gap, Math.abs(own.objective - native.objective!) / Math.max(1, Math.abs(native.objective!)));
-    }
-    const nativeMeanMs = sum(nativeMs) / nativeMs.length;
-    return { sample: problems.length, scipy, wasmMeanMs: sum(wasmMs) / wasmMs.length, nativeMeanMs, extrapolatedMs: nativeMeanMs * total, maxObjectiveGap: gap, statusMismatches: mismatches };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+async function nativeComparison(schedule: 'weekly' | 'monthly', total: number): Promise<NonNullable<ScheduleReport['native']>> {
+  const problems: Problem[] = [];
+  let random = 12345;
+  const next = (): number => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const factor = factors[Math.floor(next() * factors.length)]!;
+  let seen = 0;
+  for (const universe of [...new Set([universes[0]!, universes.at(-1)!])]) {
+    await runTracking({
+      data, asOf, frequency: schedule, universes: [universe], benchmark: indexUniverse, investable: marketUniverse, factors: [factor], optimizer: highs,
+      onProblem: (entry: TrackingProblemEntry) => {
+        seen++;
+        if (problems.length < nativeSample) problems.push(entry.problem);
+        else {
+          const j = Math.floor(next() * seen);
+          if (j < nativeSample) problems[j] = entry.problem;
+        }
+      },
+    });
   }
+  return await nativeReference(problems, total, async (_problem, reread) => {
+    const start = performance.now();
+    const own = await highs.solve(reread);
+    return { ms: performance.now() - start, status: own.status, objective: own.objective };
+  });
 }
 
 const reports: ScheduleReport[] = [];
@@ -191,15 +168,8 @@ for (const schedule of schedules) {
     ['series time summed over workers', seconds(report.seriesCpuMs)],
     ['peak RSS (process, workers included)', `${report.peakRssMiB.toFixed(0)} MiB`],
   ];
-  const n = report.native;
-  if (typeof n === 'string') lines.push(['native reference', n]);
-  else if (n) {
-    lines.push(
-      [`native HiGHS, sample of ${n.sample} LPs (scipy ${n.scipy} linprog)`, `${formatMs(n.nativeMeanMs)} per LP; HiGHS wasm here on the same LPs ${formatMs(n.wasmMeanMs)} (${(n.wasmMeanMs / n.nativeMeanMs).toFixed(2)}×)`],
-      ['native HiGHS extrapolated to all LPs, one core', `${seconds(n.extrapolatedMs)} (solves only); this run's wall time / that = ${(total / n.extrapolatedMs).toFixed(2)}×`],
-      ['objectives, wasm vs native (max rel. gap)', `${n.maxObjectiveGap.toExponential(1)}${n.statusMismatches ? `; ${n.statusMismatches} status mismatches` : ''}`],
-    );
-  }
+  if (typeof report.native === 'string') lines.push(['native reference', report.native]);
+  else if (report.native) lines.push(...nativeLines(report.native, total, "this run's wall time"));
   const width = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
 }
