@@ -1,8 +1,9 @@
-import type { Panel } from '@factorkit/core';
-import { correlation, rankInPlace, ranksInOrder, sortOrder } from '@factorkit/ops';
-import { forwardReturns } from './forward.js';
+import { FIELD, type Panel } from '@factorkit/core';
+import { correlation, rankInPlace, ranksInOrder } from '@factorkit/ops';
+import { returnsByDate } from './forward.js';
 import { groupsFromRanks } from './groups.js';
 import { type EvaluateFactorOptions, type Resolved, resolveOptions } from './options.js';
+import { type Row, RowPair, newRow, sortRow } from './rows.js';
 import { icStats, seriesStats, yearRanges } from './stats.js';
 import type { Coverage, FactorEvaluation, HorizonCoverage, IcDecay, IcSeries, IcSummary, QuantileSeries, QuantileSummary } from './types.js';
 
@@ -10,7 +11,8 @@ import type { Coverage, FactorEvaluation, HorizonCoverage, IcDecay, IcSeries, Ic
  * Classic factor analytics for one factor, as alphalens / jqfactor_analyzer users know them,
  * with every drop counted:
  *
- * - forward returns per horizon (default 1, 5, 20 trading days; see {@link forwardReturns});
+ * - forward returns per horizon (default 1, 5, 20 trading days; see `forwardReturns`), or
+ *   the ones given as `forward` (`forwardReturnsByDate`, computed once for many calls);
  * - per date, IC (Pearson) and RankIC (Spearman, average ranks) with the count used, their
  *   mean, std, ICIR, t-statistic and share of positive dates overall and per calendar year;
  *   IC decay over lags `1 … decayLags`;
@@ -22,49 +24,45 @@ import type { Coverage, FactorEvaluation, HorizonCoverage, IcDecay, IcSeries, Ic
  * Which stocks count on date `t`: members of the universe on `t` that have a row and trade on
  * `t` (not suspended) and have a finite factor value — the eligible stocks, which are ranked and
  * grouped; of those, the ones with a forward return are used for that horizon. Pure: nothing
- * is read but `options`, nothing written but the result.
+ * is read but `options`, nothing written but the result. The universe's `members(t)` and the
+ * benchmark's `weights(t)` are asked once per date.
+ *
+ * Cost: O(dates × horizons × members · log members) — the work of each date is over the
+ * universe's members, not the whole market — plus, without `forward`, computing the forward
+ * returns (O(calendar × assets × horizons), the larger part for an index universe).
  *
  * @throws ValidationError `FK_INVALID_PARAMS` listing every bad option; FactorkitError
  *   `FK_MISSING_INPUT` when a field asked for is not in the data, `FK_INVALID_DATA` when the
- *   universe's mask has the wrong length.
+ *   universe's mask has the wrong length, `FK_INVALID_ARGUMENT` when `forward` does not fit the
+ *   call (data, horizons or return definition).
  */
 export function evaluateFactor(options: EvaluateFactorOptions): FactorEvaluation {
   const cfg = resolveOptions(options);
-  const forward = forwardReturns(cfg.data, cfg.forward);
-  const oneDay = cfg.decayLags === 0 ? undefined : (forward.panels[cfg.horizons.indexOf(1)] ?? forwardReturns(cfg.data, { ...cfg.forward, horizons: [1] }).panels[0]!);
-  const run = new Run(cfg, forward.panels, oneDay);
+  const returns = cfg.given ?? returnsByDate(cfg.data, cfg.forward, 'evaluateFactor').returns;
+  const oneDay = cfg.decayLags === 0 ? undefined : (returns[cfg.horizons.indexOf(1)] ?? cfg.givenOneDay ?? returnsByDate(cfg.data, { ...cfg.forward, horizons: [1] }, 'evaluateFactor').returns[0]!);
+  const run = new Run(cfg, returns, oneDay);
   for (let i = 0; i < cfg.dates.length; i++) run.date(i);
-  return run.result(forward.source, forward.field);
+  const source = cfg.forward.priceField === undefined ? 'returns' : 'prices';
+  return run.result(source, cfg.forward.priceField ?? cfg.forward.returnField ?? FIELD.ret);
 }
 
 /** Per-horizon outputs while running. */
 interface HorizonState {
   readonly h: number;
-  readonly fwd: Panel;
+  /** Date-major: `fwd[t × assets + a]`. */
+  readonly fwd: Float64Array;
   readonly ic: IcSeries;
   readonly quantiles: QuantileSeries;
   readonly coverage: HorizonCoverage;
 }
 
 /**
- * One cross-section kept for later dates: its values (`NaN` = not included), their ascending
- * order (`order[0 … count)`, from `sortOrder`) and, for factor rows, the groups.
- */
-interface Row {
-  readonly values: Float64Array;
-  readonly order: Int32Array;
-  count: number;
-  readonly groups: Uint16Array;
-}
-
-function newRow(assets: number): Row {
-  return { values: new Float64Array(assets), order: new Int32Array(assets), count: 0, groups: new Uint16Array(assets) };
-}
-
-/**
- * The evaluation of one factor, date by date, with all scratch allocated once. Each row is
- * sorted once (`sortOrder`); every correlation over a subset of it ranks by walking that order
- * (`ranksInOrder`), so IC decay and autocorrelation cost no sorting per pair of dates.
+ * The evaluation of one factor, date by date, with all scratch allocated once. Each date's work
+ * is over the universe's members only, held compactly (`Row`): a few hundred stocks of an index
+ * rather than the whole market. Each row is sorted once (`sortOrder`); every correlation over a
+ * subset of it ranks by walking that order (`ranksInOrder`), so IC decay and autocorrelation
+ * cost no sorting per pair of dates. Sums run over the stocks in ascending asset order, as a
+ * loop over every asset skipping the missing ones would add them.
  */
 class Run {
   private readonly N: number;
@@ -77,13 +75,26 @@ class Run {
   /** 1-day forward returns of calendar rows `t … t + decayLags − 1`, slot `t % decayLags`. */
   private readonly decayRows: Row[];
   private decayLoaded = -1;
-  private readonly members: Uint8Array;
-  private readonly fwdRow: Float64Array;
-  private readonly capRow: Float64Array;
-  private readonly ranks: Float64Array;
+  /** Finite factor values per evaluation date, over every asset (members or not). */
+  private readonly finite: Int32Array;
+  /** The members of the current date (ascending asset indices) and their mask values. */
+  private readonly memberAssets: Int32Array;
+  private readonly memberMask: Uint8Array;
+  private memberCount = 0;
+  /** The current date's benchmark: stocks with a positive finite weight and their weights. */
+  private readonly benchAssets: Int32Array;
+  private readonly benchWeights: Float64Array;
+  private benchCount = 0;
+  /** Per position of the current factor row: 1 when it has a forward return (`used`). */
   private readonly keep: Uint8Array;
-  private readonly rx: Float64Array;
-  private readonly ry: Float64Array;
+  /** The used stocks' factor values, returns, factor ranks and row positions, in asset order. */
+  private readonly xs: Float64Array;
+  private readonly ys: Float64Array;
+  private readonly xr: Float64Array;
+  private readonly usedAt: Int32Array;
+  /** The cap of each stock of the current factor row, by position. */
+  private readonly capAt: Float64Array;
+  private readonly subsetRanks: Float64Array;
   private readonly sortScratch: Float64Array;
   private readonly rankScratch: { readonly scratch: Float64Array; readonly index: Int32Array };
   private readonly sums: Float64Array;
@@ -96,12 +107,12 @@ class Run {
   private weightedDates = 0;
   private equalDates = 0;
   private approximateDates = 0;
-  private readonly pair = { n: 0, ic: Number.NaN, rankIc: Number.NaN };
+  private readonly pair: RowPair;
 
   constructor(
     private readonly cfg: Resolved,
-    fwd: readonly Panel[],
-    private readonly oneDay: Panel | undefined,
+    fwd: readonly Float64Array[],
+    private readonly oneDay: Float64Array | undefined,
   ) {
     const N = cfg.data.assets.length;
     const R = cfg.dates.length;
@@ -113,15 +124,21 @@ class Run {
     this.slots = Math.max(...cfg.horizons) + 1;
     this.factorRows = Array.from({ length: this.slots }, () => newRow(N));
     this.decayRows = Array.from({ length: cfg.decayLags }, () => newRow(N));
-    this.members = new Uint8Array(N);
-    this.fwdRow = new Float64Array(N);
-    this.capRow = new Float64Array(N);
-    this.ranks = new Float64Array(N);
+    this.finite = finiteCounts(cfg.values);
+    this.memberAssets = new Int32Array(N);
+    this.memberMask = new Uint8Array(N);
+    this.benchAssets = new Int32Array(N);
+    this.benchWeights = new Float64Array(N);
     this.keep = new Uint8Array(N);
-    this.rx = new Float64Array(N);
-    this.ry = new Float64Array(N);
+    this.xs = new Float64Array(N);
+    this.ys = new Float64Array(N);
+    this.xr = new Float64Array(N);
+    this.usedAt = new Int32Array(N);
+    this.capAt = new Float64Array(N);
+    this.subsetRanks = new Float64Array(N);
     this.sortScratch = new Float64Array(N);
     this.rankScratch = { scratch: this.sortScratch, index: new Int32Array(N) };
+    this.pair = new RowPair(N);
     this.sums = new Float64Array(G + 1);
     this.capSums = new Float64Array(G + 1);
     this.capWeights = new Float64Array(G + 1);
@@ -159,60 +176,74 @@ class Run {
   /** Everything for evaluation date `i` (calendar index `first + i`). */
   date(i: number): void {
     const t = this.cfg.first + i;
-    this.members.set(this.cfg.members(t));
+    this.loadMembers(t);
     const row = this.factorRows[i % this.slots]!;
-    this.classify(i, t, row.values);
-    row.count = sortOrder(row.values, row.order, this.sortScratch);
-    ranksInOrder(row.values, row.order, row.count, undefined, this.ranks);
-    groupsFromRanks(this.ranks, this.N, row.count, this.G, row.groups);
-    const [bottom, top] = this.extremes(row.groups);
-    if (this.cfg.cap) this.cfg.cap.row(t, this.capRow);
-    else this.capRow.fill(Number.NaN);
-    const weights = this.benchmarkWeights(t);
+    this.classify(i, t, row);
+    sortRow(row, this.sortScratch);
+    groupsFromRanks(row.ranks, row.count, row.count, this.G, row.groups);
+    const [bottom, top] = extremes(row);
+    this.loadBenchmark(t);
     for (const state of this.horizons) {
       state.quantiles.top[i] = top;
       state.quantiles.bottom[i] = bottom;
-      this.horizonDate(state, i, t, row, weights);
+      this.horizonDate(state, i, t, row);
       if (i >= state.h) this.lagDate(state, i, row);
     }
     if (this.oneDay) this.decayDate(i, t, row);
   }
 
-  /** Sort each member into one reason or eligible; `eligible` gets the factor value or `NaN`. */
-  private classify(i: number, t: number, eligible: Float64Array): void {
-    const { values, trading } = this.cfg;
-    const R = this.R;
+  /** The universe's members on calendar date `t` (its mask read once). */
+  private loadMembers(t: number): void {
+    const mask = this.cfg.members(t);
+    const assets = this.memberAssets;
+    const values = this.memberMask;
+    let m = 0;
+    for (let a = 0; a < this.N; a++) {
+      const v = mask[a]!;
+      if (v === 0) continue;
+      assets[m] = a;
+      values[m++] = v;
+    }
+    this.memberCount = m;
+  }
+
+  /** Sort each member into one reason or eligible; `row` gets the eligible stocks and their values. */
+  private classify(i: number, t: number, row: Row): void {
+    const { values, trading, cap } = this.cfg;
+    const R = values.dates;
     const T = this.T;
+    const x = values.values;
     const tradingValues = trading?.values;
-    const member = this.members;
-    let members = 0;
-    let outside = 0;
+    const capValues = cap?.values;
+    const capDates = cap?.dates ?? 0;
+    const capAt = this.capAt;
+    const assets = this.memberAssets;
+    let finite = 0;
     let noRow = 0;
     let suspended = 0;
     let missing = 0;
     let infinite = 0;
     let kept = 0;
-    for (let a = 0; a < this.N; a++) {
-      const x = values.values[a * R + i]!;
-      eligible[a] = Number.NaN;
-      if (member[a] === 0) {
-        if (x - x === 0) outside++;
-        continue;
-      }
-      members++;
+    for (let k = 0; k < this.memberCount; k++) {
+      const a = assets[k]!;
+      const v = x[a * R + i]!;
+      if (v - v === 0) finite++;
       const status = tradingValues ? tradingValues[a * T + t]! : 1;
       if (status !== status) noRow++;
       else if (status === 0) suspended++;
-      else if (x !== x) missing++;
-      else if (x - x !== 0) infinite++;
+      else if (v !== v) missing++;
+      else if (v - v !== 0) infinite++;
       else {
-        kept++;
-        eligible[a] = x;
+        capAt[kept] = capValues ? capValues[a * capDates + t]! : Number.NaN;
+        row.assets[kept] = a;
+        row.values[kept++] = v;
       }
     }
+    row.count = kept;
     const c = this.coverage;
-    c.members[i] = members;
-    c.notInUniverse[i] = outside;
+    c.members[i] = this.memberCount;
+    // Stocks with a value outside the universe: all values less the members' (whatever their status).
+    c.notInUniverse[i] = this.finite[i]! - finite;
     c.noRow[i] = noRow;
     c.suspended[i] = suspended;
     c.missingValue[i] = missing;
@@ -220,17 +251,30 @@ class Run {
     c.eligible[i] = kept;
   }
 
-  /** The lowest and highest groups holding an eligible stock (0, 0 when none). */
-  private extremes(groups: Uint16Array): [number, number] {
-    let bottom = 0;
-    let top = 0;
-    for (let a = 0; a < this.N; a++) {
-      const g = groups[a]!;
-      if (g === 0) continue;
-      if (bottom === 0 || g < bottom) bottom = g;
-      if (g > top) top = g;
+  /**
+   * The benchmark of calendar date `t`: the weights given (`weights(t)`, asked once) or, without
+   * them, the members weighted by their mask value (1) — kept where positive and finite.
+   */
+  private loadBenchmark(t: number): void {
+    const weights = this.benchmarkWeights(t);
+    const assets = this.benchAssets;
+    const out = this.benchWeights;
+    let n = 0;
+    if (weights === undefined) {
+      for (let k = 0; k < this.memberCount; k++) {
+        assets[n] = this.memberAssets[k]!;
+        out[n++] = this.memberMask[k]!;
+      }
+    } else {
+      for (let a = 0; a < this.N; a++) {
+        const w = weights[a]!;
+        if (w > 0 && w < Number.POSITIVE_INFINITY) {
+          assets[n] = a;
+          out[n++] = w;
+        }
+      }
     }
-    return [bottom, top];
+    this.benchCount = n;
   }
 
   /** The benchmark weights of calendar date `t`, or `undefined` for the equal-weighted universe. */
@@ -249,42 +293,39 @@ class Run {
   }
 
   /** Coverage, IC and quantile returns of one horizon on date `i`. */
-  private horizonDate(state: HorizonState, i: number, t: number, row: Row, weights: ArrayLike<number> | undefined): void {
+  private horizonDate(state: HorizonState, i: number, t: number, row: Row): void {
     const { h, ic, quantiles: q, coverage } = state;
-    const fwd = state.fwd.row(t, this.fwdRow);
-    const eligible = row.values;
-    const groups = row.groups;
-    const keep = this.keep;
-    const y = this.ry;
-    const cap = this.capRow;
+    const fwd = state.fwd;
+    const T = this.T;
+    const at = t * this.N;
+    const { keep, xs, ys, xr, usedAt, capAt } = this;
     const G = this.G;
     const sums = this.sums.fill(0);
     const capSums = this.capSums.fill(0);
     const capWeights = this.capWeights.fill(0);
     const counts = q.counts.subarray(i * G, (i + 1) * G);
-    const pastEnd = t + h > this.T - 1;
+    const pastEnd = t + h > T - 1;
     let endOfData = 0;
     let missingReturn = 0;
     let used = 0;
     let missingCap = 0;
-    for (let a = 0; a < this.N; a++) {
-      const v = eligible[a]!;
-      const f = fwd[a]!;
-      keep[a] = 0;
-      y[a] = Number.NaN;
-      if (v !== v) continue;
+    for (let k = 0; k < row.count; k++) {
+      const f = fwd[at + row.assets[k]!]!;
+      keep[k] = 0;
       if (f - f !== 0) {
         if (pastEnd) endOfData++;
         else missingReturn++;
         continue;
       }
-      used++;
-      keep[a] = 1;
-      y[a] = f;
-      const g = groups[a]!;
+      keep[k] = 1;
+      xs[used] = row.values[k]!;
+      ys[used] = f;
+      xr[used] = row.ranks[k]!;
+      usedAt[used++] = k;
+      const g = row.groups[k]!;
       sums[g] = sums[g]! + f;
       counts[g - 1] = counts[g - 1]! + 1;
-      const c = cap[a]!;
+      const c = capAt[k]!;
       if (c > 0 && c < Number.POSITIVE_INFINITY) {
         capSums[g] = capSums[g]! + c * f;
         capWeights[g] = capWeights[g]! + c;
@@ -296,19 +337,22 @@ class Run {
     coverage.missingCap[i] = missingCap;
     ic.n[i] = used;
     if (used >= this.cfg.minAssets) {
-      // Pearson over the cells finite in both: exactly the used stocks.
-      ic.ic[i] = correlation(eligible, fwd);
-      const x = used === row.count ? this.ranks : this.rx;
-      if (used < row.count) ranksInOrder(eligible, row.order, row.count, keep, x);
-      rankInPlace(y, this.rankScratch);
-      ic.rankIc[i] = correlation(x, y);
+      ic.ic[i] = correlation(xs.subarray(0, used), ys.subarray(0, used));
+      if (used < row.count) {
+        // The factor's ranks among the used stocks only, from the row's order.
+        ranksInOrder(row.values.subarray(0, row.count), row.order, row.count, keep, this.subsetRanks.subarray(0, row.count));
+        for (let j = 0; j < used; j++) xr[j] = this.subsetRanks[usedAt[j]!]!;
+      }
+      const yr = ys.subarray(0, used);
+      rankInPlace(yr, this.rankScratch);
+      ic.rankIc[i] = correlation(xr.subarray(0, used), yr);
     }
     for (let g = 1; g <= G; g++) {
       const n = counts[g - 1]!;
       if (n > 0) q.meanEqual[i * G + g - 1] = sums[g]! / n;
       if (capWeights[g]! > 0) q.meanCap[i * G + g - 1] = capSums[g]! / capWeights[g]!;
     }
-    const benchmark = this.benchmarkReturn(fwd, weights);
+    const benchmark = this.benchmarkReturn(fwd, t);
     q.benchmark[i] = benchmark;
     const top = q.top[i]!;
     const bottom = q.bottom[i]!;
@@ -324,68 +368,53 @@ class Run {
     }
   }
 
-  /** `Σ w·r / Σ w` over the stocks with a weight > 0 and a return; without weights the members' mean. */
-  private benchmarkReturn(fwd: Float64Array, weights: ArrayLike<number> | undefined): number {
+  /** `Σ w·r / Σ w` over the benchmark's stocks with a return (see {@link loadBenchmark}). */
+  private benchmarkReturn(fwd: Float64Array, t: number): number {
+    const at = t * this.N;
     let sw = 0;
     let swr = 0;
-    for (let a = 0; a < this.N; a++) {
-      const r = fwd[a]!;
+    for (let k = 0; k < this.benchCount; k++) {
+      const r = fwd[at + this.benchAssets[k]!]!;
       if (r - r !== 0) continue;
-      const w = weights ? weights[a]! : this.members[a]!;
-      if (w > 0 && w < Number.POSITIVE_INFINITY) {
-        sw += w;
-        swr += w * r;
-      }
+      const w = this.benchWeights[k]!;
+      sw += w;
+      swr += w * r;
     }
     return sw > 0 ? swr / sw : Number.NaN;
-  }
-
-  /** IC and RankIC of two sorted rows over the cells finite in both, into `pair`. */
-  private correlateRows(a: Row, b: Row): void {
-    const keep = this.keep;
-    const x = a.values;
-    const y = b.values;
-    let n = 0;
-    for (let k = 0; k < this.N; k++) {
-      const u = x[k]!;
-      const v = y[k]!;
-      const both = u - u === 0 && v - v === 0 ? 1 : 0;
-      keep[k] = both;
-      n += both;
-    }
-    const out = this.pair;
-    out.n = n;
-    out.ic = Number.NaN;
-    out.rankIc = Number.NaN;
-    if (n < this.cfg.minAssets) return;
-    out.ic = correlation(x, y);
-    ranksInOrder(x, a.order, a.count, keep, this.rx);
-    ranksInOrder(y, b.order, b.count, keep, this.ry);
-    out.rankIc = correlation(this.rx, this.ry);
   }
 
   /** Group turnover and rank autocorrelation of date `i` against date `i − h`. */
   private lagDate(state: HorizonState, i: number, row: Row): void {
     const { h, quantiles: q } = state;
-    const past = this.factorRows[(i - h) % this.slots]!;
-    q.turnoverTop[i] = turnover(row.groups, q.top[i]!, past.groups, q.top[i - h]!);
-    q.turnoverBottom[i] = turnover(row.groups, q.bottom[i]!, past.groups, q.bottom[i - h]!);
-    this.correlateRows(row, past);
-    q.rankAutocorrelation[i] = this.pair.rankIc;
+    const pair = this.pair;
+    pair.match(row, this.factorRows[(i - h) % this.slots]!);
+    q.turnoverTop[i] = pair.turnover(q.top[i]!, q.top[i - h]!);
+    q.turnoverBottom[i] = pair.turnover(q.bottom[i]!, q.bottom[i - h]!);
+    pair.correlate(this.cfg.minAssets, false);
+    q.rankAutocorrelation[i] = pair.rankIc;
   }
 
   /** IC of date `i`'s factor against the 1-day return from `t + L − 1` to `t + L`, every lag `L`. */
   private decayDate(i: number, t: number, row: Row): void {
     const lags = this.cfg.decayLags;
     const last = Math.min(t + lags - 1, this.T - 1);
+    const oneDay = this.oneDay!;
     for (let s = Math.max(this.decayLoaded + 1, t); s <= last; s++) {
       const one = this.decayRows[s % lags]!;
-      this.oneDay!.row(s, one.values);
-      one.count = sortOrder(one.values, one.order, this.sortScratch);
+      let n = 0;
+      for (let a = 0, at = s * this.N; a < this.N; a++) {
+        const r = oneDay[at + a]!;
+        if (r - r !== 0) continue;
+        one.assets[n] = a;
+        one.values[n++] = r;
+      }
+      one.count = n;
+      sortRow(one, this.sortScratch);
       this.decayLoaded = s;
     }
     for (let lag = 1; lag <= lags && t + lag - 1 <= last; lag++) {
-      this.correlateRows(row, this.decayRows[(t + lag - 1) % lags]!);
+      this.pair.match(row, this.decayRows[(t + lag - 1) % lags]!);
+      this.pair.correlate(this.cfg.minAssets);
       this.decayIc[(lag - 1) * this.R + i] = this.pair.ic;
       this.decayRankIc[(lag - 1) * this.R + i] = this.pair.rankIc;
     }
@@ -461,17 +490,31 @@ class Run {
   }
 }
 
-/** Share of the stocks in group `group` now that were not in group `pastGroup` then. */
-function turnover(assigned: Uint16Array, group: number, pastAssigned: Uint16Array, pastGroup: number): number {
-  if (group === 0 || pastGroup === 0) return Number.NaN;
-  let now = 0;
-  let stayed = 0;
-  for (let a = 0; a < assigned.length; a++) {
-    if (assigned[a] !== group) continue;
-    now++;
-    if (pastAssigned[a] === pastGroup) stayed++;
+/** The lowest and highest groups holding an eligible stock (0, 0 when none). */
+function extremes(row: Row): [number, number] {
+  let bottom = 0;
+  let top = 0;
+  for (let k = 0; k < row.count; k++) {
+    const g = row.groups[k]!;
+    if (bottom === 0 || g < bottom) bottom = g;
+    if (g > top) top = g;
   }
-  return (now - stayed) / now;
+  return [bottom, top];
+}
+
+/** Finite values per row of `values`, over every asset. */
+function finiteCounts(values: Panel): Int32Array {
+  const R = values.dates;
+  const out = new Int32Array(R);
+  const x = values.values;
+  for (let a = 0; a < values.assets; a++) {
+    const base = a * R;
+    for (let i = 0; i < R; i++) {
+      const v = x[base + i]!;
+      if (v - v === 0) out[i] = out[i]! + 1;
+    }
+  }
+  return out;
 }
 
 function summarizeQuantiles(q: QuantileSeries): QuantileSummary {

@@ -1,4 +1,4 @@
-import { FIELD, type MarketData, Panel, ValidationError, type Issue, missingField, show } from '@factorkit/core';
+import { type DateString, FIELD, FactorkitError, type Issue, type MarketData, Panel, ValidationError, missingField, show } from '@factorkit/core';
 import { rollingCompoundBlocks } from '@factorkit/ops';
 
 /** Options of {@link forwardReturns}. */
@@ -25,6 +25,32 @@ export interface ForwardReturns {
   readonly panels: readonly Panel[];
   readonly source: 'returns' | 'prices';
   readonly field: string;
+}
+
+/**
+ * The same forward returns laid out date by date, for `evaluateFactor({ forward })`: computed
+ * once ({@link forwardReturnsByDate}) and shared by every factor and universe evaluated on the
+ * same data. Plain data — numbers, strings and `Float64Array`s, no class instance, no function
+ * — so it can be posted to a worker thread (structured clone), and its arrays may live in a
+ * `SharedArrayBuffer` (only their elements are read, never their `buffer`).
+ */
+export interface ForwardReturnsByDate {
+  /** Horizons in trading days, in the order of `returns`. */
+  readonly horizons: readonly number[];
+  /** `returns`: `field` compounded (the default, `ret`); `prices`: the price ratio on `field`. */
+  readonly source: 'returns' | 'prices';
+  readonly field: string;
+  /** The calendar they were computed on: its number of dates and its first and last date. */
+  readonly calendar: { readonly length: number; readonly first: DateString | undefined; readonly last: DateString | undefined };
+  /** Number of assets (the data's, in its order). */
+  readonly assets: number;
+  /**
+   * One array per horizon, date-major: `returns[k][t × assets + a]` is asset `a`'s return from
+   * the close of date `t` to the close of `t + horizons[k]` (as {@link forwardReturns} defines
+   * it, bit for bit); `NaN` = none. A date's cross-section is contiguous, which is how the
+   * analytics read it.
+   */
+  readonly returns: readonly Float64Array[];
 }
 
 /** The default horizons: one day, one week, one month of trading days. */
@@ -58,48 +84,158 @@ export function checkHorizons(horizons: unknown, path: string, issues: Issue[]):
  * products, so a window of zero returns is exactly 0 and equal windows give equal bits — ties
  * that rank IC and quantile groups must see as ties). Pure: reads the fields, writes new panels.
  *
+ * The same numbers date by date, to compute once and share between `evaluateFactor` calls:
+ * {@link forwardReturnsByDate}.
+ *
  * @throws ValidationError `FK_INVALID_PARAMS` for bad horizons; FactorkitError `FK_MISSING_INPUT`
  *   when the field is not in the data.
  */
 export function forwardReturns(data: MarketData, options: ForwardReturnOptions = {}): ForwardReturns {
+  const { horizons, source, field, input } = forwardInput(data, options, 'forwardReturns');
+  const T = input.dates;
+  const window = new Float64Array(T);
+  const panels = horizons.map((h) => {
+    // Zero-filled, not NaN-filled: columnReturns writes every cell.
+    const panel = new Panel(T, input.assets, new Float64Array(T * input.assets));
+    for (let a = 0; a < input.assets; a++) columnReturns(input, source, a, h, panel.column(a), window);
+    return panel;
+  });
+  return { horizons, panels, source, field };
+}
+
+/**
+ * {@link forwardReturns} laid out date by date ({@link ForwardReturnsByDate}), the same numbers
+ * bit for bit: what `evaluateFactor({ forward })` takes. They depend only on the data, the
+ * field and the horizons — not on a factor or a universe — so a run evaluating many factors
+ * computes them once and passes them to every call, in other threads too.
+ *
+ * @throws ValidationError `FK_INVALID_PARAMS` for bad horizons; FactorkitError
+ *   `FK_MISSING_INPUT` when the field is not in the data.
+ */
+export function forwardReturnsByDate(data: MarketData, options: ForwardReturnOptions = {}): ForwardReturnsByDate {
+  const { horizons, source, field, returns } = returnsByDate(data, options, 'forwardReturnsByDate');
+  const dates = data.calendar.dates;
+  return { horizons, source, field, calendar: { length: dates.length, first: dates[0], last: dates[dates.length - 1] }, assets: data.assets.length, returns };
+}
+
+/** Assets computed together by {@link returnsByDate} before they are written date by date. */
+const BLOCK = 32;
+
+/** The forward returns date-major: {@link forwardReturnsByDate}'s, and a call of `evaluateFactor` without `forward`. */
+export function returnsByDate(
+  data: MarketData,
+  options: ForwardReturnOptions,
+  op: string,
+): { horizons: number[]; source: 'returns' | 'prices'; field: string; returns: Float64Array[] } {
+  const { horizons, source, field, input } = forwardInput(data, options, op);
+  const T = input.dates;
+  const N = input.assets;
+  const window = new Float64Array(T);
+  const block = new Float64Array(BLOCK * T);
+  const returns = horizons.map((h) => {
+    const out = new Float64Array(T * N);
+    for (let first = 0; first < N; first += BLOCK) {
+      const count = Math.min(BLOCK, N - first);
+      for (let j = 0; j < count; j++) columnReturns(input, source, first + j, h, block.subarray(j * T, (j + 1) * T), window);
+      // A few columns at a time, so that the reads stay within a few memory pages.
+      for (let t = 0; t < T; t++) {
+        const row = t * N + first;
+        for (let j = 0; j < count; j++) out[row + j] = block[j * T + t]!;
+      }
+    }
+    return out;
+  });
+  return { horizons, source, field, returns };
+}
+
+/** Options checked, and the field read. */
+function forwardInput(data: MarketData, options: ForwardReturnOptions, op: string): { horizons: number[]; source: 'returns' | 'prices'; field: string; input: Panel } {
   const horizons = options.horizons ?? DEFAULT_HORIZONS;
   const issues: Issue[] = [];
   checkHorizons(horizons, 'horizons', issues);
-  if (issues.length > 0) throw new ValidationError('FK_INVALID_PARAMS', 'forwardReturns: invalid options', issues);
+  if (issues.length > 0) throw new ValidationError('FK_INVALID_PARAMS', `${op}: invalid options`, issues);
   const field = options.priceField ?? options.returnField ?? FIELD.ret;
   if (!data.hasField(field)) missingField(field, data);
-  const source = options.priceField === undefined ? 'returns' : 'prices';
-  const input = data.field(field);
-  const panels = horizons.map((h) => (source === 'returns' ? compounded(input, h) : priceRatio(input, h)));
-  return { horizons: [...horizons], panels, source, field };
+  return { horizons: [...horizons], source: options.priceField === undefined ? 'returns' : 'prices', field, input: data.field(field) };
 }
 
-/** `fwd[t] = rollingCompoundBlocks(ret, h)[t + h]`, with every return of the window required. */
-function compounded(ret: Panel, h: number): Panel {
-  const T = ret.dates;
-  const out = new Panel(T, ret.assets);
-  const window = new Float64Array(T);
-  for (let a = 0; a < ret.assets; a++) {
-    const column = out.column(a);
+/**
+ * Asset `a`'s forward returns over `h` days into `out` (one per date, every cell written):
+ * `fwd[t] = rollingCompoundBlocks(ret, h)[t + h]` with every return of the window required, or
+ * the price ratio; `NaN` past the end.
+ */
+function columnReturns(input: Panel, source: 'returns' | 'prices', a: number, h: number, out: Float64Array, window: Float64Array): void {
+  const T = input.dates;
+  const end = Math.max(0, T - h);
+  if (source === 'returns') {
     if (h < T) {
-      rollingCompoundBlocks(ret.column(a), h, { minObs: h }, window);
-      column.set(window.subarray(h), 0);
+      rollingCompoundBlocks(input.column(a), h, { minObs: h }, window);
+      out.set(window.subarray(h), 0);
     }
-  }
-  return out;
-}
-
-function priceRatio(price: Panel, h: number): Panel {
-  const T = price.dates;
-  const out = new Panel(T, price.assets);
-  for (let a = 0; a < price.assets; a++) {
-    const p = price.column(a);
-    const column = out.column(a);
-    for (let t = 0; t + h < T; t++) {
+  } else {
+    const p = input.column(a);
+    for (let t = 0; t < end; t++) {
       const p0 = p[t]!;
       const v = p[t + h]! / p0 - 1;
-      column[t] = p0 > 0 && v - v === 0 ? v : Number.NaN;
+      out[t] = p0 > 0 && v - v === 0 ? v : Number.NaN;
     }
   }
-  return out;
+  out.fill(Number.NaN, end);
+}
+
+/**
+ * The arrays of `forward` for `horizons`, in that order, and its 1-day array if any, after
+ * checking that `forward` was computed on this data (calendar length, first and last dates,
+ * assets) with these horizons (more are fine) and the same return definition (source, field).
+ *
+ * @throws FactorkitError `FK_INVALID_ARGUMENT` naming the option `forward` and every mismatch.
+ */
+export function forwardArraysFor(
+  forward: ForwardReturnsByDate,
+  data: MarketData,
+  horizons: readonly number[],
+  expected: { readonly source: 'returns' | 'prices'; readonly field: string },
+): { readonly byHorizon: Float64Array[]; readonly oneDay: Float64Array | undefined } {
+  const dates = data.calendar.dates;
+  const T = dates.length;
+  const N = data.assets.length;
+  const calendar = forward?.calendar;
+  if (typeof forward !== 'object' || forward === null || !Array.isArray(forward.horizons) || !Array.isArray(forward.returns) || typeof calendar !== 'object' || calendar === null) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `evaluateFactor: option \`forward\` must be what \`forwardReturnsByDate(data, options)\` returns, got ${describe(forward)}`);
+  }
+  const problems: string[] = [];
+  if (calendar.length !== T || calendar.first !== dates[0] || calendar.last !== dates[T - 1]) {
+    problems.push(`it covers ${show(calendar.length)} dates (\`${String(calendar.first)}\` … \`${String(calendar.last)}\`), the data ${T} (\`${String(dates[0])}\` … \`${String(dates[T - 1])}\`)`);
+  }
+  if (forward.assets !== N) problems.push(`it has ${show(forward.assets)} assets, the data ${N}`);
+  if (forward.source !== expected.source || forward.field !== expected.field) {
+    const what = (source: unknown, field: unknown): string => (source === 'prices' ? `the price ratio on \`${String(field)}\`` : `\`${String(field)}\` compounded`);
+    problems.push(`it holds ${what(forward.source, forward.field)}, this call asks for ${what(expected.source, expected.field)}`);
+  }
+  const missing = horizons.filter((h) => !forward.horizons.includes(h));
+  if (missing.length > 0) problems.push(`it has no horizon ${missing.map((h) => `\`${h}\``).join(', ')} (it has ${forward.horizons.join(', ')})`);
+  if (forward.returns.length !== forward.horizons.length) problems.push(`it has ${forward.returns.length} arrays for ${forward.horizons.length} horizons`);
+  forward.horizons.forEach((h, k) => {
+    const values = forward.returns[k];
+    if (values !== undefined && !(values instanceof Float64Array && values.length === T * N)) {
+      problems.push(`its ${show(h)}-day returns are ${describe(values)}, expected a Float64Array of ${T} dates × ${N} assets = ${T * N} values`);
+    }
+  });
+  if (problems.length > 0) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `evaluateFactor: option \`forward\` does not match this call: ${problems.join('; ')}`, { details: { problems } });
+  }
+  const at = (h: number): Float64Array | undefined => {
+    const k = forward.horizons.indexOf(h);
+    return k < 0 ? undefined : forward.returns[k];
+  };
+  return { byHorizon: horizons.map((h) => at(h)!), oneDay: at(1) };
+}
+
+/** A value for a message without serialising a large one (`show` would stringify every element). */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
+    return `an object with keys ${Object.keys(value).map((k) => `\`${k}\``).join(', ') || 'none'}`;
+  }
+  return show(value);
 }

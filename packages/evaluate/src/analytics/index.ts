@@ -4,7 +4,7 @@
  */
 export { evaluateFactor } from './evaluate.js';
 export { type EvaluateFactorOptions, type UniverseInput, type WeightsInput } from './options.js';
-export { DEFAULT_HORIZONS, type ForwardReturnOptions, type ForwardReturns, forwardReturns } from './forward.js';
+export { DEFAULT_HORIZONS, type ForwardReturnOptions, type ForwardReturns, type ForwardReturnsByDate, forwardReturns, forwardReturnsByDate } from './forward.js';
 export { type GroupScratch, groupScratch, quantileGroups } from './groups.js';
 export { icStats, seriesStats } from './stats.js';
 export type {

@@ -11,7 +11,7 @@ import {
   show,
 } from '@factorkit/core';
 import type { Mask } from '@factorkit/ops';
-import { DEFAULT_HORIZONS, type ForwardReturnOptions, checkHorizons } from './forward.js';
+import { DEFAULT_HORIZONS, type ForwardReturnOptions, type ForwardReturnsByDate, checkHorizons, forwardArraysFor } from './forward.js';
 
 /**
  * The universe: a mask over the data's calendar indices (`(t) => Uint8Array`, 1 = member), or a
@@ -52,6 +52,16 @@ export interface EvaluateFactorOptions extends ForwardReturnOptions {
   readonly tradingField?: string;
   /** Cap for the cap-weighted group means. Default `float_market_cap`. */
   readonly capField?: string;
+  /**
+   * Forward returns computed beforehand by `forwardReturnsByDate(data, { horizons,
+   * returnField?, priceField? })` — once per run, shared by every factor and universe evaluated
+   * on the same data (a structured clone of it, or its arrays over a `SharedArrayBuffer`, will
+   * do) — used instead of computing them again; the result is identical. It must have been
+   * computed on this data, with every horizon of this call (more are fine) and the same
+   * `returnField` / `priceField`, else FactorkitError `FK_INVALID_ARGUMENT` naming `forward`.
+   * With `decayLags > 0` its 1-day returns are used when it has them.
+   */
+  readonly forward?: ForwardReturnsByDate;
 }
 
 /** The options checked and resolved against the data. */
@@ -70,6 +80,10 @@ export interface Resolved {
   readonly trading: Panel | undefined;
   readonly cap: Panel | undefined;
   readonly forward: ForwardReturnOptions;
+  /** The date-major arrays of the `forward` option for `horizons`, checked; `undefined` without it. */
+  readonly given: readonly Float64Array[] | undefined;
+  /** Its 1-day returns, when it has them. */
+  readonly givenOneDay: Float64Array | undefined;
   readonly notes: string[];
 }
 
@@ -138,6 +152,8 @@ export function resolveOptions(options: EvaluateFactorOptions): Resolved {
   const cap = optionalField(data, options.capField, FIELD.floatMarketCap, notes, 'cap-weighted group means are `NaN`');
   const forwardField = options.priceField ?? options.returnField ?? FIELD.ret;
   if (!data.hasField(forwardField)) missingField(forwardField, data);
+  const expected = { source: options.priceField === undefined ? ('returns' as const) : ('prices' as const), field: forwardField };
+  const given = options.forward === undefined ? undefined : forwardArraysFor(options.forward, data, horizons, expected);
   return {
     data,
     values,
@@ -156,6 +172,8 @@ export function resolveOptions(options: EvaluateFactorOptions): Resolved {
       ...(options.returnField === undefined ? {} : { returnField: options.returnField }),
       ...(options.priceField === undefined ? {} : { priceField: options.priceField }),
     },
+    given: given?.byHorizon,
+    givenOneDay: given?.oneDay,
     notes,
   };
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SeriesContext, SeriesExecutor, SeriesRunner, SeriesTask } from '../track/executor.js';
 import type { TrackingSeries } from '../track/types.js';
-import { type MainMessage, type SharedPanel, type WorkerMessage, type WorkerOptimizerSpec, type WorkerSetup, reviveError, serializeError, shareConfig, sharePanel } from './protocol.js';
+import { type MainMessage, type SharedPanel, type WorkerMessage, type WorkerOptimizerSpec, type WorkerSetup, reviveError, serializeError, shareConfig, sharePanel, sharedFloat64 } from './protocol.js';
 import { DataServer } from './server.js';
 
 /** What {@link workerExecutor} takes. */
@@ -72,6 +72,7 @@ async function openPool(context: SeriesContext, count: number, options: WorkerEx
   const url = options.worker?.url ?? new URL('./worker.js', import.meta.url);
   const execArgv = [...(options.worker?.execArgv ?? [])];
   const config = shareConfig(context.config);
+  const forward = context.forward ? { ...context.forward, returns: context.forward.returns.map((r) => (r.buffer instanceof SharedArrayBuffer ? r : sharedFloat64(r))) } : undefined;
   const shared = new WeakMap<Panel, SharedPanel>();
   const share = (panel: Panel): SharedPanel => {
     let s = shared.get(panel);
@@ -128,6 +129,7 @@ async function openPool(context: SeriesContext, count: number, options: WorkerEx
       asOf: context.asOf,
       frequency: context.frequency,
       config,
+      ...(forward ? { forward } : {}),
       optimizer: options.optimizer,
       problems: context.onProblem !== undefined,
       signal: link.signal,

@@ -1,5 +1,6 @@
 import { FactorkitError, type FieldInfo, Panel, ValidationError, isFactorkitError } from '@factorkit/core';
 import type { MessagePort } from 'node:worker_threads';
+import type { ForwardReturnsByDate } from '../analytics/forward.js';
 import type { MfeConstraintsConfig } from '../mfe/types.js';
 import type { SeriesTask } from '../track/executor.js';
 import type { ResolvedTrackingConfig, TrackingFrequency } from '../track/types.js';
@@ -59,6 +60,8 @@ export interface WorkerSetup {
   readonly asOf: string;
   readonly frequency: TrackingFrequency;
   readonly config: ResolvedTrackingConfig;
+  /** The run's forward returns, their arrays shared. */
+  readonly forward?: ForwardReturnsByDate;
   readonly optimizer: WorkerOptimizerSpec;
   /** Whether the run's thread wants every problem (`onProblem`). */
   readonly problems: boolean;

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
             post({ type: 'problem', id: task, ack, entry });
           })
     : undefined;
-  const context = { data, asOf: setup.asOf, frequency: setup.frequency, universes, ...(investable ? { investable } : {}), config };
+  const context = { data, asOf: setup.asOf, frequency: setup.frequency, universes, ...(investable ? { investable } : {}), config, ...(setup.forward ? { forward: setup.forward } : {}) };
 
   const run = async (task: WorkerTask): Promise<void> => {
     try {

@@ -1,4 +1,5 @@
 import type { DateString, MarketData, OptimizerInstance, UniverseInstance } from '@factorkit/core';
+import type { ForwardReturnsByDate } from '../analytics/forward.js';
 import { trackSeries } from './series.js';
 import type { ResolvedTrackingConfig, TrackSeriesInput, TrackingFrequency, TrackingProblemEntry, TrackingSeries } from './types.js';
 
@@ -12,6 +13,8 @@ export interface SeriesContext {
   readonly universes: readonly TrackSeriesInput['universe'][];
   readonly investable?: UniverseInstance;
   readonly config: ResolvedTrackingConfig;
+  /** Forward returns for the analytics, computed once per run (`forwardReturnsByDate`) and shared by every series. */
+  readonly forward?: ForwardReturnsByDate;
   /** The run's optimizer (an executor running elsewhere makes its own of the same kind). */
   readonly optimizer: OptimizerInstance;
   readonly onProblem?: (entry: TrackingProblemEntry) => void | Promise<void>;
@@ -74,6 +77,7 @@ export function seriesInput(context: Omit<SeriesContext, 'optimizer'>, task: Ser
     factor: task.factor,
     optimizer,
     config: context.config,
+    ...(context.forward ? { forward: context.forward } : {}),
     ...(context.onProblem ? { onProblem: context.onProblem } : {}),
     ...(task.resume ? { resume: task.resume } : {}),
     ...(task.resumeRefused ? { resumeRefused: task.resumeRefused } : {}),

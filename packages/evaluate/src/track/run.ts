@@ -12,6 +12,7 @@ import {
   upperBound,
 } from '@factorkit/core';
 import { type ComputedFactor, type FactorInput, streamFactors } from '@factorkit/pipeline';
+import { forwardReturnsByDate } from '../analytics/forward.js';
 import { benchmarkReturns } from '../mfe/benchmark.js';
 import { resolveMfeOptions } from '../mfe/options.js';
 import { Fingerprint } from '../mfe/fingerprint.js';
@@ -107,6 +108,8 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
     universes: benchmarks.map((b) => ({ name: b.info.name, instance: b.instance, benchmarkReturns: b.returns })),
     ...(investable ? { investable } : {}),
     config,
+    // Forward returns depend on the data and the horizons only: once for every series.
+    forward: forwardReturnsByDate(view, { horizons: config.horizons }),
     optimizer: options.optimizer,
     ...(options.onProblem ? { onProblem: options.onProblem } : {}),
   });

@@ -51,7 +51,7 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
   }
   const analyse = (values: Panel, stage: TrackingAnalytics['stage']): TrackingAnalytics =>
     analytics(
-      evaluateFactor({ data, values, dates: factor.dates, universe: universe.instance, horizons: config.horizons, groups: config.groups, decayLags: 0 }),
+      evaluateFactor({ data, values, dates: factor.dates, universe: universe.instance, horizons: config.horizons, groups: config.groups, decayLags: 0, ...(input.forward ? { forward: input.forward } : {}) }),
       stage,
     );
   const raw = analyse(factor.raw, 'raw');

@@ -2,6 +2,7 @@ import type { DateString, MarketData, OptimizerInstance, Panel, Problem, Univers
 import type { PreprocessConfig } from '@factorkit/ops';
 import type { RelaxationStep } from '@factorkit/portfolio';
 import type { FactorInput, FactorReport } from '@factorkit/pipeline';
+import type { ForwardReturnsByDate } from '../analytics/forward.js';
 import type { BenchmarkInfo, Coverage, IcSeries, IcSummary, QuantileSummary } from '../analytics/types.js';
 import type { MfeAggregates } from '../mfe/aggregates.js';
 import type { MfeCheckpoint, MfeConstraintsConfig, MfeExecution, MfeResult, MfeSettings } from '../mfe/types.js';
@@ -303,6 +304,8 @@ export interface TrackSeriesInput {
   };
   readonly optimizer: OptimizerInstance;
   readonly config: ResolvedTrackingConfig;
+  /** Forward returns of `data` for `config.horizons` computed beforehand (shared by the series of a run); computed per call when absent. */
+  readonly forward?: ForwardReturnsByDate;
   readonly onProblem?: (entry: TrackingProblemEntry) => void | Promise<void>;
   /** A previous run's MFE state to go on from, when `runMfe` accepts it (else the series starts over, `reuse` says why). */
   readonly resume?: MfeCheckpoint;
