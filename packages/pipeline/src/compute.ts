@@ -55,6 +55,12 @@ export interface ComputeFactorsOptions {
    * regressor that spans the factor (size for the size factor) is skipped and reported.
    */
   readonly preprocess?: boolean | PreprocessConfig | PreprocessParams;
+  /**
+   * Also give each factor's values as a call without `universe` and `preprocess` would
+   * (`ComputedFactor.raw`, with its own report), from the same computation: the plugin's
+   * `compute` runs once for both.
+   */
+  readonly keepRaw?: boolean;
 }
 
 /** Every factor computed, with reports: what {@link computeFactors} returns. */
@@ -241,7 +247,7 @@ export function streamFactors(options: ComputeFactorsOptions): FactorStream {
     dates: p.dates,
     names: p.names,
     *[Symbol.iterator]() {
-      for (const factor of p.planned) yield computeOne(factor, data, p.first, p.dates, p.universe, p.prep);
+      for (const factor of p.planned) yield computeOne(factor, data, p.first, p.dates, p.universe, p.prep, options.keepRaw === true);
     },
   };
 }
@@ -290,10 +296,29 @@ function computeOne(
   dates: readonly DateString[],
   universe: Uint8Array | undefined,
   prep: Preprocessing | undefined,
+  keepRaw: boolean,
 ): ComputedFactor {
   const started = performance.now();
-  const { plugin, params, name, source } = factor;
+  const { plugin, params, source } = factor;
   const computed = computeFactor({ plugin, params }, data, { start: first, end: first + dates.length - 1 }, source ? { source } : {});
+  const result = finish(factor, data, first, dates, computed, universe, prep, started);
+  if (!keepRaw) return result;
+  // The values as a call without universe and preprocessing gives them, from the same computation.
+  return { ...result, raw: universe === undefined && prep === undefined ? result : finish(factor, data, first, dates, computed, undefined, undefined, performance.now()) };
+}
+
+/** The stages after the plugin's compute — universe, preprocessing — with their report. */
+function finish(
+  factor: Planned,
+  data: MarketData,
+  first: number,
+  dates: readonly DateString[],
+  computed: ReturnType<typeof computeFactor>,
+  universe: Uint8Array | undefined,
+  prep: Preprocessing | undefined,
+  started: number,
+): ComputedFactor {
+  const { plugin, params, name, source } = factor;
   const raw = computed.values;
   const T = raw.dates;
   const A = raw.assets;

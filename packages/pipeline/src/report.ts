@@ -123,6 +123,11 @@ export interface ComputedFactor {
    */
   readonly values: Panel;
   readonly report: FactorReport;
+  /**
+   * With `keepRaw`: the values over the whole market before preprocessing, and their report, as
+   * computing without `universe` and `preprocess` gives them (the same object when there were none).
+   */
+  readonly raw?: ComputedFactor;
 }
 
 /**

@@ -313,4 +313,31 @@ describe('computeFactors: errors before any work', () => {
     expect(f!.report.coverage.stages[0]).toEqual({ stage: 'compute', input: 4, output: 2, removed: { noValue: 1, infinite: 1 } });
     expect(f!.report.notes).toEqual(['`pass`: compute returned 1 infinite value, treated as missing']);
   });
+
+  it('keepRaw: the whole-market values and report of a call without universe and preprocessing, from one compute', () => {
+    let calls = 0;
+    const counted = defineFactor({
+      id: 'counted_close',
+      apiVersion: '1.0',
+      meta: { description: 'the close, counting calls', category: 'other', inputs: [{ field: 'close' }], lookback: 0, direction: 1, params: {} },
+      compute: (ctx) => {
+        calls++;
+        return ctx.input('close');
+      },
+    });
+    const range = { start: '2015-03-02', end: '2015-09-30' };
+    const both = computeFactors({ data, factors: [{ plugin: counted }], universe: csi300, range, preprocess: true, keepRaw: true });
+    expect(calls).toBe(1);
+    const processed = computeFactors({ data, factors: [{ plugin: counted }], universe: csi300, range, preprocess: true });
+    const raw = computeFactors({ data, factors: [{ plugin: counted }], range });
+    expect(calls).toBe(3);
+    const withoutTime = (f: ComputedFactor) => ({ ...f, raw: undefined, report: { ...f.report, seconds: 0 } });
+    expect(withoutTime(both.factors[0]!)).toStrictEqual({ ...withoutTime(processed.factors[0]!) });
+    expect(withoutTime(both.factors[0]!.raw!)).toStrictEqual(withoutTime(raw.factors[0]!));
+    expect(countFinite(both.factors[0]!.raw!.values)).toBeGreaterThan(countFinite(both.factors[0]!.values));
+    // Nothing to cut or preprocess: the raw result is the result itself.
+    const plain = computeFactors({ data, factors: [{ plugin: counted }], range, keepRaw: true }).factors[0]!;
+    expect(plain.raw!.values).toBe(plain.values);
+    expect(withoutTime(plain.raw!)).toStrictEqual(withoutTime(raw.factors[0]!));
+  });
 });

@@ -138,9 +138,12 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
       let r: ComputedFactor;
       let p: ComputedFactor | undefined;
       try {
-        // One factor at a time: its panels are let go once its series are done.
-        r = only(streamFactors({ data: view, factors: [factor], range }));
-        p = processing ? only(streamFactors({ data: view, factors: [factor], range, ...processing })) : undefined;
+        // One factor at a time, computed once: the raw values (whole market) and the processed ones
+        // (investable universe, preprocessed) from one call of the plugin; let go after its series.
+        if (processing) {
+          p = only(streamFactors({ data: view, factors: [factor], range, ...processing, keepRaw: true }));
+          r = p.raw!;
+        } else r = only(streamFactors({ data: view, factors: [factor], range }));
       } catch (error) {
         // A plugin may find out only when computing that the data lacks what it needs (inputs that are each optional, one of them required).
         if (options.missingInputs !== 'skip' || !isFactorkitError(error) || error.code !== 'FK_MISSING_INPUT') throw error;
