@@ -98,6 +98,8 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
   const infos: TrackingFactorInfo[] = [];
   const lastDate = view.calendar.at(last);
   const previous = new Map((options.previous ?? []).map((state) => [stateId(state.universe, state.factor), state]));
+  // Each benchmark's return hashes, once per universe and date (shared by its factors).
+  const benchmarkHash = benchmarks.map((b) => memo((through: number) => hashPrefix(b.returns, through)));
   // Slots in run order: series finish in any order on a parallel executor.
   const slots: (TrackingSeries | undefined)[][] = benchmarks.map(() => []);
   const executor = options.executor ?? inProcessExecutor;
@@ -163,13 +165,15 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
         continue;
       }
       const task: SeriesTask['factor'] = { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates };
+      // The signal's hashes, once per factor and date (every universe's series reads the same signal).
+      const signalHash = memo((through: string) => hashRows(task.processed ?? task.raw, task.dates, through));
       for (let u = 0; u < benchmarks.length && !failure; u++) {
         while (inFlight.size >= window) await Promise.race(inFlight);
         if (failure) break;
         const b = benchmarks[u]!;
         const key = seriesKey({ codeVersion: options.codeVersion ?? '', factor: info, universe: b.info, frequency, start: range.start, config, optimizer: options.optimizer.id });
-        const state = { universe: b.info.name, factor: info.name, key, lastDate, data: { signal: hashRows(task.processed ?? task.raw, r.dates, lastDate), benchmark: hashPrefix(b.returns, last) } };
-        submit(u, k, { factor: task, ...previousState(previous.get(stateId(b.info.name, info.name)), state, task, r.dates, b.returns, view) }, state);
+        const state = { universe: b.info.name, factor: info.name, key, lastDate, data: { signal: signalHash(lastDate), benchmark: benchmarkHash[u]!(last) } };
+        submit(u, k, { factor: task, ...previousState(previous.get(stateId(b.info.name, info.name)), state, signalHash, benchmarkHash[u]!, view) }, state);
       }
     }
     while (inFlight.size > 0) await Promise.race(inFlight);
@@ -210,15 +214,6 @@ function only(stream: Iterable<ComputedFactor>): ComputedFactor {
  * weights to the date on every call, ~1 ms each). What it returns is shared: read-only.
  */
 function memoUniverse(universe: UniverseInstance): UniverseInstance {
-  const memo = <T>(read: (t: number) => T): ((t: number) => T) => {
-    const rows = new Map<number, T>();
-    return (t) => {
-      if (rows.has(t)) return rows.get(t)!;
-      const row = read(t);
-      rows.set(t, row);
-      return row;
-    };
-  };
   return {
     id: universe.id,
     members: memo((t) => universe.members(t)),
@@ -461,6 +456,15 @@ function keyDifferences(previous: string, current: string): string[] {
   return Object.keys({ ...before, ...now }).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]));
 }
 
+/** `fn` with its results kept by argument. */
+function memo<A, R>(fn: (arg: A) => R): (arg: A) => R {
+  const kept = new Map<A, R>();
+  return (arg) => {
+    if (!kept.has(arg)) kept.set(arg, fn(arg));
+    return kept.get(arg)!;
+  };
+}
+
 /** Hash of a factor panel's rows dated on or before `through` (every asset). */
 function hashRows(panel: Panel, dates: readonly string[], through: string): string {
   const rows = upperBound(dates, through);
@@ -487,9 +491,8 @@ function hashPrefix(series: Float64Array, last: number): string {
 function previousState(
   state: TrackingSeriesState | undefined,
   current: Omit<TrackingSeriesState, 'checkpoint'>,
-  task: SeriesTask['factor'],
-  dates: readonly string[],
-  benchmark: Float64Array,
+  signalHash: (through: string) => string,
+  benchmarkHash: (through: number) => string,
   view: MarketData,
 ): Pick<SeriesTask, 'resume' | 'resumeRefused'> {
   if (!state) return {};
@@ -501,8 +504,8 @@ function previousState(
     return { resumeRefused: { reason: 'data', message: `the previous run's last day ${state.lastDate} is not a trading day of this data up to ${current.lastDate}` } };
   }
   const changed: string[] = [];
-  if (hashRows(task.processed ?? task.raw, dates, state.lastDate) !== state.data.signal) changed.push('the factor values');
-  if (hashPrefix(benchmark, index) !== state.data.benchmark) changed.push("the benchmark's daily returns");
+  if (signalHash(state.lastDate) !== state.data.signal) changed.push('the factor values');
+  if (benchmarkHash(index) !== state.data.benchmark) changed.push("the benchmark's daily returns");
   if (changed.length > 0) return { resumeRefused: { reason: 'data', message: `${changed.join(' and ')} up to ${state.lastDate} differ from the previous run's (revised data)` } };
   return { resume: state.checkpoint };
 }
