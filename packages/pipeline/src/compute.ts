@@ -17,8 +17,8 @@ import {
   resolveRange,
   show,
 } from '@factorkit/core';
-import { type Mask, type PreprocessConfig, type PreprocessParams, checkPreprocessConfig, preprocess } from '@factorkit/ops';
-import type { ComputedFactor, FactorCoverage, FactorOutcome, FactorPreprocessReport, FactorReport, LookbackReport, Regressor, StageCount } from './report.js';
+import { type Mask, type PreprocessConfig, type PreprocessParams, type PreprocessReport, checkPreprocessConfig, preprocess } from '@factorkit/ops';
+import type { ComputedFactor, FactorCoverage, FactorStage, FactorOutcome, FactorPreprocessReport, FactorReport, LookbackReport, Regressor, StageCount } from './report.js';
 import { SPANNED_R2, chooseRegressors } from './spanned.js';
 import { factorNames } from './specs.js';
 
@@ -61,6 +61,17 @@ export interface ComputeFactorsOptions {
    * `compute` runs once for both.
    */
   readonly keepRaw?: boolean;
+  /**
+   * Continue the factors of an earlier call whose range ended earlier (a weekly rerun): the
+   * plugin still computes the whole range (its values are exactly those of a call without
+   * `window`), but the universe and preprocessing stages run only on the dates from
+   * `window.from` on — the panel's rows before it are `NaN` — and each factor's report is the
+   * earlier report (`window.previous[i]`, by factor order) with the counts of the dates after
+   * its last date added: equal to the report of a call without `window`. With `keepRaw`, the
+   * raw values and report are complete. `from` must not be after the day following the earlier
+   * reports' last date; every earlier report must have this call's factor, name and first date.
+   */
+  readonly window?: { readonly from: DateString; readonly previous: readonly FactorReport[] };
 }
 
 /** Every factor computed, with reports: what {@link computeFactors} returns. */
@@ -224,7 +235,39 @@ function plan(options: ComputeFactorsOptions) {
   const assets = data.assets.length;
   const prep = planPreprocessing(options.preprocess, data, first, last);
   const universe = universeRows(options.universe, first, dates.length, assets);
-  return { planned: planned.map((p, i) => ({ ...p, name: names[i]! })), names, first, last, dates, universe, prep };
+  const window = options.window === undefined ? undefined : planWindow(options.window, names, planned, dates);
+  return { planned: planned.map((p, i) => ({ ...p, name: names[i]! })), names, first, last, dates, universe, prep, window };
+}
+
+/** Rows of the range where a windowed factor is processed (`from`) and counted (`count`), with the earlier report. */
+interface Window {
+  readonly from: number;
+  readonly count: number;
+  readonly previous: FactorReport;
+}
+
+/** `options.window` checked against the plan: one earlier report per factor, of the same factor and range start. */
+function planWindow(window: NonNullable<ComputeFactorsOptions['window']>, names: readonly string[], planned: readonly Planned[], dates: readonly DateString[]): Window[] {
+  const problems: string[] = [];
+  const from = dates.indexOf(window.from);
+  if (from < 0) problems.push(`window.from: ${show(window.from)} is not a trading day of the range ${dates[0]} … ${dates[dates.length - 1]}`);
+  if (!Array.isArray(window.previous) || window.previous.length !== names.length) {
+    problems.push(`window.previous: expected ${names.length} earlier report${names.length === 1 ? '' : 's'}, one per factor, got ${Array.isArray(window.previous) ? window.previous.length : show(window.previous)}`);
+  }
+  const out: Window[] = [];
+  if (problems.length === 0) {
+    names.forEach((name, k) => {
+      const r = window.previous[k]!;
+      const count = r.range.last === undefined ? -1 : dates.indexOf(r.range.last) + 1;
+      if (r.name !== name || r.id !== planned[k]!.plugin.id) problems.push(`window.previous[${k}]: is the report of \`${r.name}\` (${r.id}), not of \`${name}\` (${planned[k]!.plugin.id})`);
+      else if (r.range.first !== dates[0]) problems.push(`window.previous[${k}]: its range starts ${r.range.first}, this one ${dates[0]}`);
+      else if (count <= 0 || count > dates.length) problems.push(`window.previous[${k}]: its range ends ${r.range.last}, not a day of this range`);
+      else if (from > count) problems.push(`window.from: ${window.from} is after ${dates[count] ?? r.range.last}, the first day after the earlier report of \`${name}\``);
+      else out.push({ from, count, previous: r });
+    });
+  }
+  if (problems.length > 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `computeFactors: ${problems.join('; ')}`);
+  return out;
 }
 
 /**
@@ -247,7 +290,9 @@ export function streamFactors(options: ComputeFactorsOptions): FactorStream {
     dates: p.dates,
     names: p.names,
     *[Symbol.iterator]() {
-      for (const factor of p.planned) yield computeOne(factor, data, p.first, p.dates, p.universe, p.prep, options.keepRaw === true);
+      for (const [k, factor] of p.planned.entries()) {
+        yield computeOne(factor, data, p.first, p.dates, p.universe, p.prep, options.keepRaw === true, p.window?.[k]);
+      }
     },
   };
 }
@@ -297,11 +342,12 @@ function computeOne(
   universe: Uint8Array | undefined,
   prep: Preprocessing | undefined,
   keepRaw: boolean,
+  window?: Window,
 ): ComputedFactor {
   const started = performance.now();
   const { plugin, params, source } = factor;
   const computed = computeFactor({ plugin, params }, data, { start: first, end: first + dates.length - 1 }, source ? { source } : {});
-  const result = finish(factor, data, first, dates, computed, universe, prep, started);
+  const result = finish(factor, data, first, dates, computed, universe, prep, started, window);
   if (!keepRaw) return result;
   // The values as a call without universe and preprocessing gives them, from the same computation.
   return { ...result, raw: universe === undefined && prep === undefined ? result : finish(factor, data, first, dates, computed, undefined, undefined, performance.now()) };
@@ -317,6 +363,7 @@ function finish(
   universe: Uint8Array | undefined,
   prep: Preprocessing | undefined,
   started: number,
+  window?: Window,
 ): ComputedFactor {
   const { plugin, params, name, source } = factor;
   const raw = computed.values;
@@ -324,14 +371,19 @@ function finish(
   const A = raw.assets;
   const cells = raw.values;
   const notes: string[] = [];
+  // Rows processed (from `from`) and counted (from `count`; the earlier report holds the rest).
+  const from = window?.from ?? 0;
+  const count = window?.count ?? 0;
+  const before = window?.previous;
+  const stageOf = (stage: FactorStage) => before?.coverage.stages.find((x) => x.stage === stage);
 
   // Stage 1, compute: finite values, infinities (treated as missing), the first date with a value.
-  let finite = 0;
-  let infinite = 0;
-  let firstComputedT = T;
+  let finite = stageOf('compute')?.output ?? 0;
+  let infinite = stageOf('compute')?.removed.infinite ?? 0;
+  let firstComputedT = before?.lookback.firstComputed === undefined ? T : dates.indexOf(before.lookback.firstComputed);
   for (let a = 0; a < A; a++) {
     const base = a * T;
-    for (let t = 0; t < T; t++) {
+    for (let t = count; t < T; t++) {
       const v = cells[base + t]!;
       if (v - v === 0) {
         finite++;
@@ -346,9 +398,9 @@ function finish(
   let eligible = T * A;
   let inUniverse = finite;
   if (universe) {
-    eligible = 0;
-    inUniverse = 0;
-    for (let t = 0; t < T; t++) {
+    eligible = before?.coverage.eligible ?? 0;
+    inUniverse = stageOf('universe')?.output ?? 0;
+    for (let t = count; t < T; t++) {
       const row = t * A;
       for (let a = 0; a < A; a++) {
         if (universe[row + a] === 0) continue;
@@ -359,12 +411,14 @@ function finish(
     }
     stages.push({ stage: 'universe', input: finite, output: inUniverse, removed: { outsideUniverse: finite - inUniverse } });
   }
-  const mask: Mask | undefined = universe ? (t) => universe.subarray(t * A, (t + 1) * A) : undefined;
+  const maskFrom = (offset: number): Mask | undefined => (universe ? (t) => universe.subarray((offset + t) * A, (offset + t + 1) * A) : undefined);
+  const mask = maskFrom(0);
 
   // Stage 3, preprocessing; or the raw values, cut to the universe.
   let values: Panel;
   let preprocessReport: FactorPreprocessReport | undefined;
   if (prep) {
+    // Chosen on the whole range, as a call without a window chooses.
     const { used, spanned } = chooseRegressors(raw, prep.available, { ...(prep.industry ? { industry: prep.industry } : {}), ...(prep.marketCap ? { marketCap: prep.marketCap } : {}) }, (t) => mask?.(t));
     const skipped = [
       ...prep.unavailable,
@@ -374,22 +428,39 @@ function finish(
         message: `not neutralised against \`${regressor}\`: ${regressor === 'size' ? 'log market cap' : 'industry'}${used.length === 0 && prep.available.length > 1 ? ' (with the other regressors)' : ''} explains the factor entirely (R² ≥ ${SPANNED_R2} on all ${test.dates} dates tested), so the residuals would be rounding noise`,
       })),
     ];
-    for (const s of skipped) notes.push(`\`${name}\`: ${s.message}`);
+    for (const x of skipped) notes.push(`\`${name}\`: ${x.message}`);
     const mode = used.length === 2 ? 'both' : used.length === 1 ? used[0]! : false;
-    const result = preprocess(raw, { ...prep.config, neutralize: mode } as PreprocessConfig, {
-      ...(mask ? { mask } : {}),
-      ...(prep.industry ? { industry: prep.industry } : {}),
-      ...(prep.marketCap ? { marketCap: prep.marketCap } : {}),
-    });
-    values = result.values;
-    preprocessReport = { neutralize: { requested: prep.requested, used, skipped }, stages: result.report };
-    for (const stage of result.report.stages) {
+    const config = { ...prep.config, neutralize: mode } as PreprocessConfig;
+    // Per date, so rows may be processed in pieces: the rows before `count` (values only) and the counted ones.
+    const rows = (a: number, b: number) => {
+      const whole = a === 0 && b === T;
+      const context = whole ? prep : contextRows(prep, data, first + a, first + b);
+      return preprocess(whole ? raw : raw.sliceDates(a, b), config, {
+        ...(universe ? { mask: maskFrom(a)! } : {}),
+        ...(context.industry ? { industry: context.industry } : {}),
+        ...(context.marketCap ? { marketCap: context.marketCap } : {}),
+      });
+    };
+    const counted = rows(count, T);
+    const report = before?.preprocess ? mergeCounts(before.preprocess.stages, counted.report) : counted.report;
+    if (from === 0 && count === 0) values = counted.values;
+    else {
+      const out = new Float64Array(T * A).fill(Number.NaN);
+      const head = from < count ? rows(from, count).values : undefined;
+      for (let a = 0; a < A; a++) {
+        if (head) out.set(head.values.subarray(a * (count - from), (a + 1) * (count - from)), a * T + from);
+        out.set(counted.values.values.subarray(a * (T - count), (a + 1) * (T - count)), a * T + count);
+      }
+      values = new Panel(T, A, out);
+    }
+    preprocessReport = { neutralize: { requested: prep.requested, used, skipped }, stages: report };
+    for (const stage of report.stages) {
       stages.push({ stage: stage.stage, input: stage.input, output: stage.output, removed: { ...stage.dropped } });
     }
-  } else if (universe || infinite > 0) {
+  } else if (universe || infinite > 0 || from > 0) {
     const out = new Float64Array(T * A).fill(Number.NaN);
     for (let a = 0; a < A; a++) {
-      for (let t = 0; t < T; t++) {
+      for (let t = from; t < T; t++) {
         const v = cells[a * T + t]!;
         if (v - v === 0 && (!universe || universe[t * A + a] !== 0)) out[a * T + t] = v;
       }
@@ -397,13 +468,13 @@ function finish(
     values = new Panel(T, A, out);
   } else values = raw;
 
-  // The result: values and their span, counted on the panel returned.
-  let kept = 0;
-  let firstT = T;
-  let lastT = -1;
+  // The result: values and their span, counted on the panel returned (the earlier rows from the earlier report).
+  let kept = before?.coverage.values ?? 0;
+  let firstT = before?.coverage.firstValue === undefined ? T : dates.indexOf(before.coverage.firstValue);
+  let lastT = before?.coverage.lastValue === undefined ? -1 : dates.indexOf(before.coverage.lastValue);
   for (let a = 0; a < A; a++) {
     const base = a * T;
-    for (let t = 0; t < T; t++) {
+    for (let t = count; t < T; t++) {
       if (values.values[base + t]! === values.values[base + t]!) {
         kept++;
         if (t < firstT) firstT = t;
@@ -474,4 +545,38 @@ function finish(
     seconds: (performance.now() - started) / 1000,
   };
   return { name, id: plugin.id, params, ...(source ? { source } : {}), dates, values, report };
+}
+
+/** The preprocessing context (industry, market cap) of calendar rows `[start, end)`. */
+function contextRows(prep: Preprocessing, data: MarketData, start: number, end: number): Pick<Preprocessing, 'industry' | 'marketCap'> {
+  const view = data.window(start, end);
+  return {
+    ...(prep.industry ? { industry: view.categorical(FIELD.industry) } : {}),
+    ...(prep.marketCap ? { marketCap: view.field(FIELD.marketCap) } : {}),
+  };
+}
+
+/** Settings of a preprocessing report, the same in both parts (not counts). */
+const NOT_COUNTS = new Set(['assets', 'k', 'method', 'weights', 'regressors', 'stage']);
+
+/**
+ * Two preprocessing reports of consecutive date ranges as one: every count added (dates, cells,
+ * each stage's values and reasons), the settings kept. Without per-date arrays.
+ */
+function mergeCounts(a: PreprocessReport, b: PreprocessReport): PreprocessReport {
+  const add = (x: unknown, y: unknown, key: string): unknown => {
+    if (NOT_COUNTS.has(key)) return x;
+    if (typeof x === 'number' && typeof y === 'number') return x + y;
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) throw new FactorkitError('FK_INVALID_ARGUMENT', 'computeFactors: window.previous has other preprocessing stages than this call');
+      return x.map((v, i) => add(v, y[i], String(i)));
+    }
+    if (isObject(x) && isObject(y)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x)) if (k !== 'perDate') out[k] = add(x[k], y[k], k);
+      return out;
+    }
+    return x;
+  };
+  return add(a, b, '') as PreprocessReport;
 }
