@@ -83,7 +83,17 @@ interface ScheduleReport {
   readonly peakRssMiB: number;
   readonly native?: NativeReport | string;
   /** The incremental one-week update after the rebuild. */
-  readonly update?: { readonly readMs: number; readonly runMs: number; readonly writeMs: number; readonly resumed: number; readonly newLps: number };
+  readonly update?: {
+    readonly readMs: number;
+    readonly runMs: number;
+    readonly writeMs: number;
+    readonly resumed: number;
+    readonly newLps: number;
+    readonly continuedFrom: string;
+    readonly unchangedBefore: string;
+    readonly factorMs: number;
+    readonly notes: readonly string[];
+  };
 }
 
 const lpsOf = (result: TrackingResult): number => sum(result.series.map((s) => s.mfe.counts.optimal + s.mfe.counts.infeasible + s.mfe.counts.failed));
@@ -122,7 +132,7 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
       const started = performance.now();
       const previous = await readTrackingState(join(out, 'out'));
       const readMs = performance.now() - started;
-      const next = await runTracking({ data, asOf, frequency: schedule, universes, benchmark: indexUniverse, investable: marketUniverse, factors, missingInputs: 'skip', optimizer: highs, ...(executor ? { executor } : {}), previous: previous.states, codeVersion: 'bench' });
+      const next = await runTracking({ data, asOf, frequency: schedule, universes, benchmark: indexUniverse, investable: marketUniverse, factors, missingInputs: 'skip', optimizer: highs, ...(executor ? { executor } : {}), previous: previous.states, ...(previous.run === undefined ? {} : { previousRun: previous.run }), codeVersion: 'bench' });
       const updateRunMs = performance.now() - started - readMs;
       const writeStarted = performance.now();
       await writeTrackingOutputs(join(out, 'out'), next, { data: 'synthetic' });
@@ -131,6 +141,10 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
         runMs: updateRunMs,
         writeMs: performance.now() - writeStarted,
         resumed: next.series.filter((s) => s.reuse.status === 'resumed').length,
+        continuedFrom: next.continuedFrom ?? 'not continued (factors and analytics in full)',
+        unchangedBefore: next.unchangedBefore ?? 'none (every file written in full)',
+        factorMs: sum(next.factors.map((f) => (f.raw.seconds + (f.processed?.seconds ?? 0)) * 1000)),
+        notes: next.notes.filter((n) => /continued/.test(n)),
         newLps: sum(next.series.map((s) => { const reuse = s.reuse; return reuse.status === 'resumed' ? s.mfe.rebalances.filter((r) => r.date > reuse.from && r.status !== 'skipped').length : 0; })),
       };
     }
@@ -210,7 +224,11 @@ for (const schedule of schedules) {
       ['incremental one-week update, total', `${seconds(updateMs)} — target 5 s: ${updateMs <= 5000 ? 'met' : 'NOT met'} (${(updateMs / 5000).toFixed(2)}×)`],
       ['  reading the states', seconds(u.readMs)],
       ['  runTracking (factors, new LPs, analytics)', `${seconds(u.runMs)}; ${u.resumed} of ${report.series} series resumed, ${u.newLps} new LPs`],
+      ['    of which factors (plugin on the whole range, preprocessing on the window)', seconds(u.factorMs)],
+      ['    factors preprocessed and series evaluated from', u.continuedFrom],
       ['  writing the outputs and states', seconds(u.writeMs)],
+      ['    rows kept from the previous files', `those dated before ${u.unchangedBefore}`],
+      ...u.notes.map((n): [string, string] => ['  note', n]),
     );
   }
   if (typeof report.native === 'string') lines.push(['native reference', report.native]);

@@ -179,6 +179,8 @@ describe('factorkit track', () => {
     expect(next.err).toContain('reusing 4 series states of the previous run in');
     expect(next.err).toMatch(/csi300 × momentum_1y: .*, resumed from 2015-07-15 \(\d+ new rebalances\)/);
     expect(next.out).toContain('; 4 resumed from the previous run (2015-07-15), 0 recomputed');
+    // The factors were preprocessed and the series evaluated over the last weeks only.
+    expect(next.err).toMatch(/continued the previous run: factors preprocessed and series evaluated from 2015-0[5-7]-\d\d, the earlier rows from its states/);
     // Only the new weeks were solved: no problem file dated on or before the previous as-of.
     const saved = readdirSync(join(root, 'weekly-problems', 'csi300', 'momentum_1y'));
     expect(saved.length).toBeGreaterThan(15);
@@ -189,7 +191,14 @@ describe('factorkit track', () => {
     const files = readdirSync(join(root, 'weekly')).filter((f) => f.endsWith('.csv'));
     expect(files).toHaveLength(7);
     for (const file of files) expect(readFileSync(join(root, 'weekly', file), 'utf8'), file).toBe(readFileSync(join(root, 'weekly-scratch', file), 'utf8'));
-  }, 120_000);
+    // One more week on top: still continued, still the files of a run from scratch.
+    const third = await cli(['track', ...args, '--as-of', '2015-12-25', '--out', 'weekly']);
+    expect(third.code, third.err).toBe(0);
+    expect(third.err).toContain('continued the previous run');
+    const thirdScratch = await cli(['track', ...args, '--as-of', '2015-12-25', '--no-reuse', '--out', 'weekly-scratch']);
+    expect(thirdScratch.err).not.toContain('continued');
+    for (const file of files) expect(readFileSync(join(root, 'weekly', file), 'utf8'), file).toBe(readFileSync(join(root, 'weekly-scratch', file), 'utf8'));
+  }, 180_000);
 
   it('a benchmark without published weights: says so and uses the float-cap proxy, or refuses it; the default factors skip what the data lacks', async () => {
     // csi1000 without its weights, and no consensus table (the expected_* factors need it).

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TrackingOptions, runTracking } from '../src/index.js';
 import { comparableOutputs } from './track-outputs.js';
 import { readTrackingState, workerExecutor, writeTrackingOutputs } from '../src/track/node.js';
+import { packState } from '../src/track/state-files.js';
 
 let tables: ReadonlyMap<string, Table>;
 let data: MarketData;
@@ -130,11 +131,11 @@ describe('incremental tracking', () => {
   it('an unreadable state is named and its series computed from the start; no state folder is no reuse', async () => {
     const copy = join(root, 'broken');
     await writeTrackingOutputs(copy, (await run(A, undefined)).result, { generatedAt: '2026-01-01T00:00:00Z' });
-    writeFileSync(join(copy, 'state', '0002.json'), '{ "format": "factorkit-mfe-checkpoint", "version": 1 }');
+    writeFileSync(join(copy, 'state', '0002.bin'), packState({ format: 'factorkit-tracking-series-state', version: 2, state: { universe: 'csi300', factor: 'reversal_3m', key: 'k', lastDate: A, data: { signal: 's', benchmark: 'b' }, checkpoint: { format: 'factorkit-mfe-checkpoint', version: 1 } } }));
     const read = await readTrackingState(copy);
     expect(read.states).toHaveLength(3);
     expect(read.notes).toHaveLength(1);
-    expect(read.notes[0]).toMatch(/0002\.json: unreadable \([^]+\): series csi300 × reversal_3m is computed from the start$/);
+    expect(read.notes[0]).toMatch(/0002\.bin: unreadable \(its checkpoint is not a valid MFE checkpoint[^]+\): series csi300 × reversal_3m is computed from the start$/);
     expect(await readTrackingState(join(root, 'nowhere'))).toEqual({ states: [], notes: [] });
     const result = await runTracking(options(B, { previous: read.states }));
     expect(result.series.map((s) => s.reuse.status)).toEqual(['resumed', 'new', 'resumed', 'resumed']);

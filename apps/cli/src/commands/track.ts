@@ -134,7 +134,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
           missingInputs: requests ? 'error' : 'skip',
           optimizer,
           ...(executor ? { executor } : {}),
-          ...(previous && previous.states.length > 0 ? { previous: previous.states } : {}),
+          ...(previous && previous.states.length > 0 ? { previous: previous.states, ...(previous.run === undefined ? {} : { previousRun: previous.run }) } : {}),
           codeVersion,
           ...(config ? { config } : {}),
           ...(saver ? { onProblem: saver.onProblem } : {}),
@@ -146,6 +146,8 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
         progress.finish();
         await optimizer.dispose?.();
       }
+      for (const note of result.notes.filter((n) => n.startsWith('the previous run could not be continued'))) io.stderr(`note: ${note}\n`);
+      if (result.continuedFrom) io.stderr(`continued the previous run: factors preprocessed and series evaluated from ${result.continuedFrom}, the earlier rows from its states\n`);
       await writeTrackingOutputs(out, result, { data: basename(resolve(io.cwd, options.data)), what: '--out' });
       if (saver) io.stderr(`saved ${saver.written().toLocaleString('en-US')} problems to ${resolve(io.cwd, options.saveProblems!)}\n`);
       io.stdout(`wrote ${out}: ${formatTrackingSummary(result)} (${((performance.now() - started) / 1000).toFixed(1)} s with loading)\n`);

@@ -1,6 +1,7 @@
-import { FIELD, type Panel } from '@factorkit/core';
+import type { Panel } from '@factorkit/core';
 import { correlation, rankInPlace, ranksInOrder } from '@factorkit/ops';
-import { returnsByDate } from './forward.js';
+import { type Layout, continuationLayout, wholeLayout } from './continue.js';
+import { forwardArraysFor, returnsByDate } from './forward.js';
 import { groupsFromRanks } from './groups.js';
 import { type EvaluateFactorOptions, type Resolved, resolveOptions } from './options.js';
 import { type Row, RowPair, newRow, sortRow } from './rows.js';
@@ -29,21 +30,34 @@ import type { Coverage, FactorEvaluation, HorizonCoverage, IcDecay, IcSeries, Ic
  *
  * Cost: O(dates × horizons × members · log members) — the work of each date is over the
  * universe's members, not the whole market — plus, without `forward`, computing the forward
- * returns (O(calendar × assets × horizons), the larger part for an index universe).
+ * returns (O(calendar × assets × horizons) from the first date on, the larger part for an index
+ * universe).
+ *
+ * Incremental: with `previous` (an earlier result, when the data ended at its last date) only
+ * the dates from `evaluationWindow(previous, calendar).redoFrom` on are computed, over a window
+ * of `values`; the result is the evaluation of every date, bit for bit (see the option).
  *
  * @throws ValidationError `FK_INVALID_PARAMS` listing every bad option; FactorkitError
  *   `FK_MISSING_INPUT` when a field asked for is not in the data, `FK_INVALID_DATA` when the
  *   universe's mask has the wrong length, `FK_INVALID_ARGUMENT` when `forward` does not fit the
- *   call (data, horizons or return definition).
+ *   call (data, horizons, return definition, rows computed) or `previous` does not.
  */
 export function evaluateFactor(options: EvaluateFactorOptions): FactorEvaluation {
   const cfg = resolveOptions(options);
-  const returns = cfg.given ?? returnsByDate(cfg.data, cfg.forward, 'evaluateFactor').returns;
-  const oneDay = cfg.decayLags === 0 ? undefined : (returns[cfg.horizons.indexOf(1)] ?? cfg.givenOneDay ?? returnsByDate(cfg.data, { ...cfg.forward, horizons: [1] }, 'evaluateFactor').returns[0]!);
-  const run = new Run(cfg, returns, oneDay);
-  for (let i = 0; i < cfg.dates.length; i++) run.date(i);
-  const source = cfg.forward.priceField === undefined ? 'returns' : 'prices';
-  return run.result(source, cfg.forward.priceField ?? cfg.forward.returnField ?? FIELD.ret);
+  const previous = options.previous;
+  const layout = previous === undefined ? wholeLayout(cfg) : continuationLayout(cfg, previous);
+  // The first calendar row whose forward returns are read: rows before it are never computed.
+  const readFrom = layout.first + layout.redo;
+  const given = cfg.given === undefined ? undefined : forwardArraysFor(cfg.given, cfg.data, cfg.horizons, cfg.definition, readFrom);
+  const returns = given?.byHorizon ?? returnsByDate(cfg.data, cfg.forward, 'evaluateFactor', readFrom).returns;
+  const oneDay =
+    cfg.decayLags === 0
+      ? undefined
+      : (returns[cfg.horizons.indexOf(1)] ?? given?.oneDay ?? returnsByDate(cfg.data, { ...cfg.forward, horizons: [1] }, 'evaluateFactor', readFrom).returns[0]!);
+  const run = new Run(cfg, layout, returns, oneDay, previous);
+  for (let i = layout.prime; i < layout.redo; i++) run.lagRow(i);
+  for (let i = layout.redo; i < layout.rows; i++) run.date(i);
+  return run.result();
 }
 
 /** Per-horizon outputs while running. */
@@ -66,6 +80,10 @@ interface HorizonState {
  */
 class Run {
   private readonly N: number;
+  /** Calendar index of output row 0, and of row 0 of the values. */
+  private readonly first: number;
+  private readonly valuesFirst: number;
+  private readonly dates: Layout['dates'];
   private readonly T: number;
   private readonly R: number;
   private readonly G: number;
@@ -104,20 +122,26 @@ class Run {
   private readonly coverage: Omit<Coverage, 'horizons' | 'totals' | 'dates'>;
   private readonly decayIc: Float64Array;
   private readonly decayRankIc: Float64Array;
-  private weightedDates = 0;
-  private equalDates = 0;
-  private approximateDates = 0;
   private readonly pair: RowPair;
 
+  /**
+   * Outputs for the rows of `layout`; with `previous`, its rows before `layout.redo` copied
+   * in (checked by `continuationLayout` to fit).
+   */
   constructor(
     private readonly cfg: Resolved,
+    layout: Layout,
     fwd: readonly Float64Array[],
     private readonly oneDay: Float64Array | undefined,
+    previous: FactorEvaluation | undefined,
   ) {
     const N = cfg.data.assets.length;
-    const R = cfg.dates.length;
+    const R = layout.rows;
     const G = cfg.groups;
     this.N = N;
+    this.first = layout.first;
+    this.valuesFirst = cfg.first;
+    this.dates = layout.dates;
     this.T = cfg.data.calendar.length;
     this.R = R;
     this.G = G;
@@ -144,15 +168,24 @@ class Run {
     this.capWeights = new Float64Array(G + 1);
     const counts = () => new Int32Array(R);
     const series = () => new Float64Array(R).fill(Number.NaN);
-    this.coverage = { members: counts(), notInUniverse: counts(), noRow: counts(), suspended: counts(), missingValue: counts(), nonFinite: counts(), eligible: counts() };
+    this.coverage = {
+      members: counts(),
+      notInUniverse: counts(),
+      noRow: counts(),
+      suspended: counts(),
+      missingValue: counts(),
+      nonFinite: counts(),
+      eligible: counts(),
+      benchmarkSource: new Uint8Array(R),
+    };
     this.horizons = cfg.horizons.map((h, k) => ({
       h,
       fwd: fwd[k]!,
-      ic: { horizon: h, dates: cfg.dates, n: counts(), ic: series(), rankIc: series() },
+      ic: { horizon: h, dates: layout.dates, n: counts(), ic: series(), rankIc: series() },
       quantiles: {
         horizon: h,
         groups: G,
-        dates: cfg.dates,
+        dates: layout.dates,
         counts: new Int32Array(R * G),
         meanEqual: new Float64Array(R * G).fill(Number.NaN),
         meanCap: new Float64Array(R * G).fill(Number.NaN),
@@ -171,18 +204,65 @@ class Run {
     }));
     this.decayIc = new Float64Array(cfg.decayLags * R).fill(Number.NaN);
     this.decayRankIc = new Float64Array(cfg.decayLags * R).fill(Number.NaN);
+    if (previous !== undefined) this.restore(previous, layout.redo);
   }
 
-  /** Everything for evaluation date `i` (calendar index `first + i`). */
-  date(i: number): void {
-    const t = this.cfg.first + i;
+  /** Copy the rows `0 … redo)` of `previous` into the outputs. */
+  private restore(previous: FactorEvaluation, redo: number): void {
+    const G = this.G;
+    const copy = (to: Int32Array | Float64Array | Uint16Array | Uint8Array, from: Int32Array | Float64Array | Uint16Array | Uint8Array, stride = 1): void =>
+      to.set(from.subarray(0, redo * stride));
+    const c = this.coverage;
+    const p = previous.coverage;
+    for (const key of ['members', 'notInUniverse', 'noRow', 'suspended', 'missingValue', 'nonFinite', 'eligible', 'benchmarkSource'] as const) copy(c[key], p[key]);
+    this.horizons.forEach((state, k) => {
+      const ic = previous.ic[k]!;
+      copy(state.ic.n, ic.n);
+      copy(state.ic.ic, ic.ic);
+      copy(state.ic.rankIc, ic.rankIc);
+      const q = previous.quantiles.series[k]!;
+      const to = state.quantiles;
+      copy(to.counts, q.counts, G);
+      copy(to.meanEqual, q.meanEqual, G);
+      copy(to.meanCap, q.meanCap, G);
+      for (const key of ['top', 'bottom', 'benchmark', 'topExcessEqual', 'topExcessCap', 'spreadEqual', 'spreadCap', 'turnoverTop', 'turnoverBottom', 'rankAutocorrelation'] as const) {
+        copy(to[key], q[key]);
+      }
+      const hc = previous.coverage.horizons[k]!;
+      for (const key of ['endOfData', 'missingReturn', 'used', 'missingCap'] as const) copy(state.coverage[key], hc[key]);
+    });
+    const before = previous.dates.length;
+    for (let lag = 0; lag < this.cfg.decayLags; lag++) {
+      this.decayIc.set(previous.decay.ic.subarray(lag * before, lag * before + redo), lag * this.R);
+      this.decayRankIc.set(previous.decay.rankIc.subarray(lag * before, lag * before + redo), lag * this.R);
+    }
+  }
+
+  /**
+   * The factor row of output row `i` (eligible stocks, ranks, groups) for the lags of the rows
+   * after it, whose own outputs are kept from `previous`.
+   */
+  lagRow(i: number): void {
+    this.factorRow(i, false);
+  }
+
+  /** The factor row of output row `i` into its slot; its coverage recorded when `record`. */
+  private factorRow(i: number, record: boolean): Row {
+    const t = this.first + i;
     this.loadMembers(t);
     const row = this.factorRows[i % this.slots]!;
-    this.classify(i, t, row);
+    this.classify(i, t, row, record);
     sortRow(row, this.sortScratch);
     groupsFromRanks(row.ranks, row.count, row.count, this.G, row.groups);
+    return row;
+  }
+
+  /** Everything for output row `i` (calendar index `first + i`). */
+  date(i: number): void {
+    const t = this.first + i;
+    const row = this.factorRow(i, true);
     const [bottom, top] = extremes(row);
-    this.loadBenchmark(t);
+    this.loadBenchmark(i, t);
     for (const state of this.horizons) {
       state.quantiles.top[i] = top;
       state.quantiles.bottom[i] = bottom;
@@ -207,10 +287,14 @@ class Run {
     this.memberCount = m;
   }
 
-  /** Sort each member into one reason or eligible; `row` gets the eligible stocks and their values. */
-  private classify(i: number, t: number, row: Row): void {
+  /**
+   * Sort each member into one reason or eligible; `row` gets the eligible stocks and their
+   * values; the counts go to output row `i` when `record`.
+   */
+  private classify(i: number, t: number, row: Row, record: boolean): void {
     const { values, trading, cap } = this.cfg;
     const R = values.dates;
+    const r = t - this.valuesFirst;
     const T = this.T;
     const x = values.values;
     const tradingValues = trading?.values;
@@ -226,7 +310,7 @@ class Run {
     let kept = 0;
     for (let k = 0; k < this.memberCount; k++) {
       const a = assets[k]!;
-      const v = x[a * R + i]!;
+      const v = x[a * R + r]!;
       if (v - v === 0) finite++;
       const status = tradingValues ? tradingValues[a * T + t]! : 1;
       if (status !== status) noRow++;
@@ -240,10 +324,11 @@ class Run {
       }
     }
     row.count = kept;
+    if (!record) return;
     const c = this.coverage;
     c.members[i] = this.memberCount;
     // Stocks with a value outside the universe: all values less the members' (whatever their status).
-    c.notInUniverse[i] = this.finite[i]! - finite;
+    c.notInUniverse[i] = this.finite[r]! - finite;
     c.noRow[i] = noRow;
     c.suspended[i] = suspended;
     c.missingValue[i] = missing;
@@ -255,8 +340,8 @@ class Run {
    * The benchmark of calendar date `t`: the weights given (`weights(t)`, asked once) or, without
    * them, the members weighted by their mask value (1) — kept where positive and finite.
    */
-  private loadBenchmark(t: number): void {
-    const weights = this.benchmarkWeights(t);
+  private loadBenchmark(i: number, t: number): void {
+    const weights = this.benchmarkWeights(i, t);
     const assets = this.benchAssets;
     const out = this.benchWeights;
     let n = 0;
@@ -277,16 +362,20 @@ class Run {
     this.benchCount = n;
   }
 
-  /** The benchmark weights of calendar date `t`, or `undefined` for the equal-weighted universe. */
-  private benchmarkWeights(t: number): ArrayLike<number> | undefined {
+  /**
+   * The benchmark weights of calendar date `t`, or `undefined` for the equal-weighted universe;
+   * where they came from recorded for output row `i`.
+   */
+  private benchmarkWeights(i: number, t: number): ArrayLike<number> | undefined {
     const given = this.cfg.weights?.(t);
+    const source = this.coverage.benchmarkSource;
     if (given === undefined) {
-      this.equalDates++;
+      source[i] = 0;
       return undefined;
     }
-    this.weightedDates++;
+    source[i] = 1;
     if ('weights' in given) {
-      if (given.approximate) this.approximateDates++;
+      if (given.approximate) source[i] = 2;
       return given.weights;
     }
     return given;
@@ -420,8 +509,9 @@ class Run {
     }
   }
 
-  result(source: 'returns' | 'prices', field: string): FactorEvaluation {
-    const { dates } = this.cfg;
+  /** The outputs, with every summary computed from the per-date rows. */
+  result(): FactorEvaluation {
+    const { dates } = this;
     const years = yearRanges(dates);
     const summary: IcSummary[] = this.horizons.map(({ h, ic }) => ({
       horizon: h,
@@ -436,14 +526,22 @@ class Run {
         ic: icStats(this.decayIc.subarray(k * R, (k + 1) * R)),
         rankIc: icStats(this.decayRankIc.subarray(k * R, (k + 1) * R)),
       })),
+      ic: this.decayIc,
+      rankIc: this.decayRankIc,
     };
     const quantileSummary = this.horizons.map(({ quantiles }) => summarizeQuantiles(quantiles));
     const coverage = this.coverageResult();
     const notes = [...this.cfg.notes];
-    if (this.cfg.weights !== undefined && this.equalDates > 0) {
-      notes.push(`no benchmark weights on ${this.equalDates} of ${R} dates: the equal-weighted universe is the benchmark there`);
+    let equalDates = 0;
+    let approximateDates = 0;
+    for (const kind of this.coverage.benchmarkSource) {
+      if (kind === 0) equalDates++;
+      else if (kind === 2) approximateDates++;
     }
-    if (this.approximateDates > 0) notes.push(`the benchmark weights of ${this.approximateDates} dates are a proxy (flagged approximate), not published weights`);
+    if (this.cfg.weights !== undefined && equalDates > 0) {
+      notes.push(`no benchmark weights on ${equalDates} of ${R} dates: the equal-weighted universe is the benchmark there`);
+    }
+    if (approximateDates > 0) notes.push(`the benchmark weights of ${approximateDates} dates are a proxy (flagged approximate), not published weights`);
     for (const h of coverage.totals.horizons) {
       if (h.endOfData > 0) notes.push(`${h.endOfData} stock-dates have no ${h.horizon}-day forward return: their window runs past the data's last date ${this.cfg.data.calendar.dates[this.T - 1]}`);
     }
@@ -456,9 +554,10 @@ class Run {
       decay,
       quantiles: { series: this.horizons.map((s) => s.quantiles), summary: quantileSummary },
       coverage,
-      benchmark: { weightedDates: this.weightedDates, equalDates: this.equalDates, approximateDates: this.approximateDates },
-      forward: { source, field },
+      benchmark: { weightedDates: R - equalDates, equalDates, approximateDates },
+      forward: { ...this.cfg.definition },
       notes,
+      settings: { minAssets: this.cfg.minAssets, decayLags: this.cfg.decayLags, tradingField: this.cfg.tradingField, capField: this.cfg.capField },
     };
   }
 
@@ -466,7 +565,7 @@ class Run {
     const sum = (a: Int32Array) => a.reduce((s, v) => s + v, 0);
     const c = this.coverage;
     return {
-      dates: this.cfg.dates,
+      dates: this.dates,
       ...c,
       horizons: this.horizons.map((s) => s.coverage),
       totals: {

@@ -11,7 +11,8 @@ import {
   show,
 } from '@factorkit/core';
 import type { Mask } from '@factorkit/ops';
-import { DEFAULT_HORIZONS, type ForwardReturnOptions, type ForwardReturnsByDate, checkHorizons, forwardArraysFor } from './forward.js';
+import { DEFAULT_HORIZONS, type ForwardReturnOptions, type ForwardReturnsByDate, checkHorizons } from './forward.js';
+import type { FactorEvaluation } from './types.js';
 
 /**
  * The universe: a mask over the data's calendar indices (`(t) => Uint8Array`, 1 = member), or a
@@ -59,9 +60,25 @@ export interface EvaluateFactorOptions extends ForwardReturnOptions {
    * do) — used instead of computing them again; the result is identical. It must have been
    * computed on this data, with every horizon of this call (more are fine) and the same
    * `returnField` / `priceField`, else FactorkitError `FK_INVALID_ARGUMENT` naming `forward`.
-   * With `decayLags > 0` its 1-day returns are used when it has them.
+   * With `decayLags > 0` its 1-day returns are used when it has them. Computed `from` a date
+   * (`forwardReturnsByDate(data, { from })`), it must cover every row the call reads: from
+   * the first of `dates` on, or from `redoFrom` with `previous`.
    */
   readonly forward?: ForwardReturnsByDate;
+  /**
+   * Continue an evaluation: the result of an earlier call for the same factor, universe,
+   * weights and settings (horizons, groups, forward definition, decay lags, minimum assets,
+   * trading and cap fields) when the data ended at its last date `P`. `values` / `dates` then
+   * cover only a window of consecutive trading days that starts at or before `windowStart`
+   * and ends on or after `P` (`evaluationWindow(previous, data.calendar)` says which); the
+   * rows of `previous` before `redoFrom` are taken as they are, the later ones computed again
+   * (their forward returns were cut off at `P`), every summary recomputed. The result equals,
+   * bit for bit, a call over every date from the first of `previous` to the last of `dates` —
+   * provided the data and values up to `P` are those `previous` was computed on, which is the
+   * caller's to check. Refused with FactorkitError `FK_INVALID_ARGUMENT` naming `previous` when
+   * it does not fit the call.
+   */
+  readonly previous?: FactorEvaluation;
 }
 
 /** The options checked and resolved against the data. */
@@ -79,11 +96,14 @@ export interface Resolved {
   readonly weights: WeightsInput | undefined;
   readonly trading: Panel | undefined;
   readonly cap: Panel | undefined;
+  /** The trading and cap fields read (`undefined`: the data has none). */
+  readonly tradingField: string | undefined;
+  readonly capField: string | undefined;
   readonly forward: ForwardReturnOptions;
-  /** The date-major arrays of the `forward` option for `horizons`, checked; `undefined` without it. */
-  readonly given: readonly Float64Array[] | undefined;
-  /** Its 1-day returns, when it has them. */
-  readonly givenOneDay: Float64Array | undefined;
+  /** How forward returns are defined. */
+  readonly definition: { readonly source: 'returns' | 'prices'; readonly field: string };
+  /** The `forward` option, not yet checked against the rows the call reads. */
+  readonly given: ForwardReturnsByDate | undefined;
   readonly notes: string[];
 }
 
@@ -148,12 +168,12 @@ export function resolveOptions(options: EvaluateFactorOptions): Resolved {
   if (issues.length > 0) throw new ValidationError('FK_INVALID_PARAMS', 'evaluateFactor: invalid options', issues);
 
   const notes: string[] = [];
+  const tradingField = options.tradingField ?? FIELD.isTrading;
+  const capField = options.capField ?? FIELD.floatMarketCap;
   const trading = optionalField(data, options.tradingField, FIELD.isTrading, notes, 'no stock is treated as suspended or without a row');
   const cap = optionalField(data, options.capField, FIELD.floatMarketCap, notes, 'cap-weighted group means are `NaN`');
   const forwardField = options.priceField ?? options.returnField ?? FIELD.ret;
   if (!data.hasField(forwardField)) missingField(forwardField, data);
-  const expected = { source: options.priceField === undefined ? ('returns' as const) : ('prices' as const), field: forwardField };
-  const given = options.forward === undefined ? undefined : forwardArraysFor(options.forward, data, horizons, expected);
   return {
     data,
     values,
@@ -167,13 +187,15 @@ export function resolveOptions(options: EvaluateFactorOptions): Resolved {
     weights: options.weights ?? weightsOf(options.universe),
     trading,
     cap,
+    tradingField: trading === undefined ? undefined : tradingField,
+    capField: cap === undefined ? undefined : capField,
     forward: {
       horizons,
       ...(options.returnField === undefined ? {} : { returnField: options.returnField }),
       ...(options.priceField === undefined ? {} : { priceField: options.priceField }),
     },
-    given: given?.byHorizon,
-    givenOneDay: given?.oneDay,
+    definition: { source: options.priceField === undefined ? 'returns' : 'prices', field: forwardField },
+    given: options.forward,
     notes,
   };
 }

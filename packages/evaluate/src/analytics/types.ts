@@ -53,6 +53,13 @@ export interface IcSummary {
  */
 export interface IcDecay {
   readonly lags: readonly { readonly lag: number; readonly ic: IcStats; readonly rankIc: IcStats }[];
+  /**
+   * The per-date values the lag statistics are over, lag-major: `ic[(L − 1) × dates + i]` is
+   * the IC of lag `L` on evaluation date `i` (`NaN` = none); empty without decay lags. Kept so
+   * that an evaluation can be continued (`evaluateFactor({ previous })`).
+   */
+  readonly ic: Float64Array;
+  readonly rankIc: Float64Array;
 }
 
 /**
@@ -159,6 +166,12 @@ export interface Coverage {
   readonly nonFinite: Int32Array;
   /** Members kept: ranked, grouped and, with a forward return, used. */
   readonly eligible: Int32Array;
+  /**
+   * Where the date's benchmark return came from ({@link BenchmarkInfo} counts these): 0 the
+   * equal-weighted universe (no weights that day), 1 the weights, 2 weights flagged
+   * `approximate`.
+   */
+  readonly benchmarkSource: Uint8Array;
   readonly horizons: readonly HorizonCoverage[];
   readonly totals: {
     readonly dates: number;
@@ -186,7 +199,25 @@ export interface BenchmarkInfo {
   readonly approximateDates: number;
 }
 
-/** Everything {@link evaluateFactor} computes for one factor. */
+/**
+ * The settings of an evaluation that its numbers depend on besides the data, the values, the
+ * universe and the weights: a continued evaluation (`evaluateFactor({ previous })`) must use the
+ * same.
+ */
+export interface EvaluationSettings {
+  readonly minAssets: number;
+  readonly decayLags: number;
+  /** The trading status field read, `undefined` when the data had none (every stock trading). */
+  readonly tradingField: string | undefined;
+  /** The cap field read, `undefined` when the data had none (cap-weighted means `NaN`). */
+  readonly capField: string | undefined;
+}
+
+/**
+ * Everything {@link evaluateFactor} computes for one factor. Plain data (numbers, strings,
+ * arrays and typed arrays): it survives a structured clone and `v8.serialize`, so it can be kept
+ * and given back as `previous` to continue the evaluation on later data.
+ */
 export interface FactorEvaluation {
   readonly dates: readonly DateString[];
   readonly horizons: readonly number[];
@@ -203,4 +234,5 @@ export interface FactorEvaluation {
   readonly forward: { readonly source: 'returns' | 'prices'; readonly field: string };
   /** Sentences for a user: substitutions made (no trading field, no cap field, equal-weight benchmark dates…). */
   readonly notes: readonly string[];
+  readonly settings: EvaluationSettings;
 }

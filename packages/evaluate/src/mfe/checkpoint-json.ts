@@ -95,8 +95,30 @@ function decode(value: unknown, path: string, issues: Issue[]): unknown {
  *   `Map`, a class instance), naming its path.
  */
 export function mfeCheckpointToJSON(checkpoint: MfeCheckpoint): MfeCheckpointJSON {
+  return encode(storedCheckpoint(checkpoint), '') as MfeCheckpointJSON;
+}
+
+/**
+ * What a file keeps of a checkpoint: the checkpoint with the weights' stock codes left out
+ * (they are `assets[a]`; {@link checkpointFromStored} puts them back). Shares every array.
+ */
+export function storedCheckpoint(checkpoint: MfeCheckpoint): unknown {
   const weights = checkpoint.result.weights.map(({ codes: _codes, ...rest }) => rest);
-  return encode({ ...checkpoint, result: { ...checkpoint.result, weights } }, '') as MfeCheckpointJSON;
+  return { ...checkpoint, result: { ...checkpoint.result, weights } };
+}
+
+/**
+ * A checkpoint read back from {@link storedCheckpoint}'s form (typed arrays as they are, as a
+ * structured clone or `v8.deserialize` gives them): the codes put back, every field a resume
+ * reads checked (`checkpointIssues`).
+ *
+ * @throws ValidationError `FK_INVALID_DATA` naming `what` with every problem's path.
+ */
+export function checkpointFromStored(value: unknown, what = 'MFE checkpoint'): MfeCheckpoint {
+  withCodes(value);
+  const problems = checkpointIssues(value);
+  if (problems.length > 0) throw new ValidationError('FK_INVALID_DATA', `${what} is not a valid MFE checkpoint`, problems);
+  return value as MfeCheckpoint;
 }
 
 /**
@@ -120,10 +142,7 @@ export function mfeCheckpointFromJSON(input: unknown, source?: string): MfeCheck
   const issues: Issue[] = [];
   const decoded = decode(value, '', issues);
   if (issues.length > 0) throw new ValidationError('FK_INVALID_DATA', `${what} is not a valid MFE checkpoint`, issues.slice(0, 20));
-  withCodes(decoded);
-  const problems = checkpointIssues(decoded);
-  if (problems.length > 0) throw new ValidationError('FK_INVALID_DATA', `${what} is not a valid MFE checkpoint`, problems);
-  return decoded as MfeCheckpoint;
+  return checkpointFromStored(decoded, what);
 }
 
 /** Put back the weights' `codes` from the checkpoint's `assets` (where both are well formed; the check reports the rest). */
@@ -139,7 +158,8 @@ function withCodes(decoded: unknown): void {
   weights.forEach((entry: unknown, k) => {
     const w = entry as Partial<MfeWeights> | null;
     if (typeof w !== 'object' || w === null || w.codes !== undefined || !(w.assets instanceof Int32Array)) return;
-    const codes = Array.from(w.assets, codeOf);
+    const codes = new Array<string>(w.assets.length);
+    for (let i = 0; i < codes.length; i++) codes[i] = codeOf(w.assets[i]!);
     weights[k] = { date: w.date, assets: w.assets, codes, weight: w.weight, benchmark: w.benchmark, executed: w.executed };
   });
 }

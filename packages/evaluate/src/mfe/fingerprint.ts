@@ -32,6 +32,35 @@ export class Fingerprint {
     this.word(this.#words[1]!);
   }
 
+  /**
+   * `number(values[i])` for every `i` in `[from, to)`, the same digest, several times faster:
+   * the words are read in place (little-endian, as every platform Node runs on).
+   */
+  float64s(values: Float64Array, from: number, to: number): void {
+    const w = new Uint32Array(values.buffer, values.byteOffset + from * 8, (to - from) * 2);
+    let a = this.#a;
+    let b = this.#b;
+    for (let i = 0; i < w.length; i += 2) {
+      let first = w[i]!;
+      let second = w[i + 1]!;
+      // Every NaN as one value, in the order number() hashes it.
+      if ((second & 0x7ff00000) === 0x7ff00000 && ((second & 0xfffff) | first) !== 0) {
+        first = 0x7ff80000;
+        second = 0;
+      }
+      a = Math.imul(a ^ first, 0x01000193);
+      a ^= a >>> 15;
+      b = Math.imul(b ^ first, 0x5bd1e995);
+      b ^= b >>> 13;
+      a = Math.imul(a ^ second, 0x01000193);
+      a ^= a >>> 15;
+      b = Math.imul(b ^ second, 0x5bd1e995);
+      b ^= b >>> 13;
+    }
+    this.#a = a;
+    this.#b = b;
+  }
+
   string(s: string): void {
     for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
     this.word(s.length);

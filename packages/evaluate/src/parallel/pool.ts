@@ -72,7 +72,17 @@ async function openPool(context: SeriesContext, count: number, options: WorkerEx
   const url = options.worker?.url ?? new URL('./worker.js', import.meta.url);
   const execArgv = [...(options.worker?.execArgv ?? [])];
   const config = shareConfig(context.config);
-  const forward = context.forward ? { ...context.forward, returns: context.forward.returns.map((r) => (r.buffer instanceof SharedArrayBuffer ? r : sharedFloat64(r))) } : undefined;
+  // Only the rows computed are copied (a continued run's forward returns start near its end; shared memory starts zeroed).
+  const fromRow = context.forward?.from === undefined ? 0 : Math.max(0, context.data.calendar.indexOf(context.forward.from));
+  const shareRows = (r: Float64Array): Float64Array => {
+    if (r.buffer instanceof SharedArrayBuffer) return r;
+    if (fromRow === 0) return sharedFloat64(r);
+    const out = new Float64Array(new SharedArrayBuffer(r.byteLength));
+    const start = fromRow * context.forward!.assets;
+    out.set(r.subarray(start), start);
+    return out;
+  };
+  const forward = context.forward ? { ...context.forward, returns: context.forward.returns.map(shareRows) } : undefined;
   const shared = new WeakMap<Panel, SharedPanel>();
   const share = (panel: Panel): SharedPanel => {
     let s = shared.get(panel);
@@ -107,6 +117,7 @@ async function openPool(context: SeriesContext, count: number, options: WorkerEx
         factor: { name: f.name, direction: f.direction, raw: share(f.raw), ...(f.processed ? { processed: share(f.processed) } : {}), dates: f.dates },
         ...(next.task.resume ? { resume: next.task.resume } : {}),
         ...(next.task.resumeRefused ? { resumeRefused: next.task.resumeRefused } : {}),
+        ...(next.task.continued ? { continued: next.task.continued } : {}),
       };
       slot.worker.postMessage(message);
     }

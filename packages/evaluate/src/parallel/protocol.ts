@@ -85,6 +85,7 @@ export interface WorkerTask {
   };
   readonly resume?: SeriesTask['resume'];
   readonly resumeRefused?: SeriesTask['resumeRefused'];
+  readonly continued?: SeriesTask['continued'];
 }
 
 /** Messages a worker posts to the run's thread. */

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       };
       const input = seriesInput(
         { ...context, ...(onProblem ? { onProblem: onProblem(task.id) } : {}) },
-        { universe: task.universe, factor, ...(task.resume ? { resume: task.resume } : {}), ...(task.resumeRefused ? { resumeRefused: task.resumeRefused } : {}) },
+        { universe: task.universe, factor, ...(task.resume ? { resume: task.resume } : {}), ...(task.resumeRefused ? { resumeRefused: task.resumeRefused } : {}), ...(task.continued ? { continued: task.continued } : {}) },
         optimizer,
       );
       const series = await trackSeries(input);

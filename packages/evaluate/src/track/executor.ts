@@ -28,6 +28,8 @@ export interface SeriesTask {
   /** A previous run's MFE state for this series (see `TrackSeriesInput.resume`). */
   readonly resume?: TrackSeriesInput['resume'];
   readonly resumeRefused?: TrackSeriesInput['resumeRefused'];
+  /** The previous evaluations to continue (see `TrackSeriesInput.continued`). */
+  readonly continued?: TrackSeriesInput['continued'];
 }
 
 /** An executor opened for one run: runs tasks, then is closed (always, also after a failure). */
@@ -81,5 +83,6 @@ export function seriesInput(context: Omit<SeriesContext, 'optimizer'>, task: Ser
     ...(context.onProblem ? { onProblem: context.onProblem } : {}),
     ...(task.resume ? { resume: task.resume } : {}),
     ...(task.resumeRefused ? { resumeRefused: task.resumeRefused } : {}),
+    ...(task.continued ? { continued: task.continued } : {}),
   };
 }

@@ -10,14 +10,17 @@ import { FactorkitError } from '@factorkit/core';
 import { atomicDirectory, checkWritableOutput, writeFileAtomic } from '@factorkit/core/node';
 import { writeProblemFile } from '@factorkit/portfolio/node';
 import { renderHtml, writeCsv } from '@factorkit/report';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type TrackingConfig, parseTrackingConfig } from './config.js';
+import { type DatedFileIndex, type TrackingFileWrite, appendDatedCsv, datedCut, writeDatedCsv } from './dated-csv.js';
 import { trackingReport } from './document.js';
+import { STATE_DIR, type StateIndex, readStateFile, readStateIndex, runStateFromBytes, seriesEntry, seriesStateFromBytes, statePath, writeStateFolder } from './state-files.js';
 import { TRACKING_FILES, trackingSummary } from './summary.js';
 import { trackingTables } from './tables.js';
-import { mfeCheckpointFromJSON, mfeCheckpointToJSON } from '../mfe/checkpoint-json.js';
 import type { TrackingProblemEntry, TrackingResult, TrackingSeriesState } from './types.js';
+
+export type { TrackingFileWrite } from './dated-csv.js';
 
 const TEMPORARY = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
 
@@ -30,92 +33,66 @@ export function isTrackingOutput(entries: readonly string[]): boolean {
   return entries.includes('summary.json') && entries.every((name) => TRACKING_FILES.includes(name) || name === STATE_DIR || TEMPORARY.test(name));
 }
 
-/** The folder of an output that holds the series states for the next run (`readTrackingState`). */
-export const STATE_DIR = 'state';
-const STATE_FORMAT = 'factorkit-tracking-state';
-const STATE_VERSION = 1;
-
-interface StateIndex {
-  readonly format: typeof STATE_FORMAT;
-  readonly version: typeof STATE_VERSION;
-  readonly lastDate: string;
-  readonly series: readonly (Omit<TrackingSeriesState, 'checkpoint'> & { readonly file: string })[];
-}
+export { STATE_DIR } from './state-files.js';
 
 /** What {@link readTrackingState} found. */
 export interface TrackingStateRead {
-  /** The series states, for `runTracking`'s `previous`. */
+  /** The series states, for `runTracking`'s `previous`: every field the run wrote, with its MFE checkpoint. */
   readonly states: readonly TrackingSeriesState[];
   /** The last day of the run that wrote them (`undefined`: no state in the folder). */
   readonly lastDate?: string;
+  /** The run-level state the run wrote (`TrackingResult.runState`); absent when it wrote none or it could not be read. */
+  readonly run?: unknown;
   /** States that could not be read, each with why (their series are computed from the start). */
   readonly notes: readonly string[];
 }
 
 /**
- * The series states a previous tracking run left in its output folder (`state/`, written by
+ * The states a previous tracking run left in its output folder (`state/`, written by
  * {@link writeTrackingOutputs}), for `runTracking`'s `previous`: with them a run as of a later
- * date solves only the new dates. A folder without states gives none; a state file that cannot
- * be read is named in `notes` and left out (its series starts over) — never fatal, the outputs
- * can always be recomputed.
+ * date solves only the new dates. A folder without states gives none; an index of another
+ * layout version, or a state file that cannot be read or whose checkpoint is malformed, is
+ * named in `notes` and left out (its series starts over) — never fatal, the outputs can always
+ * be recomputed. `run` is the run-level state (`TrackingResult.runState`), when there is one.
  */
 export async function readTrackingState(dir: string): Promise<TrackingStateRead> {
-  const indexFile = join(dir, STATE_DIR, 'index.json');
-  let text: string;
-  try {
-    text = await readFile(indexFile, 'utf8');
-  } catch {
-    return { states: [], notes: [] };
-  }
-  let index: { lastDate: string; series: unknown[] };
-  try {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    if (value.format !== STATE_FORMAT || value.version !== STATE_VERSION || !Array.isArray(value.series) || typeof value.lastDate !== 'string') throw new Error(`not a ${STATE_FORMAT} v${STATE_VERSION} index`);
-    index = { lastDate: value.lastDate, series: value.series as unknown[] };
-  } catch (error) {
-    return { states: [], notes: [`${indexFile}: unreadable (${(error as Error).message}): every series is computed from the start`] };
-  }
+  const read = await readStateIndex(dir);
+  if ('missing' in read) return { states: [], notes: [] };
+  if ('note' in read) return { states: [], notes: [read.note] };
+  const { index } = read;
+  const indexFile = statePath(dir, 'index.json');
   const states: TrackingSeriesState[] = [];
   const notes: string[] = [];
-  for (const [k, item] of index.series.entries()) {
-    const entry = stateEntry(item);
-    if (!entry) {
-      notes.push(`${indexFile}: entry ${k + 1} is malformed: its series is computed from the start`);
-      continue;
-    }
-    const file = join(dir, STATE_DIR, entry.file);
+  const entries = index.series.map(seriesEntry);
+  entries.forEach((entry, k) => {
+    if (!entry) notes.push(`${indexFile}: entry ${k + 1} is malformed: its series is computed from the start`);
+  });
+  const valid = entries.filter((entry) => entry !== undefined);
+  // The next file is read while this one is decoded.
+  const load = (k: number): Promise<Uint8Array | Error> | undefined => (k < valid.length ? readStateFile(statePath(dir, valid[k]!.file)).catch((error: unknown) => error as Error) : undefined);
+  let next = load(0);
+  for (let k = 0; k < valid.length; k++) {
+    const entry = valid[k]!;
+    const bytes = await next!;
+    next = load(k + 1);
+    const file = statePath(dir, entry.file);
     try {
-      const checkpoint = mfeCheckpointFromJSON(await readFile(file, 'utf8'), file);
-      states.push({ universe: entry.universe, factor: entry.factor, key: entry.key, lastDate: entry.lastDate, data: entry.data, checkpoint });
+      if (bytes instanceof Error) throw bytes;
+      states.push(seriesStateFromBytes(bytes, entry));
     } catch (error) {
       notes.push(`${file}: unreadable (${(error as Error).message}): series ${entry.universe} × ${entry.factor} is computed from the start`);
     }
   }
-  return { states, lastDate: index.lastDate, notes };
-}
-
-/** An entry of `state/index.json`, or `undefined` when a field is missing or of the wrong type. */
-function stateEntry(item: unknown): StateIndex['series'][number] | undefined {
-  if (typeof item !== 'object' || item === null) return undefined;
-  const e = item as Record<string, unknown>;
-  const data = e.data as Record<string, unknown> | null | undefined;
-  const strings = [e.universe, e.factor, e.key, e.lastDate, e.file, data?.signal, data?.benchmark];
-  if (!strings.every((v) => typeof v === 'string') || /[/\\]|^\.\.?$/.test(e.file as string)) return undefined;
-  return { universe: e.universe as string, factor: e.factor as string, key: e.key as string, lastDate: e.lastDate as string, file: e.file as string, data: { signal: data!.signal as string, benchmark: data!.benchmark as string } };
-}
-
-/** The states of a result's series, as `state/index.json` and one file per series. */
-async function writeState(folder: string, result: TrackingResult, what: string): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  const series: StateIndex['series'][number][] = [];
-  for (const s of result.series) {
-    if (!s.state) continue;
-    const file = `${String(series.length + 1).padStart(4, '0')}.json`;
-    await writeFile(join(folder, file), JSON.stringify(mfeCheckpointToJSON(s.mfe.checkpoint)));
-    series.push({ ...s.state, file });
+  let run: unknown;
+  if (index.run !== undefined) {
+    const file = statePath(dir, index.run);
+    try {
+      run = runStateFromBytes(await readStateFile(file));
+    } catch (error) {
+      notes.push(`${file}: unreadable (${(error as Error).message}): the run-level state is not used`);
+    }
   }
-  const index: StateIndex = { format: STATE_FORMAT, version: STATE_VERSION, lastDate: result.lastDate, series };
-  await writeFileAtomic(join(folder, 'index.json'), `${JSON.stringify(index, null, 1)}\n`, what);
+  return { states, lastDate: index.lastDate, ...(run === undefined ? {} : { run }), notes };
 }
 
 /**
@@ -153,11 +130,33 @@ export interface WriteTrackingOptions {
    * for), so that a run as of a later date reuses them ({@link readTrackingState}). Default `true`.
    */
   readonly state?: boolean;
+  /** Told how each CSV file was written: in full, or appended to the previous output's (and why not, when it could have been). */
+  readonly onFile?: (write: TrackingFileWrite) => void;
 }
 
 /** Typed arrays as arrays; `NaN` and infinities become `null` as `JSON.stringify` makes them. */
 function replacer(_key: string, value: unknown): unknown {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value;
+}
+
+/**
+ * The state index of the output in `dir` when its CSV files may be kept up to
+ * `result.unchangedBefore`: it lists the result's series in the same order with the same keys,
+ * and every series went on from the state it lists (`reuse.from` is that state's last day) —
+ * the folder holds the output of the run whose states were `previous`. Otherwise why not.
+ */
+async function appendSource(dir: string, result: TrackingResult): Promise<StateIndex | string> {
+  const read = await readStateIndex(dir);
+  if ('missing' in read) return 'the folder holds no state index';
+  if ('note' in read) return read.note;
+  const entries = read.index.series;
+  if (entries.length !== result.series.length) return `the previous output has ${entries.length} series, this run ${result.series.length}`;
+  for (const [k, s] of result.series.entries()) {
+    const entry = seriesEntry(entries[k]);
+    if (!entry || entry.universe !== s.universe || entry.factor !== s.factor || entry.key !== s.state?.key) return `series ${k + 1} (${s.universe} × ${s.factor}) is not the previous output's`;
+    if (s.reuse.status !== 'resumed' || s.reuse.from !== entry.lastDate) return `series ${s.universe} × ${s.factor} did not go on from the previous output's state`;
+  }
+  return read.index;
 }
 
 /**
@@ -168,24 +167,55 @@ function replacer(_key: string, value: unknown): unknown {
  * temporary folder beside `dir`, which then takes its place, so `dir` never holds a partial or
  * mixed output; an existing `dir` is replaced only when it is empty or a previous tracking
  * output ({@link isTrackingOutput}). The CSV files of two runs on the same inputs are
- * byte-identical. With `state` (default) the series states go into `state/` for the next run
- * ({@link readTrackingState}). Returns the paths written (files, then the `state` folder).
+ * byte-identical. With `state` (default) the states go into `state/` for the next run
+ * ({@link readTrackingState}), with where each date starts in the date-major CSV files.
  *
- * @throws FactorkitError `FK_INVALID_ARGUMENT` from {@link checkTrackingOutput} or a failed write.
+ * **Appending.** When `result.unchangedBefore` is set and `dir` holds the output of the run
+ * whose states the result went on from (its state index lists the same series, with the states
+ * they resumed from), each date-major file (`mfe.csv`, `weights.csv`, `daily.csv`, `ic.csv`)
+ * that is unchanged on disk (size, modification time, header, and the bytes at the cut starting
+ * with the date the index records) is built as its bytes before the first row dated
+ * `unchangedBefore` or later, copied, followed by the rows from that date on, formatted now:
+ * the same bytes as a full write, without formatting the history again. Any other case writes
+ * the file in full; `onFile` says which happened and why. Returns the paths written (files,
+ * then the `state` folder).
+ *
+ * @throws FactorkitError `FK_INVALID_ARGUMENT` from {@link checkTrackingOutput}, a failed write, or a state that is not plain data.
  */
 export async function writeTrackingOutputs(dir: string, result: TrackingResult, options: WriteTrackingOptions = {}): Promise<string[]> {
   const what = options.what ?? 'dir';
   await checkTrackingOutput(dir, what);
   // Rendered first: a document the renderer refuses leaves the disk as it was.
   const html = renderHtml(trackingReport(result, { generatedAt: options.generatedAt ?? new Date().toISOString(), ...(options.data ? { data: options.data } : {}) }));
+  const from = result.unchangedBefore;
   await atomicDirectory(
     dir,
     async (temporary) => {
       await mkdir(temporary, { recursive: true });
-      for (const table of trackingTables(result)) await writeCsv(join(temporary, table.file), table.columns, table.rows());
+      // Read while `dir` is still the previous output (it stays so until the new folder replaces it).
+      const source = from === undefined ? undefined : await appendSource(dir, result);
+      const indexes: DatedFileIndex[] = [];
+      for (const table of trackingTables(result)) {
+        const path = join(temporary, table.file);
+        if (table.dateColumn === undefined) {
+          await writeCsv(path, table.columns, table.rows());
+          options.onFile?.({ file: table.file, mode: 'written', keptBytes: 0, formattedBytes: (await stat(path)).size });
+          continue;
+        }
+        let reason = typeof source === 'string' ? source : undefined;
+        let done: Awaited<ReturnType<typeof writeDatedCsv>> | undefined;
+        if (from !== undefined && typeof source === 'object') {
+          const cut = await datedCut(join(dir, table.file), source.tables.find((t) => typeof t === 'object' && t !== null && t.file === table.file), table, from);
+          if ('cut' in cut) done = await appendDatedCsv(path, table, cut, from);
+          else reason = cut.reason;
+        }
+        done ??= await writeDatedCsv(path, table);
+        indexes.push(done.index);
+        options.onFile?.(done.write.mode === 'written' && reason !== undefined ? { ...done.write, reason } : done.write);
+      }
       await writeFileAtomic(join(temporary, 'summary.json'), `${JSON.stringify(trackingSummary(result), replacer, 2)}\n`, what);
       await writeFileAtomic(join(temporary, 'report.html'), html, what);
-      if (options.state !== false) await writeState(join(temporary, STATE_DIR), result, what);
+      if (options.state !== false) await writeStateFolder(join(temporary, STATE_DIR), result, indexes, what);
     },
     { replace: isTrackingOutput, owner: what },
   );

@@ -1,4 +1,5 @@
 import {
+  FIELD,
   FactorkitError,
   type MarketData,
   Panel,
@@ -11,15 +12,19 @@ import {
   resolvePluginParams,
   upperBound,
 } from '@factorkit/core';
-import { type ComputedFactor, type FactorInput, streamFactors } from '@factorkit/pipeline';
+import { type ComputedFactor, type FactorInput, type FactorReport, streamFactors } from '@factorkit/pipeline';
+import { evaluationWindow } from '../analytics/continue.js';
+import type { FactorEvaluation } from '../analytics/types.js';
 import { forwardReturnsByDate } from '../analytics/forward.js';
+import { checkMfeResume } from '../mfe/run.js';
 import { benchmarkReturns } from '../mfe/benchmark.js';
 import { resolveMfeOptions } from '../mfe/options.js';
 import { Fingerprint } from '../mfe/fingerprint.js';
 import { periodEnds } from '../mfe/schedule.js';
 import { TRACKING_DEFAULTS, type TrackingConfig, parseTrackingConfig } from './config.js';
 import { TRACKING_FORMAT, TRACKING_FORMAT_VERSION } from './summary.js';
-import { type SeriesTask, inProcessExecutor } from './executor.js';
+import { type SeriesTask, inProcessExecutor, seriesInput } from './executor.js';
+import { seriesMfeOptions } from './series.js';
 import type {
   ResolvedTrackingConfig,
   SkippedFactor,
@@ -73,6 +78,34 @@ interface Benchmark {
  *   benchmark: indexUniverse, investable: marketUniverse, factors, optimizer: highs });
  */
 export async function runTracking(options: TrackingOptions): Promise<TrackingResult> {
+  if (options.previousRun === undefined) return run(options);
+  try {
+    return await run(options);
+  } catch (error) {
+    if (!(error instanceof NoContinuation)) throw error;
+    // Something did not fit the window: the whole run again, series states still resumed where they fit.
+    const result = await run({ ...options, previousRun: undefined });
+    return { ...result, notes: [`the previous run could not be continued over the last weeks only (${error.message}): every factor was computed in full`, ...result.notes] };
+  }
+}
+
+/** Thrown inside a continued run when its window cannot be used (the message says why): the run starts again in full. */
+class NoContinuation extends Error {}
+
+/** The run-level state of a tracking run (`TrackingResult.runState`). */
+interface RunState {
+  readonly format: 'factorkit-tracking-run';
+  readonly version: 1;
+  readonly lastDate: string;
+  /** Hash of the preprocessing's inputs (industry, market cap, investable members) up to `lastDate`. */
+  readonly inputs: string;
+  /** Per factor, its identity and processed report (continued by the next run's window). */
+  readonly factors: readonly { readonly name: string; readonly id: string; readonly params: unknown; readonly package: string | null; readonly version: string | null; readonly processed: FactorReport | null }[];
+}
+
+const RUN_STATE_FORMAT = 'factorkit-tracking-run';
+
+async function run(options: TrackingOptions): Promise<TrackingResult> {
   const started = performance.now();
   const names: Names = { asOf: 'asOf', start: 'start', universes: 'universes', factors: 'factors', config: 'config', ...options.optionNames };
   const notes: string[] = [];
@@ -100,30 +133,37 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
   const previous = new Map((options.previous ?? []).map((state) => [stateId(state.universe, state.factor), state]));
   // Each benchmark's return hashes, once per universe and date (shared by its factors).
   const benchmarkHash = benchmarks.map((b) => memo((through: number) => hashPrefix(b.returns, through)));
+  // The preprocessing's inputs (industry, market cap, investable members) hashed up to a day: part of every signal hash.
+  const inputsHash = memo((through: number) => hashInputs(view, investable, through));
+  const keyOf = (factor: TrackingFactorInfo, b: Benchmark): string =>
+    seriesKey({ codeVersion: options.codeVersion ?? '', factor, universe: b.info, frequency, start: range.start, config, optimizer: options.optimizer.id });
+  // A continued run: the factors processed and the series evaluated over the window only.
+  const window = options.previousRun === undefined ? undefined : continuation(options.previousRun, named, benchmarks, previous, view, first, processing !== undefined, inputsHash, keyOf, config);
   // Slots in run order: series finish in any order on a parallel executor.
   const slots: (TrackingSeries | undefined)[][] = benchmarks.map(() => []);
   const executor = options.executor ?? inProcessExecutor;
-  const runner = await executor.open({
+  const context = {
     data: view,
     asOf: view.calendar.at(last),
     frequency,
     universes: benchmarks.map((b) => ({ name: b.info.name, instance: b.instance, benchmarkReturns: b.returns })),
     ...(investable ? { investable } : {}),
     config,
-    // Forward returns depend on the data and the horizons only: once for every series.
-    forward: forwardReturnsByDate(view, { horizons: config.horizons }),
+    // Forward returns depend on the data and the horizons only: once for every series (a continued run needs the window's).
+    forward: forwardReturnsByDate(view, { horizons: config.horizons, ...(window ? { from: window.redoFrom } : {}) }),
     optimizer: options.optimizer,
     ...(options.onProblem ? { onProblem: options.onProblem } : {}),
-  });
+  };
+  const runner = await executor.open(context);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let done = 0;
   // A series is handed over as soon as its factor is computed; at most this many wait or run at once.
-  const window = Math.max(1, executor.concurrency === 1 ? 1 : 2 * executor.concurrency);
+  const inFlightLimit = Math.max(1, executor.concurrency === 1 ? 1 : 2 * executor.concurrency);
   const submit = (u: number, k: number, task: Omit<SeriesTask, 'universe'>, state: NonNullable<TrackingSeries['state']>): void => {
     const job = runner.run({ universe: u, ...task }).then(
       (result) => {
-        const series: TrackingSeries = { ...result, state };
+        const series: TrackingSeries = { ...result, state: result.evaluations ? { ...state, analytics: result.evaluations } : state };
         slots[u]![k] = series;
         options.onEvent?.({ kind: 'series', done: ++done, total, series });
       },
@@ -142,8 +182,9 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
       try {
         // One factor at a time, computed once: the raw values (whole market) and the processed ones
         // (investable universe, preprocessed) from one call of the plugin; let go after its series.
+        const continued = window ? { window: { from: window.from, previous: [window.reports[k]!] } } : {};
         if (processing) {
-          p = only(streamFactors({ data: view, factors: [factor], range, ...processing, keepRaw: true }));
+          p = only(streamFactors({ data: view, factors: [factor], range, ...processing, keepRaw: true, ...continued }));
           r = p.raw!;
         } else r = only(streamFactors({ data: view, factors: [factor], range }));
       } catch (error) {
@@ -165,15 +206,28 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
         continue;
       }
       const task: SeriesTask['factor'] = { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates };
-      // The signal's hashes, once per factor and date (every universe's series reads the same signal).
-      const signalHash = memo((through: string) => hashRows(task.processed ?? task.raw, task.dates, through));
+      // The signal's hashes, once per factor and date (every universe's series reads the same signal): the raw values
+      // (computed over the whole range in every run) and the preprocessing's inputs.
+      const throughs = [lastDate, ...benchmarks.flatMap((b) => previous.get(stateId(b.info.name, info.name))?.lastDate ?? [])].filter((d) => d >= task.dates[0]! || d === lastDate);
+      const rawHashes = hashRows(task.raw, task.dates, throughs);
+      const signalHash = memo((through: string) => `${rawHashes.get(through) ?? hashRows(task.raw, task.dates, [through]).get(through)!}:${inputsHash(view.calendar.indexOf(through))}`);
       for (let u = 0; u < benchmarks.length && !failure; u++) {
-        while (inFlight.size >= window) await Promise.race(inFlight);
+        while (inFlight.size >= inFlightLimit) await Promise.race(inFlight);
         if (failure) break;
         const b = benchmarks[u]!;
-        const key = seriesKey({ codeVersion: options.codeVersion ?? '', factor: info, universe: b.info, frequency, start: range.start, config, optimizer: options.optimizer.id });
+        const key = keyOf(info, b);
         const state = { universe: b.info.name, factor: info.name, key, lastDate, data: { signal: signalHash(lastDate), benchmark: benchmarkHash[u]!(last) } };
-        submit(u, k, { factor: task, ...previousState(previous.get(stateId(b.info.name, info.name)), state, signalHash, benchmarkHash[u]!, view) }, state);
+        const before = previous.get(stateId(b.info.name, info.name));
+        const reuse = previousState(before, state, signalHash, benchmarkHash[u]!, view);
+        let continued: SeriesTask['continued'];
+        if (window) {
+          // Every series must go on from its state, or the rows before the window would be missing.
+          const why = reuse.resumeRefused?.message ?? mfeRefusal(reuse.resume, { universe: u, factor: task }, context, options.optimizer);
+          if (why !== undefined) throw new NoContinuation(`${b.info.name} × ${info.name}: ${why}`);
+          const analytics = before!.analytics!;
+          continued = { from: view.calendar.indexOf(window.from) - first, raw: analytics.raw, ...(analytics.processed ? { processed: analytics.processed } : {}) };
+        }
+        submit(u, k, { factor: task, ...reuse, ...(continued ? { continued } : {}) }, state);
       }
     }
     while (inFlight.size > 0) await Promise.race(inFlight);
@@ -184,6 +238,7 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
   }
   if (failure) throw failure.error;
   const byUniverse = slots.map((row) => row.filter((s): s is TrackingSeries => s !== undefined));
+  const unchangedBefore = firstChangedDate(byUniverse.flat(), previous, view, config.horizons);
 
   return {
     asOf: parseDate(options.asOf, names.asOf),
@@ -199,7 +254,166 @@ export async function runTracking(options: TrackingOptions): Promise<TrackingRes
     series: byUniverse.flat(),
     notes,
     seconds: (performance.now() - started) / 1000,
+    ...(unchangedBefore ? { unchangedBefore } : {}),
+    ...(window ? { continuedFrom: window.from } : {}),
+    runState: {
+      format: RUN_STATE_FORMAT,
+      version: 1,
+      lastDate,
+      inputs: inputsHash(last),
+      factors: infos.map((f) => ({ name: f.name, id: f.id, params: f.params, package: f.package ?? null, version: f.version ?? null, processed: f.processed ?? null })),
+    } satisfies RunState,
   };
+}
+
+/** What a continued run needs: the window's first day, the day forward returns are needed from, the earlier processed reports by factor. */
+interface Continuation {
+  readonly from: string;
+  readonly redoFrom: string;
+  readonly reports: readonly FactorReport[];
+}
+
+/**
+ * Whether this run can continue the previous one over a window, and the window: the previous
+ * run-level state is well formed, of the same factors (id, parameters, package, version) with
+ * their processed reports, made on the same preprocessing inputs up to its last day `P`; every
+ * series has a state of `P` with the key of this run and its evaluations. The window starts at
+ * the earliest of the evaluations' `windowStart` and the series' last rebalance on or before
+ * `P`. Anything else: `undefined` (a run in full), never an error.
+ */
+function continuation(
+  given: unknown,
+  factors: readonly (FactorInput & { name: string })[],
+  benchmarks: readonly Benchmark[],
+  previous: ReadonlyMap<string, TrackingSeriesState>,
+  view: MarketData,
+  first: number,
+  processed: boolean,
+  inputsHash: (through: number) => string,
+  keyOf: (factor: TrackingFactorInfo, b: Benchmark) => string,
+  analytics: { readonly horizons: readonly number[]; readonly groups: number },
+): Continuation | undefined {
+  if (typeof given !== 'object' || given === null) return undefined;
+  const state = given as Partial<RunState>;
+  if (state.format !== RUN_STATE_FORMAT || state.version !== 1 || typeof state.lastDate !== 'string' || !Array.isArray(state.factors)) return undefined;
+  const p = view.calendar.indexOf(state.lastDate);
+  if (p < first || state.inputs !== inputsHash(p) || state.factors.length !== factors.length) return undefined;
+  let from = p + 1;
+  let redoFrom: string | undefined;
+  const reports: FactorReport[] = [];
+  const entries = state.factors as readonly unknown[];
+  for (const [k, factor] of factors.entries()) {
+    const entry = entries[k] as RunState['factors'][number] | null;
+    if (typeof entry !== 'object' || entry === null || (entry.processed !== null && !wellFormedReport(entry.processed))) return undefined;
+    const params = resolvePluginParams(factor.plugin.meta, factor.params ?? {}, `factor \`${factor.plugin.id}\``);
+    const info = { name: factor.name, id: factor.plugin.id, params, package: factor.source?.package ?? null, version: factor.source?.version ?? null };
+    if (entry.name !== info.name || entry.id !== info.id || entry.package !== info.package || entry.version !== info.version || JSON.stringify(entry.params) !== JSON.stringify(info.params)) return undefined;
+    if (processed !== (entry.processed !== null)) return undefined;
+    if (entry.processed) reports.push(entry.processed);
+    const asInfo = { ...info, direction: factor.plugin.meta.direction, ...(info.package ? { package: info.package } : {}), ...(info.version ? { version: info.version } : {}) } as unknown as TrackingFactorInfo;
+    for (const b of benchmarks) {
+      const s = previous.get(stateId(b.info.name, factor.name));
+      if (!s?.analytics || s.lastDate !== state.lastDate || s.key !== keyOf(asInfo, b)) return undefined;
+      const records = s.checkpoint.result.rebalances;
+      const open = records[records.length - 1];
+      if (!open) return undefined;
+      if (processed !== (s.analytics.processed !== undefined)) return undefined;
+      // The evaluations were made with these horizons and groups (they are not part of the key: the MFE does not read them).
+      const same = (e: FactorEvaluation) => JSON.stringify(e.horizons) === JSON.stringify(analytics.horizons) && e.groups === analytics.groups;
+      if (!same(s.analytics.raw) || (s.analytics.processed && !same(s.analytics.processed))) return undefined;
+      let needed: { windowStart: string; redoFrom: string };
+      try {
+        needed = evaluationWindow(s.analytics.raw, view.calendar);
+        if (s.analytics.processed) evaluationWindow(s.analytics.processed, view.calendar);
+      } catch {
+        return undefined;
+      }
+      from = Math.min(from, open.index, view.calendar.indexOf(needed.windowStart));
+      if (redoFrom === undefined || needed.redoFrom < redoFrom) redoFrom = needed.redoFrom;
+    }
+  }
+  if (from < first || redoFrom === undefined) return undefined;
+  return { from: view.calendar.at(from), redoFrom, reports: processed ? reports : [] };
+}
+
+/** Whether a factor report read back from a state has what continuing it reads (a damaged file is a run in full, not a crash). */
+function wellFormedReport(report: unknown): boolean {
+  const r = report as Partial<FactorReport> | undefined;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.name === 'string' &&
+    typeof r.id === 'string' &&
+    typeof r.range?.first === 'string' &&
+    typeof r.range.last === 'string' &&
+    typeof r.lookback === 'object' &&
+    r.lookback !== null &&
+    typeof r.coverage === 'object' &&
+    r.coverage !== null &&
+    Array.isArray(r.coverage.stages) &&
+    (r.preprocess === undefined || (typeof r.preprocess === 'object' && r.preprocess !== null && Array.isArray(r.preprocess.stages?.stages)))
+  );
+}
+
+/** Why `runMfe` would refuse to go on from `checkpoint` for this task (checked in the run's thread), or `undefined`. */
+function mfeRefusal(checkpoint: TrackingSeriesState['checkpoint'] | undefined, task: Pick<SeriesTask, 'universe' | 'factor'>, context: SeriesContextLike, optimizer: TrackingOptions['optimizer']): string | undefined {
+  if (!checkpoint) return 'no state';
+  const check = checkMfeResume(seriesMfeOptions(seriesInput(context, task, optimizer)), checkpoint);
+  return check.ok ? undefined : check.message;
+}
+
+type SeriesContextLike = Parameters<typeof seriesInput>[0];
+
+/** Hash of the preprocessing's inputs up to calendar index `through`: industry codes, market cap and the investable universe's members. */
+function hashInputs(view: MarketData, investable: UniverseInstance | undefined, through: number): string {
+  const hash = new Fingerprint();
+  hash.word(through + 1);
+  if (view.hasField(FIELD.industry)) {
+    const industry = view.categorical(FIELD.industry);
+    const T = industry.dates;
+    hash.string(industry.levels.join('\u0000'));
+    for (let a = 0; a < industry.assets; a++) for (let t = 0; t <= through; t++) hash.word(industry.codes[a * T + t]!);
+  }
+  if (view.hasField(FIELD.marketCap)) {
+    const cap = view.field(FIELD.marketCap);
+    for (let a = 0; a < cap.assets; a++) hash.float64s(cap.values, a * cap.dates, a * cap.dates + through + 1);
+  }
+  if (investable) for (let t = 0; t <= through; t++) for (const m of investable.members(t)) hash.word(m);
+  return hash.digest();
+}
+
+/**
+ * The first day whose rows of the date-ordered outputs may differ from the previous run's, when
+ * every series went on from a previous state of the same last day `P` (else `undefined`: the
+ * outputs are written in full). A series' rows from its last rebalance on or before `P` change
+ * (that holding period goes on, its trade may fall after `P`); an analytics row of day `t`
+ * changes while `t + h` is after `P` for some horizon `h` (its forward return was cut off by the
+ * end of the data). One more day of margin on the analytics side.
+ */
+function firstChangedDate(
+  series: readonly TrackingSeries[],
+  previous: ReadonlyMap<string, TrackingSeriesState>,
+  view: MarketData,
+  horizons: readonly number[],
+): string | undefined {
+  if (series.length === 0 || previous.size !== series.length) return undefined;
+  let lastDay: string | undefined;
+  let first: string | undefined;
+  for (const s of series) {
+    if (s.reuse.status !== 'resumed') return undefined;
+    const state = previous.get(stateId(s.universe, s.factor));
+    if (!state) return undefined;
+    if (lastDay !== undefined && state.lastDate !== lastDay) return undefined;
+    lastDay = state.lastDate;
+    const records = state.checkpoint.result.rebalances;
+    const open = records[records.length - 1];
+    if (!open) return undefined;
+    if (first === undefined || open.date < first) first = open.date;
+  }
+  const p = view.calendar.indexOf(lastDay!);
+  if (p < 0) return undefined;
+  const analytics = view.calendar.at(Math.max(0, p - Math.max(...horizons)));
+  return analytics < first! ? analytics : first;
 }
 
 /** The one factor of a single-factor stream. */
@@ -465,20 +679,35 @@ function memo<A, R>(fn: (arg: A) => R): (arg: A) => R {
   };
 }
 
-/** Hash of a factor panel's rows dated on or before `through` (every asset). */
-function hashRows(panel: Panel, dates: readonly string[], through: string): string {
-  const rows = upperBound(dates, through);
-  const hash = new Fingerprint();
-  hash.word(rows);
-  for (let a = 0; a < panel.assets; a++) for (let t = 0; t < rows; t++) hash.number(panel.values[a * panel.dates + t]!);
-  return hash.digest();
+/**
+ * Hashes of a factor panel's rows dated on or before each of `throughs` (every asset), in one
+ * pass: each asset's column is hashed once, its digest taken at each cut, and the digests of
+ * the assets hashed together per cut.
+ */
+function hashRows(panel: Panel, dates: readonly string[], throughs: readonly string[]): Map<string, string> {
+  const cuts = [...new Set(throughs)].map((through) => ({ through, rows: upperBound(dates, through) })).sort((x, y) => x.rows - y.rows);
+  const totals = cuts.map((cut) => {
+    const hash = new Fingerprint();
+    hash.word(cut.rows);
+    return hash;
+  });
+  for (let a = 0; a < panel.assets; a++) {
+    const column = new Fingerprint();
+    let done = 0;
+    for (const [k, cut] of cuts.entries()) {
+      column.float64s(panel.values, a * panel.dates + done, a * panel.dates + cut.rows);
+      done = cut.rows;
+      totals[k]!.string(column.digest());
+    }
+  }
+  return new Map(cuts.map((cut, k) => [cut.through, totals[k]!.digest()]));
 }
 
 /** Hash of `series[0 … last]`. */
 function hashPrefix(series: Float64Array, last: number): string {
   const hash = new Fingerprint();
   hash.word(last + 1);
-  for (let t = 0; t <= last; t++) hash.number(series[t]!);
+  hash.float64s(series, 0, last + 1);
   return hash.digest();
 }
 

@@ -1,4 +1,4 @@
-import { Panel } from '@factorkit/core';
+import { FactorkitError, Panel } from '@factorkit/core';
 import { evaluateFactor } from '../analytics/evaluate.js';
 import type { FactorEvaluation } from '../analytics/types.js';
 import { mfeAggregates } from '../mfe/aggregates.js';
@@ -15,12 +15,74 @@ import type { SeriesReuse, TrackSeriesInput, TrackingAnalytics, TrackingSeries }
  * times the direction (the MFE's signal, so a working factor has a positive `processed` IC
  * whatever its direction). Rebalance dates that cannot be solved are reported in the MFE result
  * and counted; they do not stop the series.
+ *
+ * With `resume` (a previous run's MFE state that `runMfe` accepts) only the new rebalance dates
+ * are solved, and with `continued` the previous evaluations are continued over the window
+ * instead of evaluated again: the result equals a series computed from scratch.
+ *
+ * @throws FactorkitError `FK_INVALID_ARGUMENT` when `continued` leaves out rows (`from > 0`)
+ *   but the MFE state is refused: the series could not be computed from scratch.
  */
 export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeries> {
   const started = performance.now();
   const { data, universe, factor, config } = input;
+  const options = seriesMfeOptions(input);
+  // A previous run's state is used only when runMfe accepts it; otherwise the series starts over, and says why.
+  let reuse: SeriesReuse = { status: 'new' };
+  let resume: MfeCheckpoint | undefined;
+  if (input.resume) {
+    const check = checkMfeResume(options, input.resume);
+    if (check.ok) resume = input.resume;
+    else reuse = { status: 'recomputed', reason: check.reason, message: check.message };
+  } else if (input.resumeRefused) reuse = { status: 'recomputed', reason: input.resumeRefused.reason, message: input.resumeRefused.message };
+  if (!resume && input.continued && input.continued.from > 0) {
+    // The run processed only the window, counting on this state: the rows before it are missing.
+    const why = reuse.status === 'recomputed' ? reuse.message : 'there is none';
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `series ${universe.name} × ${factor.name}: the previous state cannot be continued (${why}), and the factor's rows before ${factor.dates[input.continued.from]} were not computed`);
+  }
+  const mfe = await runMfe(resume ? { ...options, resume } : options);
+  if (resume) {
+    const from = resume.dates[resume.dates.length - 1]!;
+    reuse = { status: 'resumed', from, newRebalances: mfe.rebalances.filter((r) => r.date > from).length };
+  }
+  // With a resumed MFE state the previous evaluations are continued over the window only.
+  const continued = resume ? input.continued : undefined;
+  const from = continued?.from ?? 0;
+  const dates = from === 0 ? factor.dates : factor.dates.slice(from);
+  const analyse = (values: Panel, direction: 1 | -1, previous: FactorEvaluation | undefined): FactorEvaluation =>
+    evaluateFactor({
+      data,
+      values: withDirection(from === 0 ? values : values.sliceDates(from), direction),
+      dates,
+      universe: universe.instance,
+      horizons: config.horizons,
+      groups: config.groups,
+      decayLags: 0,
+      ...(input.forward ? { forward: input.forward } : {}),
+      ...(previous ? { previous } : {}),
+    });
+  const raw = analyse(factor.raw, 1, continued?.raw);
+  const processed = factor.processed ? analyse(factor.processed, factor.direction, continued?.processed) : undefined;
+  const tested = mfe.rebalances.some((r) => r.status !== 'skipped');
+  return {
+    universe: universe.name,
+    factor: factor.name,
+    direction: factor.direction,
+    mfe,
+    aggregates: mfeAggregates(mfe.daily, input.asOf),
+    analytics: { raw: analytics(raw, 'raw'), ...(processed ? { processed: analytics(processed, 'processed') } : {}) },
+    evaluations: { raw, ...(processed ? { processed } : {}) },
+    outcome: tested ? 'ok' : 'empty',
+    reuse,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The `runMfe` options of a series (without `resume`). */
+export function seriesMfeOptions(input: TrackSeriesInput): MfeOptions {
+  const { data, universe, factor, config } = input;
   const signal = factor.processed ?? factor.raw;
-  const options: MfeOptions = {
+  return {
     data,
     factor: { values: signal, dates: factor.dates },
     direction: factor.direction,
@@ -35,38 +97,6 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
     diagnose: config.diagnose,
     ...(config.relaxation.length > 0 ? { relaxation: config.relaxation } : {}),
     ...(input.onProblem ? { onProblem: ({ date, problem }) => input.onProblem!({ universe: universe.name, factor: factor.name, date, problem }) } : {}),
-  };
-  // A previous run's state is used only when runMfe accepts it; otherwise the series starts over, and says why.
-  let reuse: SeriesReuse = { status: 'new' };
-  let resume: MfeCheckpoint | undefined;
-  if (input.resume) {
-    const check = checkMfeResume(options, input.resume);
-    if (check.ok) resume = input.resume;
-    else reuse = { status: 'recomputed', reason: check.reason, message: check.message };
-  } else if (input.resumeRefused) reuse = { status: 'recomputed', reason: input.resumeRefused.reason, message: input.resumeRefused.message };
-  const mfe = await runMfe(resume ? { ...options, resume } : options);
-  if (resume) {
-    const from = resume.dates[resume.dates.length - 1]!;
-    reuse = { status: 'resumed', from, newRebalances: mfe.rebalances.filter((r) => r.date > from).length };
-  }
-  const analyse = (values: Panel, stage: TrackingAnalytics['stage']): TrackingAnalytics =>
-    analytics(
-      evaluateFactor({ data, values, dates: factor.dates, universe: universe.instance, horizons: config.horizons, groups: config.groups, decayLags: 0, ...(input.forward ? { forward: input.forward } : {}) }),
-      stage,
-    );
-  const raw = analyse(factor.raw, 'raw');
-  const processed = factor.processed ? analyse(withDirection(factor.processed, factor.direction), 'processed') : undefined;
-  const tested = mfe.rebalances.some((r) => r.status !== 'skipped');
-  return {
-    universe: universe.name,
-    factor: factor.name,
-    direction: factor.direction,
-    mfe,
-    aggregates: mfeAggregates(mfe.daily, input.asOf),
-    analytics: { raw, ...(processed ? { processed } : {}) },
-    outcome: tested ? 'ok' : 'empty',
-    reuse,
-    seconds: (performance.now() - started) / 1000,
   };
 }
 

@@ -1,3 +1,4 @@
+import { type DateString, lowerBound } from '@factorkit/core';
 import type { CsvColumn, TableRow } from '@factorkit/report';
 import type { IcStats, SeriesStats } from '../analytics/types.js';
 import type { TrackingAnalytics, TrackingResult, TrackingSeries } from './types.js';
@@ -6,7 +7,48 @@ import type { TrackingAnalytics, TrackingResult, TrackingSeries } from './types.
 export interface TrackingTable {
   readonly file: string;
   readonly columns: readonly CsvColumn[];
-  rows(): Iterable<TableRow>;
+  /**
+   * Set on the date-major tables (`mfe.csv`, `weights.csv`, `daily.csv`, `ic.csv`): the column
+   * their rows are sorted by (`trade_date`). Their rows dated before a day never depend on the
+   * rows after it, which is what lets a later run keep a file's beginning and append the rest.
+   */
+  readonly dateColumn?: string;
+  /**
+   * The rows, in file order. `from` (date-major tables only): only the rows dated on or after
+   * it — found by a binary search per series, not by going through the earlier rows.
+   */
+  rows(from?: DateString): Iterable<TableRow>;
+}
+
+/** One date-sorted sequence of a series: row groups by date (at most one group per date). */
+interface Lane {
+  readonly dates: ArrayLike<DateString>;
+  /** The rows of entry `i` (all dated `dates[i]`). */
+  emit(i: number): Iterable<TableRow>;
+}
+
+/**
+ * Rows date-major: by date, then by series in the order given, then lane by lane within a
+ * series (the order of a series' own rows), from the first entry dated on or after `from`.
+ * Each lane is entered by a binary search; each step finds the next date as the smallest
+ * among the lanes' next entries.
+ */
+function* dateMajor(series: readonly (readonly Lane[])[], from: DateString | undefined): Generator<TableRow> {
+  const lanes = series.flat();
+  const cursor = lanes.map((lane) => (from === undefined ? 0 : lowerBound(lane.dates, from)));
+  for (;;) {
+    let next: DateString | undefined;
+    for (let l = 0; l < lanes.length; l++) {
+      const dates = lanes[l]!.dates;
+      const c = cursor[l]!;
+      if (c < dates.length && (next === undefined || dates[c]! < next)) next = dates[c]!;
+    }
+    if (next === undefined) return;
+    for (let l = 0; l < lanes.length; l++) {
+      const lane = lanes[l]!;
+      while (cursor[l]! < lane.dates.length && lane.dates[cursor[l]!] === next) yield* lane.emit(cursor[l]!++);
+    }
+  }
 }
 
 const text = (id: string): CsvColumn => ({ id, format: 'text' });
@@ -49,31 +91,41 @@ function mfeTable(result: TrackingResult): TrackingTable {
       int('candidates'),
       text('message'),
     ],
-    *rows() {
-      for (const s of result.series) {
-        for (const r of s.mfe.rebalances) {
-          yield {
-            trade_date: r.date,
-            universe: s.universe,
-            factor: s.factor,
-            status: r.status,
-            n_assets: r.nAssets,
-            exposure: r.objective,
-            portfolio_return: r.portfolioReturn,
-            benchmark_return: r.benchmarkReturn,
-            excess_return: r.excessReturn,
-            turnover: r.turnover,
-            cost: r.cost,
-            binding: r.binding.join(';'),
-            active_exposure: r.activeExposure,
-            period_end: r.periodEnd,
-            days: r.days,
-            candidates: r.candidates,
-            message: r.messages.join(' | '),
-          };
-        }
-      }
-    },
+    dateColumn: 'trade_date',
+    rows: (from) =>
+      dateMajor(
+        result.series.map((s) => {
+          const records = s.mfe.rebalances;
+          return [
+            {
+              dates: records.map((r) => r.date),
+              *emit(i: number) {
+                const r = records[i]!;
+                yield {
+                  trade_date: r.date,
+                  universe: s.universe,
+                  factor: s.factor,
+                  status: r.status,
+                  n_assets: r.nAssets,
+                  exposure: r.objective,
+                  portfolio_return: r.portfolioReturn,
+                  benchmark_return: r.benchmarkReturn,
+                  excess_return: r.excessReturn,
+                  turnover: r.turnover,
+                  cost: r.cost,
+                  binding: r.binding.join(';'),
+                  active_exposure: r.activeExposure,
+                  period_end: r.periodEnd,
+                  days: r.days,
+                  candidates: r.candidates,
+                  message: r.messages.join(' | '),
+                };
+              },
+            },
+          ];
+        }),
+        from,
+      ),
   };
 }
 
@@ -82,18 +134,28 @@ function weightsTable(result: TrackingResult): TrackingTable {
   return {
     file: 'weights.csv',
     columns: [date('trade_date'), text('universe'), text('factor'), text('ts_code'), num('weight'), num('benchmark_weight'), num('executed_weight')],
-    *rows() {
-      for (const s of result.series) {
-        for (const w of s.mfe.weights) {
-          for (let k = 0; k < w.codes.length; k++) {
-            const weight = w.weight[k]!;
-            const executed = w.executed[k]!;
-            if (weight === 0 && !(executed !== 0 && Number.isFinite(executed))) continue;
-            yield { trade_date: w.date, universe: s.universe, factor: s.factor, ts_code: w.codes[k]!, weight, benchmark_weight: w.benchmark[k]!, executed_weight: executed };
-          }
-        }
-      }
-    },
+    dateColumn: 'trade_date',
+    rows: (from) =>
+      dateMajor(
+        result.series.map((s) => {
+          const entries = s.mfe.weights;
+          return [
+            {
+              dates: entries.map((w) => w.date),
+              *emit(i: number) {
+                const w = entries[i]!;
+                for (let k = 0; k < w.codes.length; k++) {
+                  const weight = w.weight[k]!;
+                  const executed = w.executed[k]!;
+                  if (weight === 0 && !(executed !== 0 && Number.isFinite(executed))) continue;
+                  yield { trade_date: w.date, universe: s.universe, factor: s.factor, ts_code: w.codes[k]!, weight, benchmark_weight: w.benchmark[k]!, executed_weight: executed };
+                }
+              },
+            },
+          ];
+        }),
+        from,
+      ),
   };
 }
 
@@ -102,24 +164,34 @@ function dailyTable(result: TrackingResult): TrackingTable {
   return {
     file: 'daily.csv',
     columns: [date('trade_date'), text('universe'), text('factor'), num('portfolio_return'), num('benchmark_return'), num('excess_return'), num('cum_excess'), num('cash')],
-    *rows() {
-      for (const s of result.series) {
-        const d = s.mfe.daily;
-        const curve = cumulative(d.excess);
-        for (let k = 0; k < d.dates.length; k++) {
-          yield {
-            trade_date: d.dates[k]!,
-            universe: s.universe,
-            factor: s.factor,
-            portfolio_return: d.portfolio[k]!,
-            benchmark_return: d.benchmark[k]!,
-            excess_return: d.excess[k]!,
-            cum_excess: curve[k]!,
-            cash: d.cash[k]!,
-          };
-        }
-      }
-    },
+    dateColumn: 'trade_date',
+    rows: (from) =>
+      dateMajor(
+        result.series.map((s) => {
+          const d = s.mfe.daily;
+          let curve: Float64Array | undefined;
+          return [
+            {
+              dates: d.dates,
+              *emit(k: number) {
+                // The whole curve once per series (it compounds from the first day), when its first row is asked.
+                curve ??= cumulative(d.excess);
+                yield {
+                  trade_date: d.dates[k]!,
+                  universe: s.universe,
+                  factor: s.factor,
+                  portfolio_return: d.portfolio[k]!,
+                  benchmark_return: d.benchmark[k]!,
+                  excess_return: d.excess[k]!,
+                  cum_excess: curve[k]!,
+                  cash: d.cash[k]!,
+                };
+              },
+            },
+          ];
+        }),
+        from,
+      ),
   };
 }
 
@@ -184,18 +256,22 @@ function icTable(result: TrackingResult): TrackingTable {
   return {
     file: 'ic.csv',
     columns: [date('trade_date'), text('universe'), text('factor'), text('stage'), int('horizon'), int('n'), num('ic'), num('rank_ic')],
-    *rows() {
-      for (const s of result.series) {
-        for (const stage of analyticsStages(s)) {
-          for (const series of stage.ic) {
-            for (let i = 0; i < series.dates.length; i++) {
-              if (series.n[i] === 0) continue;
-              yield { trade_date: series.dates[i]!, universe: s.universe, factor: s.factor, stage: stage.stage, horizon: series.horizon, n: series.n[i]!, ic: series.ic[i]!, rank_ic: series.rankIc[i]! };
-            }
-          }
-        }
-      }
-    },
+    dateColumn: 'trade_date',
+    rows: (from) =>
+      dateMajor(
+        result.series.map((s) =>
+          analyticsStages(s).flatMap((stage) =>
+            stage.ic.map((series) => ({
+              dates: series.dates,
+              *emit(i: number) {
+                if (series.n[i] === 0) return;
+                yield { trade_date: series.dates[i]!, universe: s.universe, factor: s.factor, stage: stage.stage, horizon: series.horizon, n: series.n[i]!, ic: series.ic[i]!, rank_ic: series.rankIc[i]! };
+              },
+            })),
+          ),
+        ),
+        from,
+      ),
   };
 }
 
@@ -277,6 +353,12 @@ function quantilesTable(result: TrackingResult): TrackingTable {
  * `daily.csv`, `tracking.csv`, `ic.csv`, `ic_summary.csv`, `quantiles.csv`. Pure: rows are built
  * from the result as they are iterated. Returns are fractions (0.0123 = 1.23%) in full
  * precision; a missing number is an empty field.
+ *
+ * `mfe.csv`, `weights.csv`, `daily.csv` and `ic.csv` are date-major ({@link TrackingTable.dateColumn}):
+ * rows sorted by `trade_date`, then by series in the run's order (universe, then factor), then
+ * as within a series (`weights.csv`: the stocks in the rebalance's order; `ic.csv`: stage `raw`
+ * then `processed`, then horizon). The other tables are one row per series (or per group), in
+ * the run's series order.
  */
 export function trackingTables(result: TrackingResult): TrackingTable[] {
   return [mfeTable(result), weightsTable(result), dailyTable(result), trackingTable(result), icTable(result), icSummaryTable(result), quantilesTable(result)];

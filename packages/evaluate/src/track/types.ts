@@ -3,7 +3,7 @@ import type { PreprocessConfig } from '@factorkit/ops';
 import type { RelaxationStep } from '@factorkit/portfolio';
 import type { FactorInput, FactorReport } from '@factorkit/pipeline';
 import type { ForwardReturnsByDate } from '../analytics/forward.js';
-import type { BenchmarkInfo, Coverage, IcSeries, IcSummary, QuantileSummary } from '../analytics/types.js';
+import type { BenchmarkInfo, Coverage, FactorEvaluation, IcSeries, IcSummary, QuantileSummary } from '../analytics/types.js';
 import type { MfeAggregates } from '../mfe/aggregates.js';
 import type { MfeCheckpoint, MfeConstraintsConfig, MfeExecution, MfeResult, MfeSettings } from '../mfe/types.js';
 import type { TrackingConfig } from './config.js';
@@ -105,6 +105,15 @@ export interface TrackingOptions {
    * parameter, the code version, data before the previous last day) recomputes that series.
    */
   readonly previous?: readonly TrackingSeriesState[];
+  /**
+   * The previous run's run-level state (`readTrackingState(dir).run`, written from
+   * `TrackingResult.runState`): with it, and a state for every series of this run, the factors
+   * are preprocessed and the series evaluated only over the last weeks (a window), the rest
+   * taken from the states — the result is the same as a run from scratch. When anything does
+   * not fit (another factor list, revised data…) the run is computed in full (series states
+   * still resumed where they fit) and a note says why.
+   */
+  readonly previousRun?: unknown;
   /** Versions of the code that made the results, part of each series' key (the CLI passes its own and its packages'). */
   readonly codeVersion?: string;
   /**
@@ -220,6 +229,8 @@ export interface TrackingSeries {
    * Set by {@link runTracking}; absent from a bare `trackSeries`.
    */
   readonly state?: Omit<TrackingSeriesState, 'checkpoint'>;
+  /** The whole evaluations behind `analytics` (every per-date array), for the series' state. */
+  readonly evaluations?: { readonly raw: FactorEvaluation; readonly processed?: FactorEvaluation };
   /** Wall-clock seconds. */
   readonly seconds: number;
 }
@@ -249,12 +260,15 @@ export interface TrackingSeriesState {
   /** The last trading day the state covers. */
   readonly lastDate: DateString;
   /**
-   * Hashes of the MFE's signal (the processed factor values) and of the benchmark's daily
-   * returns over the calendar up to `lastDate`: the next run recomputes them over the same
-   * dates of its own data and starts over when either differs (revised data, another factor).
+   * Hashes of the factor's signal — its raw values and the preprocessing's inputs (industry,
+   * market cap, investable members) — and of the benchmark's daily returns over the calendar
+   * up to `lastDate`: the next run recomputes them over the same dates of its own data and
+   * starts over when either differs (revised data, another factor).
    */
   readonly data: { readonly signal: string; readonly benchmark: string };
   readonly checkpoint: MfeCheckpoint;
+  /** The series' evaluations (raw and processed), for the next run to continue (`TrackSeriesInput.continued`). */
+  readonly analytics?: { readonly raw: FactorEvaluation; readonly processed?: FactorEvaluation };
 }
 
 /** What {@link runTracking} returns. */
@@ -278,6 +292,20 @@ export interface TrackingResult {
   readonly series: readonly TrackingSeries[];
   readonly notes: readonly string[];
   readonly seconds: number;
+  /**
+   * Set when the run went on from a previous run's states (`previous`) for every series: each
+   * row of the date-ordered tables (`mfe.csv`, `weights.csv`, `daily.csv`, `ic.csv`) dated
+   * before this day is identical to the row the previous run wrote, so
+   * `writeTrackingOutputs` may keep those rows of the previous output and write only the rest.
+   */
+  readonly unchangedBefore?: DateString;
+  /**
+   * Set when the run continued the previous run (`previousRun`): the factors were preprocessed
+   * and the series evaluated only from this day on, the earlier rows taken from the states.
+   */
+  readonly continuedFrom?: DateString;
+  /** Run-level state for the next run (plain data, written to `state/` with the series states). */
+  readonly runState?: unknown;
 }
 
 /** One (universe, factor) series to run: see {@link trackSeries}. */
@@ -311,4 +339,11 @@ export interface TrackSeriesInput {
   readonly resume?: MfeCheckpoint;
   /** The previous state was refused before the series (key or data hashes): recorded in `reuse`. */
   readonly resumeRefused?: { readonly reason: string; readonly message: string };
+  /**
+   * With `resume`: the previous run's evaluations of this series, continued instead of evaluated
+   * again (`evaluateFactor({ previous })`) on the factor's rows from `from` (an index into
+   * `factor.dates`, at or before the evaluations' `windowStart`). The rows of `factor.processed`
+   * before `from` may be missing (`NaN`): the run processed only the window.
+   */
+  readonly continued?: { readonly from: number; readonly raw: FactorEvaluation; readonly processed?: FactorEvaluation };
 }
