@@ -242,6 +242,20 @@ describe('inputs', () => {
     expect(a.daily.portfolio).toEqual(b.daily.portfolio);
   });
 
+  it('a range starting before the factor part: the schedule starts there, the dates without factor rows are skipped with the reason', async () => {
+    const start = m.data.calendar.ceil('2014-04-01');
+    const dates = m.data.calendar.dates.slice(start);
+    const part = { values: factor.sliceDates(start), dates };
+    const a = await runMfe({ data: m.data, factor: part, universe: m.universe, investable: m.market, optimizer: solver, range: { start: '2014-02-01' } });
+    const b = await runMfe({ data: m.data, factor: part, universe: m.universe, investable: m.market, optimizer: solver });
+    expect(a.settings.start).toBe(m.data.calendar.at(m.data.calendar.ceil('2014-02-01')));
+    const early = a.rebalances.filter((r) => r.date < dates[0]!);
+    expect(early.map((r) => r.date)).toEqual(['2014-02-28', '2014-03-31']);
+    expect(early.every((r) => r.status === 'skipped' && r.messages.join(' ').includes('the factor has no values on this date'))).toBe(true);
+    // From the factor's first date on, the same as a run that starts there.
+    expect(a.rebalances.filter((r) => r.date >= dates[0]!).map((r) => [r.date, r.status, r.objective])).toEqual(b.rebalances.map((r) => [r.date, r.status, r.objective]));
+  });
+
   it('every invalid option is reported at once, with its path', async () => {
     const error = await runMfe({
         data: m.data,

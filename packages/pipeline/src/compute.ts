@@ -65,7 +65,7 @@ export interface ComputeFactorsOptions {
    * Continue the factors of an earlier call whose range ended earlier (a weekly rerun): the
    * plugin still computes the whole range (its values are exactly those of a call without
    * `window`), but the universe and preprocessing stages run only on the dates from
-   * `window.from` on — the panel's rows before it are `NaN` — and each factor's report is the
+   * `window.from` on — the panel's rows (and `dates`) start there — and each factor's report is the
    * earlier report (`window.previous[i]`, by factor order) with the counts of the dates after
    * its last date added: equal to the report of a call without `window`. With `keepRaw`, the
    * raw values and report are complete. `from` must not be after the day following the earlier
@@ -150,9 +150,27 @@ function planPreprocessing(option: ComputeFactorsOptions['preprocess'], data: Ma
   };
 }
 
+/**
+ * Masks of resolved universes already read, by universe object and range: a caller computing
+ * its factors one call at a time (a tracking run) reads the universe once. Only for universe
+ * objects (resolved universes are fixed once resolved), never for a bare mask function.
+ */
+const readMasks = new WeakMap<object, { readonly first: number; readonly dates: number; readonly assets: number; readonly rows: Uint8Array }>();
+
 /** The universe over the range as one byte per (date, asset), read once and shared by every factor. */
 function universeRows(universe: UniverseInput | undefined, first: number, dates: number, assets: number): Uint8Array | undefined {
   if (universe === undefined) return undefined;
+  if (typeof universe === 'object' && universe !== null) {
+    const kept = readMasks.get(universe);
+    if (kept && kept.first === first && kept.dates === dates && kept.assets === assets) return kept.rows;
+    const rows = maskRows(universe, first, dates, assets);
+    readMasks.set(universe, { first, dates, assets, rows });
+    return rows;
+  }
+  return maskRows(universe, first, dates, assets);
+}
+
+function maskRows(universe: UniverseInput, first: number, dates: number, assets: number): Uint8Array {
   const members = typeof universe === 'function' ? universe : (t: number) => universe.members(t);
   if (typeof members !== 'function') throw new FactorkitError('FK_INVALID_ARGUMENT', `universe: expected a mask function or a resolved universe, got ${show(universe)}`);
   const rows = new Uint8Array(dates * assets);
@@ -445,35 +463,39 @@ function finish(
     const report = before?.preprocess ? mergeCounts(before.preprocess.stages, counted.report) : counted.report;
     if (from === 0 && count === 0) values = counted.values;
     else {
-      const out = new Float64Array(T * A).fill(Number.NaN);
+      // The window's rows: those before `count` (values only), then the counted ones.
+      const W = T - from;
+      const out = new Float64Array(W * A);
       const head = from < count ? rows(from, count).values : undefined;
       for (let a = 0; a < A; a++) {
-        if (head) out.set(head.values.subarray(a * (count - from), (a + 1) * (count - from)), a * T + from);
-        out.set(counted.values.values.subarray(a * (T - count), (a + 1) * (T - count)), a * T + count);
+        if (head) out.set(head.values.subarray(a * (count - from), (a + 1) * (count - from)), a * W);
+        out.set(counted.values.values.subarray(a * (T - count), (a + 1) * (T - count)), a * W + count - from);
       }
-      values = new Panel(T, A, out);
+      values = new Panel(W, A, out);
     }
     preprocessReport = { neutralize: { requested: prep.requested, used, skipped }, stages: report };
     for (const stage of report.stages) {
       stages.push({ stage: stage.stage, input: stage.input, output: stage.output, removed: { ...stage.dropped } });
     }
   } else if (universe || infinite > 0 || from > 0) {
-    const out = new Float64Array(T * A).fill(Number.NaN);
+    const W = T - from;
+    const out = new Float64Array(W * A).fill(Number.NaN);
     for (let a = 0; a < A; a++) {
       for (let t = from; t < T; t++) {
         const v = cells[a * T + t]!;
-        if (v - v === 0 && (!universe || universe[t * A + a] !== 0)) out[a * T + t] = v;
+        if (v - v === 0 && (!universe || universe[t * A + a] !== 0)) out[a * W + t - from] = v;
       }
     }
-    values = new Panel(T, A, out);
+    values = new Panel(W, A, out);
   } else values = raw;
 
   // The result: values and their span, counted on the panel returned (the earlier rows from the earlier report).
   let kept = before?.coverage.values ?? 0;
   let firstT = before?.coverage.firstValue === undefined ? T : dates.indexOf(before.coverage.firstValue);
   let lastT = before?.coverage.lastValue === undefined ? -1 : dates.indexOf(before.coverage.lastValue);
+  const W = values.dates;
   for (let a = 0; a < A; a++) {
-    const base = a * T;
+    const base = a * W - from;
     for (let t = count; t < T; t++) {
       if (values.values[base + t]! === values.values[base + t]!) {
         kept++;
@@ -544,7 +566,7 @@ function finish(
     outcome,
     seconds: (performance.now() - started) / 1000,
   };
-  return { name, id: plugin.id, params, ...(source ? { source } : {}), dates, values, report };
+  return { name, id: plugin.id, params, ...(source ? { source } : {}), dates: from === 0 ? dates : dates.slice(from), values, report };
 }
 
 /** The preprocessing context (industry, market cap) of calendar rows `[start, end)`. */

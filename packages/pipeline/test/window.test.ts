@@ -73,8 +73,10 @@ describe('computeFactors with window: a later range continued from an earlier re
         const f = full.dates.indexOf(from);
         for (const [k, w] of later.factors.entries()) {
           const whole: ComputedFactor = full.factors[k]!;
-          expect(differing(w.values, whole.values, f, rows), `${w.name} rows from ${from}`).toBe(0);
-          for (let a = 0; a < w.values.assets; a++) for (let t = 0; t < f; t++) expect(w.values.get(t, a)).toBeNaN();
+          // The window's rows only, equal to the same rows of the whole call.
+          expect(w.dates).toEqual(full.dates.slice(f));
+          expect(w.values.dates).toBe(rows - f);
+          expect(differing(w.values, whole.values.sliceDates(f), 0, rows - f), `${w.name} rows from ${from}`).toBe(0);
           expect(withoutSeconds(w.report)).toEqual(withoutSeconds(whole.report));
           expect(differing(w.raw!.values, whole.raw!.values, 0, rows)).toBe(0);
           expect(withoutSeconds(w.raw!.report)).toEqual(withoutSeconds(whole.raw!.report));
@@ -106,5 +108,27 @@ describe('computeFactors with window: a later range continued from an earlier re
     expect(thrown(() => computeFactors({ ...base, window: { from: data.calendar.at(T - 12), previous: earlier.reports.slice(1) } })).message).toMatch(/expected 3 earlier reports/);
     expect(thrown(() => computeFactors({ ...base, window: { from: data.calendar.at(T - 12), previous: [earlier.reports[1]!, earlier.reports[0]!, earlier.reports[2]!] } })).message).toMatch(/is the report of `size`/);
     expect(thrown(() => computeFactors({ ...base, range: { start: data.calendar.at(5) }, window: { from: data.calendar.at(T - 12), previous: earlier.reports } })).message).toMatch(/its range starts/);
+  }, 120_000);
+});
+
+describe('the universe of a resolved-universe object is read once per range', () => {
+  it('calls members() once per date over several calls with the same universe object', () => {
+    const resolved = indexUniverse.resolve({ data, params: indexUniverse.with({ index: 'csi300', excludeSt: false, excludeSuspended: false }).params });
+    let calls = 0;
+    const counting = { id: resolved.id, members: (t: number) => (calls++, resolved.members(t)) };
+    const a = computeFactors({ data, factors: [{ plugin: momentum }], universe: counting, preprocess: true });
+    const first = calls;
+    expect(first).toBe(data.calendar.length);
+    const b = computeFactors({ data, factors: [{ plugin: size }], universe: counting, preprocess: true });
+    expect(calls).toBe(first);
+    // Another range is read again; a bare mask function is never kept.
+    computeFactors({ data, factors: [{ plugin: size }], universe: counting, range: { start: data.calendar.at(10) } });
+    expect(calls).toBe(first + data.calendar.length - 10);
+    let fnCalls = 0;
+    const fn = (t: number) => (fnCalls++, resolved.members(t));
+    computeFactors({ data, factors: [{ plugin: size }], universe: fn });
+    computeFactors({ data, factors: [{ plugin: size }], universe: fn });
+    expect(fnCalls).toBe(2 * data.calendar.length);
+    expect(a.factors[0]!.report.coverage.eligible).toBe(b.factors[0]!.report.coverage.eligible);
   }, 120_000);
 });

@@ -133,7 +133,8 @@ export function resolveMfeOptions(options: MfeOptions): ResolvedMfe {
   };
   const start = dateOf('range.start', options.range?.start);
   const end = dateOf('range.end', options.range?.end);
-  if (start !== undefined) first = Math.max(first, data.calendar.ceil(start));
+  // An explicit start holds even before the factor's first date: those rebalance dates are skipped, each with its reason.
+  if (start !== undefined) first = data.calendar.ceil(start);
   if (end !== undefined) last = Math.min(last, data.calendar.floor(end));
   if (T === 0 || first > last) issues.push({ path: 'range', message: `no trading day of the data lies in ${start ?? data.calendar.dates[0] ?? '?'} … ${end ?? data.calendar.dates[T - 1] ?? '?'}${factor ? ` with factor values (from ${data.calendar.dates[factor.offset]})` : ''}` });
 

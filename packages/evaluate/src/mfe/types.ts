@@ -111,7 +111,10 @@ export interface MfeOptions {
   readonly schedule?: MfeSchedule;
   /**
    * Rebalance dates from `start` to `end` (inclusive, snapped inwards to trading days); daily
-   * returns until `end`. Default: the factor's first date to the data's last date.
+   * returns until `end`. Default: the factor's first date to the data's last date. A `start`
+   * before the factor's first date starts the schedule there: those dates are skipped (`the
+   * factor has no values on this date`), counted — a continued tracking run gives the factor's
+   * last weeks only with the start of its earlier runs.
    */
   readonly range?: { readonly start?: DateString; readonly end?: DateString };
   readonly constraints?: MfeConstraintsConfig;

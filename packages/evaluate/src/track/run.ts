@@ -134,7 +134,13 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
   // Each benchmark's return hashes, once per universe and date (shared by its factors).
   const benchmarkHash = benchmarks.map((b) => memo((through: number) => hashPrefix(b.returns, through)));
   // The preprocessing's inputs (industry, market cap, investable members) hashed up to a day: part of every signal hash.
-  const inputsHash = memo((through: number) => hashInputs(view, investable, through));
+  // Computed for this run's last day and every previous state's last day in one pass, when first asked.
+  const inputCuts = [last, ...(options.previous ?? []).map((state) => view.calendar.indexOf(state.lastDate)).filter((t) => t >= 0)];
+  let inputHashes: Map<number, string> | undefined;
+  const inputsHash = (through: number): string => {
+    inputHashes ??= hashInputs(view, investable, inputCuts);
+    return inputHashes.get(through) ?? hashInputs(view, investable, [through]).get(through)!;
+  };
   const keyOf = (factor: TrackingFactorInfo, b: Benchmark): string =>
     seriesKey({ codeVersion: options.codeVersion ?? '', factor, universe: b.info, frequency, start: range.start, config, optimizer: options.optimizer.id });
   // A continued run: the factors processed and the series evaluated over the window only.
@@ -221,11 +227,11 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
         const reuse = previousState(before, state, signalHash, benchmarkHash[u]!, view);
         let continued: SeriesTask['continued'];
         if (window) {
-          // Every series must go on from its state, or the rows before the window would be missing.
-          const why = reuse.resumeRefused?.message ?? mfeRefusal(reuse.resume, { universe: u, factor: task }, context, options.optimizer);
-          if (why !== undefined) throw new NoContinuation(`${b.info.name} × ${info.name}: ${why}`);
           const analytics = before!.analytics!;
           continued = { from: view.calendar.indexOf(window.from) - first, raw: analytics.raw, ...(analytics.processed ? { processed: analytics.processed } : {}) };
+          // Every series must go on from its state, or the rows before the window would be missing.
+          const why = reuse.resumeRefused?.message ?? mfeRefusal(reuse.resume, { universe: u, factor: task, continued }, context, options.optimizer);
+          if (why !== undefined) throw new NoContinuation(`${b.info.name} × ${info.name}: ${why}`);
         }
         submit(u, k, { factor: task, ...reuse, ...(continued ? { continued } : {}) }, state);
       }
@@ -356,7 +362,7 @@ function wellFormedReport(report: unknown): boolean {
 }
 
 /** Why `runMfe` would refuse to go on from `checkpoint` for this task (checked in the run's thread), or `undefined`. */
-function mfeRefusal(checkpoint: TrackingSeriesState['checkpoint'] | undefined, task: Pick<SeriesTask, 'universe' | 'factor'>, context: SeriesContextLike, optimizer: TrackingOptions['optimizer']): string | undefined {
+function mfeRefusal(checkpoint: TrackingSeriesState['checkpoint'] | undefined, task: Pick<SeriesTask, 'universe' | 'factor' | 'continued'>, context: SeriesContextLike, optimizer: TrackingOptions['optimizer']): string | undefined {
   if (!checkpoint) return 'no state';
   const check = checkMfeResume(seriesMfeOptions(seriesInput(context, task, optimizer)), checkpoint);
   return check.ok ? undefined : check.message;
@@ -364,22 +370,57 @@ function mfeRefusal(checkpoint: TrackingSeriesState['checkpoint'] | undefined, t
 
 type SeriesContextLike = Parameters<typeof seriesInput>[0];
 
-/** Hash of the preprocessing's inputs up to calendar index `through`: industry codes, market cap and the investable universe's members. */
-function hashInputs(view: MarketData, investable: UniverseInstance | undefined, through: number): string {
-  const hash = new Fingerprint();
-  hash.word(through + 1);
+/**
+ * Hashes of the preprocessing's inputs up to each calendar index of `cuts`, in one pass: industry
+ * codes, market cap and the investable universe's members (as {@link hashRows}: each column's
+ * digest taken at each cut).
+ */
+function hashInputs(view: MarketData, investable: UniverseInstance | undefined, cuts: readonly number[]): Map<number, string> {
+  const sorted = [...new Set(cuts)].sort((x, y) => x - y);
+  const totals = sorted.map((through) => {
+    const hash = new Fingerprint();
+    hash.word(through + 1);
+    return hash;
+  });
+  const column = (feed: (hash: Fingerprint, from: number, to: number) => void): void => {
+    const hash = new Fingerprint();
+    let done = 0;
+    for (const [k, through] of sorted.entries()) {
+      feed(hash, done, through + 1);
+      done = through + 1;
+      totals[k]!.string(hash.digest());
+    }
+  };
   if (view.hasField(FIELD.industry)) {
     const industry = view.categorical(FIELD.industry);
     const T = industry.dates;
-    hash.string(industry.levels.join('\u0000'));
-    for (let a = 0; a < industry.assets; a++) for (let t = 0; t <= through; t++) hash.word(industry.codes[a * T + t]!);
+    for (const total of totals) total.string(industry.levels.join('\u0000'));
+    for (let a = 0; a < industry.assets; a++) {
+      column((hash, from, to) => {
+        for (let t = from; t < to; t++) hash.word(industry.codes[a * T + t]!);
+      });
+    }
   }
   if (view.hasField(FIELD.marketCap)) {
     const cap = view.field(FIELD.marketCap);
-    for (let a = 0; a < cap.assets; a++) hash.float64s(cap.values, a * cap.dates, a * cap.dates + through + 1);
+    for (let a = 0; a < cap.assets; a++) column((hash, from, to) => hash.float64s(cap.values, a * cap.dates + from, a * cap.dates + to));
   }
-  if (investable) for (let t = 0; t <= through; t++) for (const m of investable.members(t)) hash.word(m);
-  return hash.digest();
+  if (investable) {
+    column((hash, from, to) => {
+      for (let t = from; t < to; t++) {
+        const row = investable.members(t);
+        // Four members to a word.
+        let w = 0;
+        for (let a = 0; a < row.length; a++) {
+          w = (w << 8) | row[a]!;
+          if ((a & 3) === 3) hash.word(w);
+        }
+        hash.word(w);
+        hash.word(row.length);
+      }
+    });
+  }
+  return new Map(sorted.map((through, k) => [through, totals[k]!.digest()]));
 }
 
 /**

@@ -52,7 +52,8 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
   const analyse = (values: Panel, direction: 1 | -1, previous: FactorEvaluation | undefined): FactorEvaluation =>
     evaluateFactor({
       data,
-      values: withDirection(from === 0 ? values : values.sliceDates(from), direction),
+      // Panels of every date are cut to the window; a processed panel of the window only is used as it is.
+      values: withDirection(from === 0 || values.dates === dates.length ? values : values.sliceDates(from), direction),
       dates,
       universe: universe.instance,
       horizons: config.horizons,
@@ -81,10 +82,13 @@ export async function trackSeries(input: TrackSeriesInput): Promise<TrackingSeri
 /** The `runMfe` options of a series (without `resume`). */
 export function seriesMfeOptions(input: TrackSeriesInput): MfeOptions {
   const { data, universe, factor, config } = input;
+  // A processed panel of the window only (a continued run) goes with its dates, the schedule still from the first date.
+  const window = factor.processed !== undefined && factor.processed.dates !== factor.dates.length ? windowStart(factor.processed, input) : 0;
   const signal = factor.processed ?? factor.raw;
   return {
     data,
-    factor: { values: signal, dates: factor.dates },
+    factor: { values: signal, dates: window === 0 ? factor.dates : factor.dates.slice(window) },
+    ...(window === 0 ? {} : { range: { start: factor.dates[0]! } }),
     direction: factor.direction,
     universe: universe.instance,
     ...(input.investable ? { investable: input.investable } : {}),
@@ -98,6 +102,15 @@ export function seriesMfeOptions(input: TrackSeriesInput): MfeOptions {
     ...(config.relaxation.length > 0 ? { relaxation: config.relaxation } : {}),
     ...(input.onProblem ? { onProblem: ({ date, problem }) => input.onProblem!({ universe: universe.name, factor: factor.name, date, problem }) } : {}),
   };
+}
+
+/** Where a processed panel of the window only starts in `factor.dates`: `continued.from`, which its rows must match. */
+function windowStart(panel: Panel, input: TrackSeriesInput): number {
+  const skip = input.factor.dates.length - panel.dates;
+  if (skip < 0 || input.continued?.from !== skip) {
+    throw new FactorkitError('FK_INVALID_ARGUMENT', `series ${input.universe.name} × ${input.factor.name}: the processed values have ${panel.dates} rows for ${input.factor.dates.length} dates, and continued.from is ${input.continued?.from ?? 'not given'}`);
+  }
+  return skip;
 }
 
 /** The values times the direction (a copy when it is −1). */

@@ -342,8 +342,8 @@ export interface TrackSeriesInput {
   /**
    * With `resume`: the previous run's evaluations of this series, continued instead of evaluated
    * again (`evaluateFactor({ previous })`) on the factor's rows from `from` (an index into
-   * `factor.dates`, at or before the evaluations' `windowStart`). The rows of `factor.processed`
-   * before `from` may be missing (`NaN`): the run processed only the window.
+   * `factor.dates`, at or before the evaluations' `windowStart`). `factor.processed` may then
+   * hold only the rows from `from` on (the run processed only the window).
    */
   readonly continued?: { readonly from: number; readonly raw: FactorEvaluation; readonly processed?: FactorEvaluation };
 }
