@@ -24,6 +24,7 @@ let highs: OptimizerInstance;
 const A = '2015-06-17'; // a Wednesday: the week is open, a trade may be pending
 const B = '2015-06-26'; // a week and two days later
 const C = '2015-07-10';
+const D = '2015-09-30';
 
 function options(asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions {
   return {
@@ -76,15 +77,22 @@ describe('continued tracking run', () => {
     expect(continued.unchangedBefore).toBeDefined();
   }, 120_000);
 
-  it('goes on week after week (A → B → C), on worker threads too', async () => {
-    const b = await runTracking(options(B, statesOf(runA)));
+  it('goes on week after week (A → B → C); a few new weeks run in this thread, many on the worker threads given', async () => {
     const worker = { url: new URL('./worker-tsx.mjs', import.meta.url) };
     const executor = workerExecutor({ workers: 2, optimizer: { module: '@factorkit/optimizer-highs', id: 'highs', params: { presolve: false } }, worker });
+    const b = await runTracking(options(B, statesOf(runA)));
     const c = await runTracking(options(C, { ...statesOf(b), executor }));
     expect(c.continuedFrom).toBeDefined();
-    expect(comparableOutputs(c)).toEqual(comparableOutputs(scratchC));
+    expect(c.executor).toBe('in-process');
+    expect(c.notes).toContain('a continued run with 2 new rebalance dates per series: its series ran in this thread instead of on 2 worker threads');
+    expect(comparableOutputs({ ...c, notes: c.notes.slice(0, -1) })).toEqual(comparableOutputs(scratchC));
     expect(evaluations(c)).toEqual(evaluations(scratchC));
-  }, 180_000);
+    // Fifteen weeks after A: the series go to the workers, continued there.
+    const d = await runTracking(options(D, { ...statesOf(runA), executor }));
+    expect(d.continuedFrom).toBeDefined();
+    expect(d.executor).toBe('2 worker threads');
+    expect(comparableOutputs(d)).toEqual(comparableOutputs(await runTracking(options(D))));
+  }, 240_000);
 
   it('revised data before the previous last day: computed in full, and says why', async () => {
     const daily = tables.get('daily')!;

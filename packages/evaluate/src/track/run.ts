@@ -147,7 +147,12 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
   const window = options.previousRun === undefined ? undefined : continuation(options.previousRun, named, benchmarks, previous, view, first, processing !== undefined, inputsHash, keyOf, config);
   // Slots in run order: series finish in any order on a parallel executor.
   const slots: (TrackingSeries | undefined)[][] = benchmarks.map(() => []);
-  const executor = options.executor ?? inProcessExecutor;
+  // A continued run with a few new rebalance dates per series runs them in this thread: starting worker threads
+  // (each reading the data it needs through the link) would cost more than the series.
+  const fresh = window ? schedule.filter((t) => t > window.previousLast).length : 0;
+  const inThread = window !== undefined && fresh <= CONTINUED_IN_THREAD && options.executor !== undefined && options.executor !== inProcessExecutor;
+  if (inThread) notes.push(`a continued run with ${fresh} new rebalance date${fresh === 1 ? '' : 's'} per series: its series ran in this thread instead of on ${options.executor!.label}`);
+  const executor = inThread ? inProcessExecutor : (options.executor ?? inProcessExecutor);
   const context = {
     data: view,
     asOf: view.calendar.at(last),
@@ -272,8 +277,13 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
   };
 }
 
+/** At most this many new rebalance dates per series, a continued run's series run in the run's thread. */
+const CONTINUED_IN_THREAD = 8;
+
 /** What a continued run needs: the window's first day, the day forward returns are needed from, the earlier processed reports by factor. */
 interface Continuation {
+  /** Calendar index of the previous run's last day. */
+  readonly previousLast: number;
   readonly from: string;
   readonly redoFrom: string;
   readonly reports: readonly FactorReport[];
@@ -339,7 +349,7 @@ function continuation(
     }
   }
   if (from < first || redoFrom === undefined) return undefined;
-  return { from: view.calendar.at(from), redoFrom, reports: processed ? reports : [] };
+  return { previousLast: p, from: view.calendar.at(from), redoFrom, reports: processed ? reports : [] };
 }
 
 /** Whether a factor report read back from a state has what continuing it reads (a damaged file is a run in full, not a crash). */
