@@ -40,6 +40,12 @@ export interface Refusal {
   readonly issues?: readonly Issue[];
 }
 
+/**
+ * Checkpoints whose shape was checked: a checkpoint is read-only once made (a run never changes
+ * one; `resumePlan` copies what it goes on with).
+ */
+const wellFormed = new WeakSet<object>();
+
 /** A run from the first rebalance date. */
 export function freshPlan(assets: number, schedule: readonly number[], last: number): RunPlan {
   const start = schedule[0] ?? last + 1;
@@ -55,8 +61,10 @@ export function freshPlan(assets: number, schedule: readonly number[], last: num
  * missing, fallbacks) and the data fingerprint must be the same.
  */
 export function resumeRefusal(checkpoint: unknown, target: ResumeTarget): Refusal | undefined {
-  const issues = checkpointIssues(checkpoint, 'resume');
+  // Checked once per checkpoint object (a tracking run asks before its series, the series, then runMfe).
+  const issues = wellFormed.has(checkpoint as object) ? [] : checkpointIssues(checkpoint, 'resume');
   if (issues.length > 0) return { reason: 'checkpoint', message: formatIssues('the checkpoint is malformed', issues), issues };
+  wellFormed.add(checkpoint as object);
   const cp = checkpoint as MfeCheckpoint;
   const { data } = target;
   const L = cp.dates.length - 1;
