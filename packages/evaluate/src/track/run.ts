@@ -151,7 +151,7 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
   // (each reading the data it needs through the link) would cost more than the series.
   const fresh = window ? schedule.filter((t) => t > window.previousLast).length : 0;
   const inThread = window !== undefined && fresh <= CONTINUED_IN_THREAD && options.executor !== undefined && options.executor !== inProcessExecutor;
-  if (inThread) notes.push(`a continued run with ${fresh} new rebalance date${fresh === 1 ? '' : 's'} per series: its series ran in this thread instead of on ${options.executor!.label}`);
+  if (inThread) notes.push(`a continued run with ${fresh} new rebalance date${fresh === 1 ? '' : 's'} per series: its series ran in this thread instead of on ${options.executor.label}`);
   const executor = inThread ? inProcessExecutor : (options.executor ?? inProcessExecutor);
   const context = {
     data: view,
