@@ -25,10 +25,10 @@
  *                                           before the end, then the update adds that week from the states)
  *   BENCH_JSON=path                         also append the results as one JSON line
  */
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Problem } from '@factorkit/core';
+import { type Problem, computeFactor } from '@factorkit/core';
 import { createDataset } from '@factorkit/data';
 import { type TrackingProblemEntry, type TrackingResult, defaultTrackingFactors, runTracking } from '@factorkit/evaluate';
 import { readTrackingState, workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
@@ -53,6 +53,8 @@ const nativeSample = Number(env.TRACK_BENCH_NATIVE ?? 40);
 const incremental = env.TRACK_BENCH_INCREMENTAL !== 'off';
 const HIGHS_PARAMS = { presolve: false };
 
+/** Bytes of the files in a folder (not recursive). */
+const folderBytes = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 const mib = (): number => process.resourceUsage().maxRSS / 1024;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -93,6 +95,8 @@ interface ScheduleReport {
     readonly unchangedBefore: string;
     readonly factorMs: number;
     readonly notes: readonly string[];
+    readonly stateMiB: number;
+    readonly pluginsMs: number;
   };
 }
 
@@ -145,6 +149,14 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
         unchangedBefore: next.unchangedBefore ?? 'none (every file written in full)',
         factorMs: sum(next.factors.map((f) => (f.raw.seconds + (f.processed?.seconds ?? 0)) * 1000)),
         notes: next.notes.filter((n) => /continued/.test(n)),
+        stateMiB: folderBytes(join(out, 'out', 'state')) / 2 ** 20,
+        // What a continued run cannot skip and stay exact: each plugin over the whole range (rolling windows'
+        // running sums depend on where they start), timed alone.
+        pluginsMs: sum(factors.map((f) => {
+          const t = performance.now();
+          computeFactor(f.plugin, data, { end: asOf });
+          return performance.now() - t;
+        })),
         newLps: sum(next.series.map((s) => { const reuse = s.reuse; return reuse.status === 'resumed' ? s.mfe.rebalances.filter((r) => r.date > reuse.from && r.status !== 'skipped').length : 0; })),
       };
     }
@@ -226,7 +238,8 @@ for (const schedule of schedules) {
       ['  runTracking (factors, new LPs, analytics)', `${seconds(u.runMs)}; ${u.resumed} of ${report.series} series resumed, ${u.newLps} new LPs`],
       ['    of which factors (plugin on the whole range, preprocessing on the window)', seconds(u.factorMs)],
       ['    factors preprocessed and series evaluated from', u.continuedFrom],
-      ['  writing the outputs and states', seconds(u.writeMs)],
+      ['  writing the outputs and states', `${seconds(u.writeMs)} (state folder ${u.stateMiB.toFixed(0)} MiB)`],
+      [`  the ${factors.length} plugins alone over the whole range (timed after)`, `${seconds(u.pluginsMs)}: the part of the factors a continued run cannot skip and stay exact`],
       ['    rows kept from the previous files', `those dated before ${u.unchangedBefore}`],
       ...u.notes.map((n): [string, string] => ['  note', n]),
     );
