@@ -9,12 +9,9 @@
  */
 import { type MarketData, type OptimizerInstance } from '@factorkit/core';
 import { createDataset } from '@factorkit/data';
-import { momentum } from '@factorkit/factor-momentum';
-import { reversal3m } from '@factorkit/factor-reversal-3m';
 import { highsOptimizer } from '@factorkit/optimizer-highs';
 import { writeCsv } from '@factorkit/report';
 import { generateMarket } from '@factorkit/synth';
-import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TrackingOptions, type TrackingResult, runTracking, trackingTables } from '../src/index.js';
 import { type TrackingFileWrite, readTrackingState, writeTrackingOutputs } from '../src/track/node.js';
 import { packState, unpackState } from '../src/track/state-files.js';
+import { weeklyTracking } from './track-fixture.js';
 import { DATED_FILES, csvFiles, firstChangedDate } from './track-outputs.js';
 
 let data: MarketData;
@@ -33,21 +31,7 @@ const B = '2015-07-22';
 const C = '2015-08-19';
 const GENERATED = { generatedAt: '2026-01-01T00:00:00Z' };
 
-function options(asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions {
-  return {
-    data,
-    asOf,
-    start: '2015-03-02',
-    frequency: 'weekly',
-    universes: ['csi300', 'csi500'],
-    benchmark: indexUniverse,
-    investable: marketUniverse,
-    factors: [{ plugin: momentum }, { plugin: reversal3m }],
-    optimizer: highs,
-    codeVersion: 'test',
-    ...extra,
-  };
-}
+const options = (asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions => weeklyTracking(data, highs, asOf, '2015-03-02', extra);
 
 /** Write `result` into `dir`, collecting how each CSV file was written. */
 async function write(dir: string, result: TrackingResult): Promise<Map<string, TrackingFileWrite>> {

@@ -8,13 +8,12 @@
 import { type MarketData, type OptimizerInstance } from '@factorkit/core';
 import { type DateColumn, type NumberColumn, type Table, createDataset } from '@factorkit/data';
 import { momentum } from '@factorkit/factor-momentum';
-import { reversal3m } from '@factorkit/factor-reversal-3m';
 import { highsOptimizer } from '@factorkit/optimizer-highs';
 import { generateMarket } from '@factorkit/synth';
-import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TrackingOptions, type TrackingResult, type TrackingSeriesState, runTracking } from '../src/index.js';
 import { workerExecutor } from '../src/track/node.js';
+import { weeklyTracking } from './track-fixture.js';
 import { comparableOutputs } from './track-outputs.js';
 
 let tables: ReadonlyMap<string, Table>;
@@ -26,21 +25,7 @@ const B = '2015-06-26'; // a week and two days later
 const C = '2015-07-10';
 const D = '2015-09-30';
 
-function options(asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions {
-  return {
-    data,
-    asOf,
-    start: '2015-01-01',
-    frequency: 'weekly',
-    universes: ['csi300', 'csi500'],
-    benchmark: indexUniverse,
-    investable: marketUniverse,
-    factors: [{ plugin: momentum }, { plugin: reversal3m }],
-    optimizer: highs,
-    codeVersion: 'test',
-    ...extra,
-  };
-}
+const options = (asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions => weeklyTracking(data, highs, asOf, '2015-01-01', extra);
 
 /** What a run leaves for the next one, as `readTrackingState` gives it back. */
 function statesOf(result: TrackingResult): { previous: TrackingSeriesState[]; previousRun: unknown } {

@@ -8,15 +8,14 @@
 import { type MarketData, type OptimizerInstance } from '@factorkit/core';
 import { type DateColumn, type NumberColumn, type Table, createDataset } from '@factorkit/data';
 import { momentum } from '@factorkit/factor-momentum';
-import { reversal3m } from '@factorkit/factor-reversal-3m';
 import { highsOptimizer } from '@factorkit/optimizer-highs';
 import { generateMarket } from '@factorkit/synth';
-import { indexUniverse, marketUniverse } from '@factorkit/universe-index';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TrackingOptions, runTracking } from '../src/index.js';
+import { weeklyTracking } from './track-fixture.js';
 import { comparableOutputs } from './track-outputs.js';
 import { readTrackingState, workerExecutor, writeTrackingOutputs } from '../src/track/node.js';
 import { packState } from '../src/track/state-files.js';
@@ -30,21 +29,7 @@ const A = '2015-06-17'; // a Wednesday: the week is open, a trade may be pending
 const B = '2015-09-30';
 const C = '2015-11-20';
 
-function options(asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions {
-  return {
-    data,
-    asOf,
-    start: '2015-01-01',
-    frequency: 'weekly',
-    universes: ['csi300', 'csi500'],
-    benchmark: indexUniverse,
-    investable: marketUniverse,
-    factors: [{ plugin: momentum }, { plugin: reversal3m }],
-    optimizer: highs,
-    codeVersion: 'test',
-    ...extra,
-  };
-}
+const options = (asOf: string, extra: Partial<TrackingOptions> = {}): TrackingOptions => weeklyTracking(data, highs, asOf, '2015-01-01', extra);
 
 
 /** A run that writes its outputs (with states) to `dir`, counting the problems it solves. */
