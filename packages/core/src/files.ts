@@ -6,7 +6,7 @@
  * {@link removePendingTemporaries}. Node-only; exported from `@factorkit/core/node`.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FactorkitError, isFactorkitError } from './errors.js';
@@ -27,15 +27,31 @@ export function temporaryPathFor(path: string): string {
 export function removePendingTemporaries(): string[] {
   const removed: string[] = [];
   for (const path of pending) {
-    try {
-      rmSync(path, { recursive: true, force: true });
-      removed.push(path);
-    } catch {
-      // Nothing more can be done while exiting; the name is still hidden and marked `.tmp`.
-    }
+    if (removeSettled(path)) removed.push(path);
   }
   pending.clear();
   return removed;
+}
+
+/**
+ * Remove `path` and make sure it stays removed: a write still running on libuv's thread pool may
+ * create a file in a temporary folder while it is being removed (the removal then fails with
+ * `ENOTEMPTY`, or the file appears just after). Up to five rounds, 20 ms apart. `false` when the
+ * path is still there (nothing more can be done while exiting; its name is hidden and ends in
+ * `.tmp`).
+ */
+function removeSettled(path: string): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let round = 0; round < 5; round++) {
+    try {
+      rmSync(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 10 });
+    } catch {
+      // Tried again below.
+    }
+    Atomics.wait(pause, 0, 0, 20);
+    if (!existsSync(path)) return true;
+  }
+  return false;
 }
 
 /** The temporary paths in flight (for tests and diagnostics). */
