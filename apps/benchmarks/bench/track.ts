@@ -96,7 +96,6 @@ interface ScheduleReport {
     readonly factorMs: number;
     readonly notes: readonly string[];
     readonly stateMiB: number;
-    readonly seriesMs: number;
     readonly pluginsMs: number;
   };
 }
@@ -151,7 +150,6 @@ async function runSchedule(schedule: 'weekly' | 'monthly'): Promise<ScheduleRepo
         factorMs: sum(next.factors.map((f) => (f.raw.seconds + (f.processed?.seconds ?? 0)) * 1000)),
         notes: next.notes.filter((n) => /continued/.test(n)),
         stateMiB: folderBytes(join(out, 'out', 'state')) / 2 ** 20,
-        seriesMs: sum(next.series.map((x) => x.seconds * 1000)),
         // What a continued run cannot skip and stay exact: each plugin over the whole range (rolling windows'
         // running sums depend on where they start), timed alone.
         pluginsMs: sum(factors.map((f) => {
@@ -239,8 +237,6 @@ for (const schedule of schedules) {
       ['  reading the states', seconds(u.readMs)],
       ['  runTracking (factors, new LPs, analytics)', `${seconds(u.runMs)}; ${u.resumed} of ${report.series} series resumed, ${u.newLps} new LPs`],
       ['    of which factors (plugin on the whole range, preprocessing on the window)', seconds(u.factorMs)],
-      ['    of which the series (summed)', seconds(u.seriesMs)],
-      ['    the rest (benchmarks, hashes, forward returns, checks)', seconds(u.runMs - u.factorMs - u.seriesMs)],
       ['    factors preprocessed and series evaluated from', u.continuedFrom],
       ['  writing the outputs and states', `${seconds(u.writeMs)} (state folder ${u.stateMiB.toFixed(0)} MiB)`],
       [`  the ${factors.length} plugins alone over the whole range (timed after)`, `${seconds(u.pluginsMs)}: the part of the factors a continued run cannot skip and stay exact`],
