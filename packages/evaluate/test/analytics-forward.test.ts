@@ -7,7 +7,7 @@
  * really uses the returns given, refuses ones that do not fit the call, and the universe's
  * members and weights are asked once per date.
  */
-import { type MarketData, Panel, type UniverseInstance, createMemoryData, isFactorkitError } from '@factorkit/core';
+import { type MarketData, Panel, type UniverseInstance, createMemoryData } from '@factorkit/core';
 import { createDataset } from '@factorkit/data';
 import { momentum } from '@factorkit/factor-momentum';
 import { computeFactors } from '@factorkit/pipeline';
@@ -15,29 +15,9 @@ import { generateMarket } from '@factorkit/synth';
 import { indexUniverse } from '@factorkit/universe-index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EvaluateFactorOptions, type ForwardReturnsByDate, evaluateFactor, forwardReturnsByDate } from '../src/index.js';
-import { pearson } from './analytics-helpers.js';
+import { pearson, calendar, rng, thrown } from './analytics-helpers.js';
 
 const NaN_ = Number.NaN;
-
-function calendar(days: number, start = Date.UTC(2021, 11, 27)): string[] {
-  return Array.from({ length: days }, (_, t) => new Date(start + t * 86_400_000).toISOString().slice(0, 10));
-}
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
-
-/** What `fn` throws, as a factorkit error. */
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isFactorkitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Forward return by the definition: Π (1 + ret) over t + 1 … t + h, NaN if any is missing or past the end. */
 function compounded(ret: Panel, t: number, a: number, h: number): number {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isFactorkitError } from '@factorkit/core';
 import { expect } from 'vitest';
 
 /** The numpy/scipy reference script beside this file. */
@@ -70,4 +71,26 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 /** Average-tie ranks (1-based) by counting, O(n²). */
 export function averageRanks(v: readonly number[]): number[] {
   return v.map((x) => v.filter((y) => y < x).length + (v.filter((y) => y === x).length + 1) / 2);
+}
+
+/** `days` consecutive calendar days from `start` (default 2021-12-27: the year turns on day 5). */
+export function calendar(days: number, start = Date.UTC(2021, 11, 27)): string[] {
+  return Array.from({ length: days }, (_, t) => new Date(start + t * 86_400_000).toISOString().slice(0, 10));
+}
+
+/** A seeded linear congruential generator of numbers in [0, 1). */
+export function rng(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+}
+
+/** What `fn` throws, as a factorkit error (anything else is rethrown; no throw fails the test). */
+export function thrown(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    if (isFactorkitError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a throw');
 }

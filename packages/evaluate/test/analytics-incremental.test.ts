@@ -9,7 +9,7 @@
  * cut-offs and after a `v8` round trip; and it refuses a `previous` that does not fit.
  */
 import { deserialize, serialize } from 'node:v8';
-import { type MarketData, Panel, TradingCalendar, isFactorkitError } from '@factorkit/core';
+import { type MarketData, Panel, TradingCalendar } from '@factorkit/core';
 import { createDataset } from '@factorkit/data';
 import { momentum } from '@factorkit/factor-momentum';
 import { rollingCompoundBlocks } from '@factorkit/ops';
@@ -18,17 +18,7 @@ import { generateMarket } from '@factorkit/synth';
 import { indexUniverse } from '@factorkit/universe-index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EvaluateFactorOptions, type FactorEvaluation, type UniverseInput, evaluateFactor, evaluationWindow, forwardReturnsByDate } from '../src/index.js';
-
-/** What `fn` throws, as a factorkit error. */
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isFactorkitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './analytics-helpers.js';
 
 /**
  * Expect `actual` to be `expected` bit for bit: the same keys, array lengths and typed-array

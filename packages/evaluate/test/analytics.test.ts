@@ -3,32 +3,12 @@
  * against direct loops written here (textbook Pearson, ranks by counting), coverage counts by a
  * direct loop, tied and discrete factors, benchmark choice, options validation.
  */
-import { type BenchmarkWeights, type MarketData, Panel, createMemoryData, isFactorkitError } from '@factorkit/core';
+import { type BenchmarkWeights, type MarketData, Panel, createMemoryData } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
 import { type EvaluateFactorOptions, evaluateFactor, forwardReturns, groupScratch, quantileGroups } from '../src/index.js';
-import { averageRanks, pearson } from './analytics-helpers.js';
+import { averageRanks, pearson, calendar, rng, thrown } from './analytics-helpers.js';
 
 const NaN_ = Number.NaN;
-
-function calendar(days: number): string[] {
-  return Array.from({ length: days }, (_, t) => new Date(Date.UTC(2021, 11, 27) + t * 86_400_000).toISOString().slice(0, 10));
-}
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
-
-/** What `fn` throws, as a factorkit error. */
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isFactorkitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('forwardReturns', () => {
   // One stock suspended on days 4–5 (ret 0, close unchanged), one without a row on day 2 and

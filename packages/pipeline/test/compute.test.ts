@@ -1,13 +1,11 @@
 import {
   type CategoricalPanel,
   type FactorPlugin,
-  type FactorkitError,
   type MarketData,
   Panel,
   computeFactor,
   createMemoryData,
   defineFactor,
-  isFactorkitError,
 } from '@factorkit/core';
 import { createDataset } from '@factorkit/data';
 import { momentum } from '@factorkit/factor-momentum';
@@ -16,16 +14,7 @@ import { generateMarket } from '@factorkit/synth';
 import { indexUniverse } from '@factorkit/universe-index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ComputedFactor, computeFactors, noValuesError, streamFactors } from '../src/index.js';
-
-function thrown(fn: () => unknown): FactorkitError {
-  try {
-    fn();
-  } catch (error) {
-    if (isFactorkitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './helpers.js';
 
 let data: MarketData;
 let csi300: (t: number) => Uint8Array;

@@ -1,18 +1,9 @@
-import { type FactorkitError, Panel, type ValidationError, createRegistry, defineFactor, isFactorkitError, param } from '@factorkit/core';
+import { Panel, type ValidationError, createRegistry, defineFactor, param } from '@factorkit/core';
 import { momentum } from '@factorkit/factor-momentum';
 import { size } from '@factorkit/factor-style-size';
 import { describe, expect, it } from 'vitest';
 import { type FactorReport, factorNames, formatFunnel, parseFactorSpecs, resolveFactorSpecs } from '../src/index.js';
-
-function thrown(fn: () => unknown): FactorkitError {
-  try {
-    fn();
-  } catch (error) {
-    if (isFactorkitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './helpers.js';
 
 /** A factor with a string and an enum parameter, to see text kept as text. */
 const indexed = defineFactor({

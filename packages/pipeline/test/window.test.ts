@@ -1,4 +1,4 @@
-import { type FactorkitError, type MarketData, Panel, defineFactor, isFactorkitError } from '@factorkit/core';
+import { type MarketData, Panel, defineFactor } from '@factorkit/core';
 import { createDataset } from '@factorkit/data';
 import { momentum } from '@factorkit/factor-momentum';
 import { size } from '@factorkit/factor-style-size';
@@ -6,6 +6,7 @@ import { generateMarket } from '@factorkit/synth';
 import { indexUniverse } from '@factorkit/universe-index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ComputeFactorsOptions, type ComputedFactor, type FactorReport, computeFactors } from '../src/index.js';
+import { thrown } from './helpers.js';
 
 /** A factor with infinities on some cells, to check that their count adds up. */
 const spiky = defineFactor({
@@ -30,16 +31,6 @@ beforeAll(() => {
 }, 120_000);
 
 const withoutSeconds = (r: FactorReport) => ({ ...r, seconds: 0 });
-
-function thrown(fn: () => unknown): FactorkitError {
-  try {
-    fn();
-  } catch (error) {
-    if (isFactorkitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** The cells of row range [a, b) that differ bit for bit (NaN equals NaN). */
 function differing(x: Panel, y: Panel, a: number, b: number): number {

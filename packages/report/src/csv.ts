@@ -67,7 +67,12 @@ function cellError(where: string, expected: string, value: unknown): FactorkitEr
   return new FactorkitError('FK_INVALID_ARGUMENT', `${where}: expected ${expected}, got \`${show(value)}\``, { details: { value } });
 }
 
-function headerLine(columns: readonly CsvColumn[], options: CsvOptions): string | undefined {
+/**
+ * The header line {@link writeCsv} writes (without the line end): the column ids (or labels),
+ * formula-guarded unless `formulaGuard: false`; `undefined` with `header: 'none'`. For writers
+ * that build CSV files piecewise and must give the same bytes.
+ */
+export function csvHeader(columns: readonly CsvColumn[], options: CsvOptions = {}): string | undefined {
   const header = options.header ?? 'id';
   if (header === 'none') return undefined;
   const guard = options.formulaGuard !== false;
@@ -79,8 +84,31 @@ function headerLine(columns: readonly CsvColumn[], options: CsvOptions): string 
     .join(',');
 }
 
+/**
+ * One row as {@link writeCsv} writes it (without the line end). A value its column refuses
+ * throws `FK_INVALID_ARGUMENT` naming `where(column)` (built only then: a writer of millions
+ * of rows makes no message per cell).
+ */
+export function csvRow(columns: readonly CsvColumn[], row: TableRow, where: (column: CsvColumn) => string, guard = true): string {
+  const line = (named: boolean): string => {
+    let out = '';
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c]!;
+      if (c > 0) out += ',';
+      out += csvField(csvValue(row[column.id], column.format, guard, named ? where(column) : 'csv'));
+    }
+    return out;
+  };
+  try {
+    return line(false);
+  } catch {
+    // Again with the cell named.
+    return line(true);
+  }
+}
+
 function rowLine(columns: readonly CsvColumn[], row: TableRow, guard: boolean, owner: string, index: number): string {
-  return columns.map((column) => csvField(csvValue(row[column.id], column.format, guard, `${owner}: row ${index + 1}, column \`${column.id}\``))).join(',');
+  return csvRow(columns, row, (column) => `${owner}: row ${index + 1}, column \`${column.id}\``, guard);
 }
 
 function checkColumns(columns: readonly CsvColumn[], owner: string): void {
@@ -105,7 +133,7 @@ export function tableToCsv(block: TableBlock, options: CsvOptions = {}): string 
   const eol = options.eol ?? '\n';
   const guard = options.formulaGuard !== false;
   const lines: string[] = [];
-  const header = headerLine(block.columns, options);
+  const header = csvHeader(block.columns, options);
   if (header !== undefined) lines.push(header);
   block.rows.forEach((row, index) => lines.push(rowLine(block.columns, row, guard, 'tableToCsv', index)));
   return `${options.bom === true ? '\uFEFF' : ''}${lines.map((line) => line + eol).join('')}`;
@@ -136,7 +164,7 @@ export async function writeCsv(path: string, columns: readonly CsvColumn[], rows
       const file = await open(temporary, 'w');
       try {
         let buffer = options.bom === true ? '\uFEFF' : '';
-        const header = headerLine(columns, options);
+        const header = csvHeader(columns, options);
         if (header !== undefined) buffer += header + eol;
         for (const row of rows) {
           buffer += rowLine(columns, row, guard, owner, count) + eol;

@@ -25,7 +25,7 @@ export type {
 } from './model.js';
 export { renderHtml } from './html.js';
 export { REPORT_FILE, writeReport } from './write.js';
-export { type CsvColumn, type CsvOptions, csvField, csvValue, guardFormula, tableToCsv, writeCsv } from './csv.js';
+export { type CsvColumn, type CsvOptions, csvField, csvHeader, csvRow, csvValue, guardFormula, tableToCsv, writeCsv } from './csv.js';
 export { type CellMark, DEFAULT_MARKED, columnMarks } from './marks.js';
 export { DEFAULT_DIGITS, MISSING, escapeHtml, formatCell, formatNumber, formatTick } from './format.js';
 export { CHART_HEIGHT, CHART_WIDTH, type ChartOptions, assertSafeSvg, barChartSvg, lineChartSvg } from './chart.js';

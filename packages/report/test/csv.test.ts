@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CsvColumn, type TableBlock, type TableRow, csvField, tableToCsv, writeCsv } from '../src/index.js';
+import { type CsvColumn, type TableBlock, type TableRow, csvField, csvHeader, csvRow, tableToCsv, writeCsv } from '../src/index.js';
 import { seeded } from './fixture.js';
 
 /** An RFC 4180 reader written for the test: quoted fields, doubled quotes, CRLF or LF line ends. */
@@ -200,6 +200,19 @@ describe('writeCsv', () => {
     expect((caught as Error).message).toContain('writeCsv: row 100000, column `weight`: expected a number');
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('csvHeader and csvRow give the lines writeCsv writes; csvRow names the cell it refuses', async () => {
+    const file = join(dir, 'lines.csv');
+    const rows: TableRow[] = [
+      { trade_date: '2024-06-28', ts_code: '=HYPERLINK("x")', weight: 0.25 },
+      { trade_date: '2024-07-01', ts_code: 'a,"b"', weight: Number.NaN },
+    ];
+    await writeCsv(file, columns, rows);
+    const where = (c: CsvColumn) => `piecewise: column \`${c.id}\``;
+    expect(readFileSync(file, 'utf8')).toBe(`${[csvHeader(columns)!, ...rows.map((row) => csvRow(columns, row, where))].join('\n')}\n`);
+    expect(csvHeader(columns, { header: 'none' })).toBeUndefined();
+    expect(() => csvRow(columns, { trade_date: '2024-06-28', ts_code: 'x', weight: 'heavy' }, where)).toThrow('piecewise: column `weight`: expected a number');
   });
 
   it('names a folder that does not exist before writing anything', async () => {

@@ -4,7 +4,7 @@
  * Node-only (imported by `node.ts`).
  */
 import { type DateString, isDateString, lowerBound } from '@factorkit/core';
-import { type CsvColumn, type TableRow, csvField, csvValue, guardFormula } from '@factorkit/report';
+import { type CsvColumn, type TableRow, csvHeader, csvRow } from '@factorkit/report';
 import { type FileHandle, copyFile, open, stat, truncate } from 'node:fs/promises';
 import type { TrackingTable } from './tables.js';
 
@@ -42,34 +42,14 @@ export interface TrackingFileWrite {
 const CHUNK = 1 << 16;
 const NEWLINE = 0x0a;
 
-/** The header line as `writeCsv` of `@factorkit/report` writes it (column ids, formula guard, `\n`). */
+/** The header line as `writeCsv` of `@factorkit/report` writes it, with its newline. */
 export function headerLine(columns: readonly CsvColumn[]): string {
-  return `${columns.map((column) => csvField(guardFormula(column.id))).join(',')}\n`;
+  return `${csvHeader(columns)!}\n`;
 }
 
-/** One row as `writeCsv` of `@factorkit/report` writes it; `where[c]` names column `c` in messages. */
-function rowLine(columns: readonly CsvColumn[], row: TableRow, where: readonly string[]): string {
-  let line = '';
-  for (let c = 0; c < columns.length; c++) {
-    const column = columns[c]!;
-    if (c > 0) line += ',';
-    line += csvField(csvValue(row[column.id], column.format, true, where[c]));
-  }
-  return `${line}\n`;
-}
-
-/** A row's line; a value its column refuses throws an error naming the file, the row's date and the column. */
-function formatRow(table: TrackingTable, row: TableRow, where: readonly string[]): string {
-  try {
-    return rowLine(table.columns, row, where);
-  } catch {
-    // Formatted again with the row named (the message is built only when needed).
-    return rowLine(
-      table.columns,
-      row,
-      table.columns.map((column) => `${table.file}: the row dated ${String(row[table.dateColumn ?? ''])}, column \`${column.id}\``),
-    );
-  }
+/** A row's line as `writeCsv` writes it; a value its column refuses throws an error naming the file, the row's date and the column. */
+function formatRow(table: TrackingTable, row: TableRow): string {
+  return `${csvRow(table.columns, row, (column) => `${table.file}: the row dated ${String(row[table.dateColumn ?? ''])}, column \`${column.id}\``)}\n`;
 }
 
 /** Write all of `bytes` at the handle's position. */
@@ -86,7 +66,6 @@ async function writeAll(handle: FileHandle, text: string): Promise<number> {
  */
 async function appendRows(handle: FileHandle, table: TrackingTable, rows: Iterable<TableRow>, start: number, dates: DateString[], offsets: number[]): Promise<number> {
   const column = table.dateColumn!;
-  const where = table.columns.map((c) => `${table.file}: column \`${c.id}\``);
   let written = start;
   let buffer = '';
   let last: string | undefined;
@@ -97,7 +76,7 @@ async function appendRows(handle: FileHandle, table: TrackingTable, rows: Iterab
       offsets.push(written + Buffer.byteLength(buffer));
       last = date;
     }
-    buffer += formatRow(table, row, where);
+    buffer += formatRow(table, row);
     if (buffer.length >= CHUNK) {
       written += await writeAll(handle, buffer);
       buffer = '';

@@ -141,7 +141,7 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
     inputHashes ??= hashInputs(view, investable, inputCuts);
     return inputHashes.get(through) ?? hashInputs(view, investable, [through]).get(through)!;
   };
-  const keyOf = (factor: TrackingFactorInfo, b: Benchmark): string =>
+  const keyOf = (factor: KeyedFactor, b: Benchmark): string =>
     seriesKey({ codeVersion: options.codeVersion ?? '', factor, universe: b.info, frequency, start: range.start, config, optimizer: options.optimizer.id });
   // A continued run: the factors processed and the series evaluated over the window only.
   const window = options.previousRun === undefined ? undefined : continuation(options.previousRun, named, benchmarks, previous, view, first, processing !== undefined, inputsHash, keyOf, config);
@@ -219,8 +219,7 @@ async function run(options: TrackingOptions): Promise<TrackingResult> {
       const task: SeriesTask['factor'] = { name: info.name, direction: info.direction, raw: r.values, ...(p ? { processed: p.values } : {}), dates: r.dates };
       // The signal's hashes, once per factor and date (every universe's series reads the same signal): the raw values
       // (computed over the whole range in every run) and the preprocessing's inputs.
-      const throughs = [lastDate, ...benchmarks.flatMap((b) => previous.get(stateId(b.info.name, info.name))?.lastDate ?? [])].filter((d) => d >= task.dates[0]! || d === lastDate);
-      const rawHashes = hashRows(task.raw, task.dates, throughs);
+      const rawHashes = hashRows(task.raw, task.dates, [lastDate, ...benchmarks.flatMap((b) => previous.get(stateId(b.info.name, info.name))?.lastDate ?? [])]);
       const signalHash = memo((through: string) => `${rawHashes.get(through) ?? hashRows(task.raw, task.dates, [through]).get(through)!}:${inputsHash(view.calendar.indexOf(through))}`);
       for (let u = 0; u < benchmarks.length && !failure; u++) {
         while (inFlight.size >= inFlightLimit) await Promise.race(inFlight);
@@ -306,7 +305,7 @@ function continuation(
   first: number,
   processed: boolean,
   inputsHash: (through: number) => string,
-  keyOf: (factor: TrackingFactorInfo, b: Benchmark) => string,
+  keyOf: (factor: KeyedFactor, b: Benchmark) => string,
   analytics: { readonly horizons: readonly number[]; readonly groups: number },
 ): Continuation | undefined {
   if (typeof given !== 'object' || given === null) return undefined;
@@ -326,7 +325,7 @@ function continuation(
     if (entry.name !== info.name || entry.id !== info.id || entry.package !== info.package || entry.version !== info.version || JSON.stringify(entry.params) !== JSON.stringify(info.params)) return undefined;
     if (processed !== (entry.processed !== null)) return undefined;
     if (entry.processed) reports.push(entry.processed);
-    const asInfo = { ...info, direction: factor.plugin.meta.direction, ...(info.package ? { package: info.package } : {}), ...(info.version ? { version: info.version } : {}) } as unknown as TrackingFactorInfo;
+    const asInfo: KeyedFactor = { id: info.id, params, direction: factor.plugin.meta.direction, ...(info.package ? { package: info.package } : {}), ...(info.version ? { version: info.version } : {}) };
     for (const b of benchmarks) {
       const s = previous.get(stateId(b.info.name, factor.name));
       if (!s?.analytics || s.lastDate !== state.lastDate || s.key !== keyOf(asInfo, b)) return undefined;
@@ -682,14 +681,18 @@ function factorInfo(input: FactorInput, raw: ComputedFactor, processed: Computed
 
 const stateId = (universe: string, factor: string): string => `${universe}\u0000${factor}`;
 
+/** What a series key reads of its factor. */
+type KeyedFactor = Pick<TrackingFactorInfo, 'id' | 'params' | 'package' | 'version' | 'direction'>;
+
 /**
  * Everything that decides a series besides the data, as canonical JSON: the key a previous
  * series state must match. Wall-clock limits (`timeLimitMs`) and the analytics' settings
- * (`horizons`, `groups`: recomputed every run) are left out.
+ * (`horizons`, `groups`: not read by the MFE; a continued run checks them against the saved
+ * evaluations) are left out.
  */
 function seriesKey(parts: {
   codeVersion: string;
-  factor: TrackingFactorInfo;
+  factor: KeyedFactor;
   universe: TrackingUniverseInfo;
   frequency: TrackingFrequency;
   start: string;
