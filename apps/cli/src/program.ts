@@ -2,6 +2,7 @@ import { isFactorkitError } from '@factorkit/core';
 import { Command, CommanderError } from 'commander';
 import { registerDataCommand } from './commands/data.js';
 import { registerFactorsCommand } from './commands/factors.js';
+import { registerFundsCommand } from './commands/funds.js';
 import { registerOptimizeCommand } from './commands/optimize.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerTrackCommand } from './commands/track.js';
@@ -33,6 +34,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerFactorsCommand(program, io, setExitCode);
   registerOptimizeCommand(program, io, setExitCode);
   registerTrackCommand(program, io, setExitCode);
+  registerFundsCommand(program, io, setExitCode);
   // Every command accepts --verbose (the causes of errors, every drop reason in full).
   for (const command of leafCommands(program)) {
     if (!command.options.some((o) => o.long === '--verbose')) command.option('--verbose', 'print details: the cause of an error, every reason in full');

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, cliVersion, formatTable, run } from '../src/index.js';
+import { cliVersion, formatTable } from '../src/index.js';
+import { type CliResult, runCli } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -16,13 +17,7 @@ function emptyProject(): string {
   return dir;
 }
 
-async function cli(args: string[], cwd = emptyProject()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd };
-  const code = await run(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[], cwd = emptyProject()): Promise<CliResult> => runCli(args, cwd);
 
 describe('factorkit CLI', () => {
   it('prints its version', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, run } from '../src/index.js';
+import { type CliResult, runCli } from './helpers.js';
 
 const REAL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cn-csi300');
 const dirs: string[] = [];
@@ -17,12 +17,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function cli(args: string[], cwd = tempDir()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd };
-  return { code: await run(args, io), out, err };
-}
+const cli = (args: string[], cwd = tempDir()): Promise<CliResult> => runCli(args, cwd);
 
 /** A tiny valid dataset written by hand. */
 function tinyDataset(dir: string, dailyRows?: string): void {

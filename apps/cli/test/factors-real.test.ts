@@ -8,18 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, run } from '../src/index.js';
+import { type CliResult, runCli } from './helpers.js';
 
 const REAL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cn-csi300');
 const root = mkdtempSync(join(tmpdir(), 'factorkit-cli-real-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd: root };
-  return { code: await run(args, io), out, err };
-}
+const cli = (args: string[], cwd = root): Promise<CliResult> => runCli(args, cwd);
 
 /** The factors cn-csi300 has inputs for (no consensus, executive pay, analyst reports or balance sheet there). */
 const REAL_DATA_FACTORS = [

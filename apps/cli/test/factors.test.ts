@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, run } from '../src/index.js';
+import { run } from '../src/index.js';
+import { type CliResult, runCli } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -19,12 +20,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(args: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd };
-  return { code: await run(args, io), out, err };
-}
+const cli = (args: string[], cwd = root): Promise<CliResult> => runCli(args, cwd);
 
 describe('factorkit factors', () => {
   it('lists factor plugins with category, direction and inputs', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_NO_SOLUTION, EXIT_OK, EXIT_USAGE } from '../src/exit.js';
-import { type CliIo, run } from '../src/index.js';
+import { type CliResult, runCli } from './helpers.js';
 
 let root: string;
 beforeAll(() => {
@@ -13,12 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd: root };
-  return { code: await run(args, io), out, err };
-}
+const cli = (args: string[], cwd = root): Promise<CliResult> => runCli(args, cwd);
 
 /**
  * Four assets, benchmark (0.4, 0.3, 0.2, 0.1), alpha (1, 2, 3, 4), |w − b| ≤ 0.05, long only,

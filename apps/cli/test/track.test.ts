@@ -10,17 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, run } from '../src/index.js';
+import { run } from '../src/index.js';
+import { type CliResult, runCli } from './helpers.js';
 
 let root: string;
 let tables: Map<string, Table>;
 
-async function cli(args: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd };
-  return { code: await run(args, io), out, err };
-}
+const cli = (args: string[], cwd = root): Promise<CliResult> => runCli(args, cwd);
 
 /** The tables with each table's rows filtered; string columns re-encoded (as a file would read). */
 function mapTables(all: ReadonlyMap<string, Table>, keep: (table: Table, row: number) => boolean, blank: (table: Table, column: string, row: number) => boolean = () => false): Map<string, Table> {

@@ -1,6 +1,7 @@
 import { type Calendar, type DateString, TradingCalendar } from './calendar.js';
 import { FactorkitError, show } from './errors.js';
 import { type CategoricalPanel, Panel, windowCategorical, windowPanel } from './panel.js';
+import type { DataTable } from './table.js';
 
 /** An asset id in tushare style: `600519.SH`, `000001.SZ`, `430047.BJ`. */
 export type AssetId = string;
@@ -67,9 +68,44 @@ export interface MarketData {
   categorical(name: string, request?: FieldRequest): CategoricalPanel;
   /**
    * A view of the dates with index in `[start, end)`, same assets. Lags inside the view still
-   * reach back before `start`, so a lagged field is not cut short by the window.
+   * reach back before `start`, so a lagged field is not cut short by the window. A view keeps
+   * the tables of the data it was cut from (see {@link MarketData.table}).
    */
   window(start: number, end: number): MarketData;
+  /**
+   * A table that is not a date × asset panel (`funds`, `fund_holdings`, `fund_nav`…), **as
+   * loaded**: every row, whatever the calendar or the window of this view. A table is not cut by
+   * date and carries no point-in-time guarantee of its own: filter it by its own date columns
+   * (`ann_date`, `trade_date`…) as of the calendar day you ask about, and use nothing known later.
+   * The columns follow the dataset's schema (dates `yyyymmdd`, `NaN` / `0` / code `-1` for empty
+   * cells; see {@link DataTable}). Treat it as read-only.
+   *
+   * Returns `undefined` when the dataset has no such table. The method itself is optional: data
+   * that does not define it cannot provide tables at all (the factor view `computeFactor` hands
+   * out is such data: a factor reads declared fields only). Callers use {@link requireTable},
+   * which throws `FK_MISSING_INPUT` naming the table in either case.
+   */
+  table?(name: string): DataTable | undefined;
+}
+
+/**
+ * The table `name` of `data` (see {@link MarketData.table}), or the standard error for a plugin
+ * that needs it.
+ *
+ * @param owner who needs the table, for the message (`universe \`fund-holdings\``).
+ * @throws FactorkitError `FK_MISSING_INPUT` (details `{ missing: [name] }`) when the dataset has
+ *   no such table, or when `data` cannot provide tables at all (no `table` method).
+ */
+export function requireTable(data: MarketData, name: string, owner?: string): DataTable {
+  const prefix = owner ? `${owner}: ` : '';
+  if (typeof data.table !== 'function') {
+    throw new FactorkitError('FK_MISSING_INPUT', `${prefix}table \`${name}\` is needed, but this data cannot provide tables (its \`MarketData\` has no \`table()\`)`, {
+      details: { missing: [name] },
+    });
+  }
+  const table = data.table(name);
+  if (!table) throw new FactorkitError('FK_MISSING_INPUT', `${prefix}table \`${name}\` is needed, but the dataset does not have it`, { details: { missing: [name] } });
+  return table;
 }
 
 /**
@@ -117,6 +153,8 @@ export interface MemoryDataInput {
   /** Numeric fields, already point-in-time (row `t` = as known on day `t`). */
   readonly fields?: Readonly<Record<string, Panel | MemoryField>>;
   readonly categorical?: Readonly<Record<string, CategoricalPanel>>;
+  /** Non-panel tables by name, served as they are by `table()` (whatever the window). */
+  readonly tables?: Readonly<Record<string, DataTable>>;
 }
 
 /**
@@ -157,7 +195,8 @@ export function createMemoryData(input: MemoryDataInput): MarketData {
     })),
     ...[...categorical.keys()].map((name) => ({ name, kind: 'categorical' as const })),
   ];
-  return new MemoryData(calendar, assets, numeric, categorical, info, 0, calendar.length);
+  const tables = new Map(Object.entries(input.tables ?? {}));
+  return new MemoryData(calendar, assets, numeric, categorical, tables, info, 0, calendar.length);
 }
 
 function isCalendar(value: unknown): value is Calendar {
@@ -209,6 +248,7 @@ class MemoryData implements MarketData {
     readonly assets: readonly AssetId[],
     private readonly numeric: ReadonlyMap<string, MemoryField>,
     private readonly categories: ReadonlyMap<string, CategoricalPanel>,
+    private readonly tables: ReadonlyMap<string, DataTable>,
     private readonly info: readonly FieldInfo[],
     private readonly start: number,
     private readonly end: number,
@@ -242,7 +282,11 @@ class MemoryData implements MarketData {
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > length || start > end) {
       throw new FactorkitError('FK_INVALID_ARGUMENT', `memory data: window [${start}, ${end}) is outside 0..${length}`);
     }
-    return new MemoryData(this.full, this.assets, this.numeric, this.categories, this.info, this.start + start, this.start + end);
+    return new MemoryData(this.full, this.assets, this.numeric, this.categories, this.tables, this.info, this.start + start, this.start + end);
+  }
+
+  table(name: string): DataTable | undefined {
+    return this.tables.get(name);
   }
 }
 

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'FK_UNKNOWN_PLUGIN'
   /** Data handed to a function is malformed (shape, order, values). */
   | 'FK_INVALID_DATA'
+  /** A composite benchmark text (`95% 000852.SH + 5% deposit`, or a published one) cannot be read; `details: { text, position }`. */
+  | 'FK_INVALID_BENCHMARK'
   /** A plugin returned something that breaks its contract (e.g. an output of the wrong shape). */
   | 'FK_INVALID_OUTPUT'
   /** An optimisation problem is malformed. */

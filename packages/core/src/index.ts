@@ -1,7 +1,8 @@
 /**
  * @factorkit/core: the contracts every factorkit package and plugin is written against.
  *
- * - data: {@link MarketData} (calendar, assets, point-in-time fields as {@link Panel}s);
+ * - data: {@link MarketData} (calendar, assets, point-in-time fields as {@link Panel}s, and
+ *   non-panel tables as {@link DataTable}s);
  * - plugins: {@link defineFactor}, {@link defineUniverse}, {@link defineConstraint},
  *   {@link defineOptimizer}, with typed {@link param} schemas;
  * - the optimisation {@link Problem} model that constraints build and optimizers solve;
@@ -68,7 +69,9 @@ export {
   type MemoryField,
   createMemoryData,
   missingField,
+  requireTable,
 } from './data.js';
+export type { DataTable, DateColumn, NumberColumn, StringColumn, TableColumn } from './table.js';
 export {
   type InputSpec,
   type MetaBase,

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type CategoricalPanel, FIELD, Panel, TradingCalendar, createMemoryData, missingField } from '../src/index.js';
+import {
+  type CategoricalPanel,
+  type DataTable,
+  FIELD,
+  type MarketData,
+  Panel,
+  type TableColumn,
+  TradingCalendar,
+  computeFactor,
+  createMemoryData,
+  defineFactor,
+  missingField,
+  requireTable,
+} from '../src/index.js';
 import { arr, thrown } from './helpers.js';
 
 const N = Number.NaN;
@@ -281,5 +294,72 @@ describe('reading a field as the wrong type', () => {
     expect(() => data.field('industry')).toThrow('field `industry` is categorical: read it with `categorical()`, not `field()`');
     expect(() => data.categorical('ret')).toThrow('field `ret` is numeric: read it with `field()`, not `categorical()`');
     expect(() => data.field('nope')).toThrow(expect.objectContaining({ code: 'FK_MISSING_INPUT' }) as Error);
+  });
+});
+
+describe('MarketData.table', () => {
+  // A two-row fund table: built by hand, in the columnar shape of DataTable.
+  const funds: DataTable = {
+    name: 'funds',
+    rowCount: 2,
+    columns: new Map<string, TableColumn>([
+      ['fund_code', { type: 'string', codes: Int32Array.from([0, 1]), dictionary: ['000001', '000002'] }],
+      ['inception_date', { type: 'date', values: Int32Array.from([20200105, 0]) }],
+    ]),
+  };
+  const withTables = () => createMemoryData({ calendar: DATES, assets: ASSETS, fields: { close: close() }, tables: { funds } });
+
+  it('serves a table as given, and undefined for a table the data does not have', () => {
+    const d = withTables();
+    expect(d.table!('funds')).toBe(funds);
+    expect(d.table!('fund_holdings')).toBeUndefined();
+    expect(data().table!('funds')).toBeUndefined();
+  });
+
+  it('a window keeps the whole table: a table is not cut by date', () => {
+    const view = withTables().window(3, 5).window(1, 2);
+    expect(view.calendar.dates).toEqual(['2024-01-08']);
+    expect(view.table!('funds')).toBe(funds);
+    expect(view.table!('funds')!.rowCount).toBe(2);
+  });
+
+  it('requireTable returns the table, or throws FK_MISSING_INPUT naming the table', () => {
+    expect(requireTable(withTables(), 'funds', 'universe `x`')).toBe(funds);
+    const missing = thrown(() => requireTable(withTables(), 'fund_holdings', 'universe `x`'));
+    expect(missing.code).toBe('FK_MISSING_INPUT');
+    expect(missing.message).toBe('universe `x`: table `fund_holdings` is needed, but the dataset does not have it');
+    expect(missing.details).toEqual({ missing: ['fund_holdings'] });
+  });
+
+  it('requireTable: data without a table() method cannot provide tables (FK_MISSING_INPUT naming the table)', () => {
+    const d = withTables();
+    const noTables: MarketData = {
+      calendar: d.calendar,
+      assets: d.assets,
+      fieldInfo: () => d.fieldInfo(),
+      hasField: (name) => d.hasField(name),
+      field: (name, request) => d.field(name, request),
+      categorical: (name, request) => d.categorical(name, request),
+      window: (start, end) => d.window(start, end),
+    };
+    const error = thrown(() => requireTable(noTables, 'funds'));
+    expect(error.code).toBe('FK_MISSING_INPUT');
+    expect(error.message).toBe('table `funds` is needed, but this data cannot provide tables (its `MarketData` has no `table()`)');
+    expect(error.details).toEqual({ missing: ['funds'] });
+  });
+
+  it('a factor’s view has no tables: computeFactor hands out declared fields only', () => {
+    let seen: unknown = 'not called';
+    const plugin = defineFactor({
+      id: 'peek',
+      apiVersion: '1.0',
+      meta: { description: 'looks for tables', category: 'other', inputs: [{ field: 'close' }], lookback: 0, direction: 1, params: {} },
+      compute(ctx) {
+        seen = 'table' in ctx.data ? typeof ctx.data.table : 'absent';
+        return ctx.input('close');
+      },
+    });
+    computeFactor(plugin, withTables());
+    expect(seen).toBe('absent');
   });
 });

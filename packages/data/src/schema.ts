@@ -284,14 +284,30 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
   },
   funds: {
     name: 'funds',
-    description: 'Public funds: one row per fund.',
+    description: 'Public funds: one row per fund (or per share class, when a source lists classes as funds).',
     required: false,
     columns: [
-      col('fund_code', 'string', 'fund code'),
+      col('fund_code', 'string', 'fund code, as the fund tables of the dataset write it (`000001` or `000001.OF`, one style throughout)'),
       col('name', 'string', 'fund name', { required: false, nullable: true }),
       col('fund_type', 'string', 'type', { values: ['index_enhanced', 'passive_index', 'active_equity', 'other'] }),
-      col('benchmark', 'string', 'benchmark index code, for index funds', { required: false, nullable: true }),
+      col(
+        'benchmark',
+        'string',
+        'performance benchmark: the text as published (`中证500指数收益率*95%+同期银行活期存款利率(税后)*5%`) or in the composite syntax of `@factorkit/benchmark` (`95% 000905.SH + 5% deposit`; a bare index code `000905.SH` means 100 % of it)',
+        { required: false, nullable: true },
+      ),
       col('inception_date', 'date', 'inception date', { required: false, nullable: true }),
+      col('invest_type', 'string', 'the source’s investment-type text, as given (tushare `invest_type`: 混合型, 灵活配置型, 股票型, 增强指数型, 被动指数型, …)', {
+        required: false,
+        nullable: true,
+      }),
+      col('bench_equity_pct', 'number', 'weight of equity indices in the benchmark (0 for a deposit-rate benchmark)', {
+        required: false,
+        nullable: true,
+        unit: 'percent',
+        min: 0,
+        max: 100,
+      }),
     ],
     key: ['fund_code'],
     extraColumns: 'ignore',
@@ -317,6 +333,17 @@ export const TABLES: Readonly<Record<string, TableSchema>> = {
       col('ts_code', 'string', 'stock held', { securityCode: true }),
       col('weight', 'number', 'percent of the fund’s net assets', { unit: 'percent', min: 0, max: 100 }),
       optionalNumber('shares', 'shares held', 'shares'),
+      // Fund-level values repeated on each row of a report; no range, since sources carry
+      // negative sizes of tiny share classes and stock allocations a little above 100 %.
+      optionalNumber('mkv', 'market value of the position at the period end (per share class when classes are listed separately)', 'CNY'),
+      optionalNumber('fund_size_100m', 'the fund’s (or share class’s) net assets at the period end, in 1e8 CNY (亿元)', '1e8 CNY'),
+      optionalNumber('fund_stock_pct', 'the fund’s total stock allocation at the period end, percent of net assets', 'percent'),
+      col(
+        'portfolio_group',
+        'string',
+        'identifies one portfolio across its share classes: the classes (A, C, …) of one fund share a value, e.g. the smallest `fund_code` that disclosed the same holdings; equal to `fund_code` for a fund with one class',
+        { required: false, nullable: true },
+      ),
     ],
     key: ['fund_code', 'end_date', 'ts_code'],
     extraColumns: 'ignore',

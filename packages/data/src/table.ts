@@ -1,48 +1,26 @@
-import { FactorkitError, dateIntToEpochDay, dateToInt, daysInMonth, epochDayToDateInt, intToDate } from '@factorkit/core';
+import {
+  type DataTable as Table,
+  FactorkitError,
+  type StringColumn,
+  type TableColumn as Column,
+  dateIntToEpochDay,
+  dateToInt,
+  daysInMonth,
+  epochDayToDateInt,
+  intToDate,
+} from '@factorkit/core';
 
 /**
  * Columnar tables: what loaders read from disk and writers write, before the data is shaped
- * into date × asset panels.
+ * into date × asset panels. The types are core's (`DataTable`, `TableColumn`, …: one
+ * definition, which `MarketData.table()` hands to plugins), here under this package's names.
  *
  * - numbers are `Float64Array` with `NaN` for an empty cell;
  * - dates are `Int32Array` of `yyyymmdd` integers (`20230630`) with `0` for an empty cell:
  *   they compare as numbers and cost 4 bytes;
  * - strings are dictionary-encoded: `codes` index `dictionary`, `-1` for an empty cell.
  */
-export type Column = NumberColumn | DateColumn | StringColumn;
-
-export interface NumberColumn {
-  readonly type: 'number';
-  readonly values: Float64Array;
-}
-
-export interface DateColumn {
-  readonly type: 'date';
-  readonly values: Int32Array;
-}
-
-export interface StringColumn {
-  readonly type: 'string';
-  readonly codes: Int32Array;
-  readonly dictionary: readonly string[];
-}
-
-/** A table read from (or to be written to) a dataset folder. */
-export interface Table {
-  /** The dataset table name (`daily`, `fina`, …). */
-  readonly name: string;
-  readonly rowCount: number;
-  /** Columns in file order. */
-  readonly columns: ReadonlyMap<string, Column>;
-  /** The file it was read from, when it was. */
-  readonly source?: string;
-  /**
-   * For each row, where it came from in `source`, so later checks can point at it: the CSV line
-   * (1-based; the header is line 1), or the 1-based row number in a Parquet file. Absent for
-   * tables built in memory.
-   */
-  readonly lines?: Int32Array;
-}
+export type { TableColumn as Column, DataTable as Table, DateColumn, NumberColumn, StringColumn } from '@factorkit/core';
 
 /** An empty date cell. */
 export const NO_DATE = 0;

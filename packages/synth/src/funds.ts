@@ -23,6 +23,15 @@ export interface FundSpec {
   readonly type: FundType;
   /** Benchmark index position in `INDEX_SPECS`, −1 for active funds. */
   readonly benchmark: number;
+  /**
+   * The benchmark as the fund contract states it, in the composite syntax of
+   * `@factorkit/benchmark` (see {@link benchmarkText}).
+   */
+  readonly benchmarkText: string;
+  /** The investment-type text a fund-data vendor gives (tushare `invest_type`). */
+  readonly investType: string;
+  /** Weight of equity indices in the benchmark, percent. */
+  readonly benchEquityPct: number;
   /** Data day of inception (the first NAV); 0 for funds older than the data. */
   readonly inceptionDay: number;
   /** Inception date, `yyyymmdd`. */
@@ -40,12 +49,42 @@ export interface FundSpec {
 export interface FundResult {
   readonly specs: FundSpec[];
   readonly nav: { fund: number[]; day: number[]; nav: number[] };
-  readonly holdings: { fund: number[]; annDay: number[]; endDate: number[]; stock: number[]; weight: number[]; shares: number[] };
+  readonly holdings: {
+    fund: number[];
+    annDay: number[];
+    endDate: number[];
+    stock: number[];
+    weight: number[];
+    shares: number[];
+    /** Market value of the position at the period end, CNY. */
+    mkv: number[];
+    /** The fund's net assets at the period end, 1e8 CNY. */
+    sizeBn: number[];
+    /** The fund's total stock weight at the period end, percent of net assets. */
+    stockPct: number[];
+  };
   /** Realised annualised tracking error against the benchmark's price index (NaN for active funds). */
   readonly realizedTrackingError: number[];
 }
 
 const CASH_RATE = 0.015 / 252;
+
+/** What a vendor's fund list calls each type (tushare `invest_type`); active funds are named `…混合`. */
+const INVEST_TYPES: Readonly<Record<FundType, string>> = { index_enhanced: '增强指数型', passive_index: '被动指数型', active_equity: '混合型' };
+
+/**
+ * A fund's benchmark as its contract states it, in the composite syntax (weights in percent,
+ * `deposit` = the after-tax demand-deposit rate): index funds, enhanced or passive, track their
+ * index with 95 % and hold 5 % at the deposit rate (`95% 000905.SH + 5% deposit`), as the
+ * contracts of Chinese index funds usually say; active funds have a blended equity benchmark,
+ * alternately `80% 000300.SH + 20% deposit` and `50% 000300.SH + 30% 000905.SH + 20% deposit`
+ * (the CSI 300 and CSI 500 are where they pick stocks). The equity weight is returned too.
+ */
+export function benchmarkText(type: FundType, index: number, ordinal: number): { text: string; equityPct: number } {
+  if (type !== 'active_equity') return { text: `95% ${INDEX_SPECS[index]!.code} + 5% deposit`, equityPct: 95 };
+  const [csi300, csi500] = [INDEX_SPECS[0]!.code, INDEX_SPECS[1]!.code];
+  return { text: ordinal % 2 === 0 ? `80% ${csi300} + 20% deposit` : `50% ${csi300} + 30% ${csi500} + 20% deposit`, equityPct: 80 };
+}
 /** Ex-ante specific tracking error → tilt strength (calibrated so realised tracking errors land in 3–7 %). */
 const KAPPA_SCALE = 0.45;
 const TRADING_COST = 0.0015;
@@ -82,7 +121,7 @@ export function buildFunds(
     else if (u01 < 0.62) plan.push({ type: 'passive_index', benchmark: f % INDEX_SPECS.length });
     else plan.push({ type: 'active_equity', benchmark: -1 });
   }
-  for (const p of plan) {
+  for (const [ordinal, p] of plan.entries()) {
     let code = '';
     while (code === '' || usedCodes.has(code)) code = `${String(1 + rng.int(19_999)).padStart(6, '0')}.OF`;
     usedCodes.add(code);
@@ -97,11 +136,15 @@ export function buildFunds(
     const old = rng.chance(0.4) || monthEnds.length < 3;
     const inceptionDay = old ? 0 : monthEnds[rng.int(Math.max(1, Math.floor(monthEnds.length * 0.8)))]!;
     const inceptionDate = old ? yearOf(dates[0]!) * 10_000 - (1 + rng.int(8)) * 10_000 + 100 * (1 + rng.int(12)) + 1 + rng.int(28) : dates[inceptionDay]!;
+    const bench = benchmarkText(p.type, p.benchmark, ordinal);
     specs.push({
       code,
       name,
       type: p.type,
       benchmark: p.benchmark,
+      benchmarkText: bench.text,
+      investType: INVEST_TYPES[p.type],
+      benchEquityPct: bench.equityPct,
       inceptionDay,
       inceptionDate,
       fee: p.type === 'passive_index' ? 0.006 : p.type === 'index_enhanced' ? 0.012 : 0.0175,
@@ -114,7 +157,7 @@ export function buildFunds(
 
   // ---------- run ----------
   const nav = { fund: [] as number[], day: [] as number[], nav: [] as number[] };
-  const holdings = { fund: [] as number[], annDay: [] as number[], endDate: [] as number[], stock: [] as number[], weight: [] as number[], shares: [] as number[] };
+  const holdings: FundResult['holdings'] = { fund: [], annDay: [], endDate: [], stock: [], weight: [], shares: [], mkv: [], sizeBn: [], stockPct: [] };
   const realizedTrackingError: number[] = [];
   const snapIndex = new Map<number, number>();
   sim.snapshotDays.forEach((t, s) => snapIndex.set(t, s));
@@ -305,6 +348,10 @@ export function buildFunds(
         const weights = new Float64Array(stocks.length);
         for (let j = 0; j < stocks.length; j++) weights[j] = (units[j]! * price[base + stocks[j]!]!) / value;
         const tenth = stocks.length > 10 ? Float64Array.from(weights).sort()[stocks.length - 10]! : -1;
+        let stockWeight = 0;
+        for (let j = 0; j < stocks.length; j++) stockWeight += weights[j]!;
+        const sizeBn = round4(aum / 1e8);
+        const stockPct = round4(stockWeight * 100);
         let topCount = 0;
         for (let j = 0; j < stocks.length; j++) {
           const top = weights[j]! >= tenth && topCount < 10;
@@ -320,6 +367,9 @@ export function buildFunds(
           holdings.stock.push(i);
           holdings.weight.push(round4(weights[j]! * 100));
           holdings.shares.push(raw > 0 ? Math.round((weights[j]! * aum) / raw / 100) * 100 : Number.NaN);
+          holdings.mkv.push(Math.round(weights[j]! * aum));
+          holdings.sizeBn.push(sizeBn);
+          holdings.stockPct.push(stockPct);
         }
       }
     }

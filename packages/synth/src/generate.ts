@@ -35,8 +35,10 @@ export type ResolvedMarketOptions = Required<MarketOptions>;
 export interface FundTruth {
   readonly code: string;
   readonly type: FundType;
-  /** Benchmark index code, `undefined` for active funds. */
+  /** Benchmark index code (the index the fund tracks), `undefined` for active funds. */
   readonly benchmark: string | undefined;
+  /** The benchmark as written in `funds.benchmark`, composite syntax: `95% 000905.SH + 5% deposit`. */
+  readonly benchmarkText: string;
   /** Ex-ante tracking-error target, annualised (enhanced and passive funds). */
   readonly targetTrackingError: number;
   /** Realised annualised tracking error of daily NAV returns against the benchmark's price index. */
@@ -207,6 +209,7 @@ export function generateMarket(options: MarketOptions = {}): SyntheticMarket {
       code: s.code,
       type: s.type,
       benchmark: s.benchmark >= 0 ? INDEX_SPECS[s.benchmark]!.code : undefined,
+      benchmarkText: s.benchmarkText,
       targetTrackingError: s.targetTrackingError,
       realizedTrackingError: funds.realizedTrackingError[f]!,
     })),

@@ -2,7 +2,7 @@
  * Turning the simulation's arrays into dataset tables (`Table`, as `@factorkit/data` reads and
  * writes them): column names, types and order as in `TABLES`, rows sorted as the format asks.
  */
-import type { Column, StringColumn, Table } from '@factorkit/data';
+import { type Column, type StringColumn, type Table, encodeStrings } from '@factorkit/data';
 import type { FundResult } from './funds.js';
 import { INDEX_SPECS, type IndexResult } from './indexes.js';
 import { INDUSTRIES, INSTITUTIONS } from './reference.js';
@@ -308,8 +308,10 @@ export function buildTables(input: TableInputs): Map<string, Table> {
         ['fund_code', str(ids, fundCodes)],
         ['name', str(ids, s.map((x) => x.name))],
         ['fund_type', str(Int32Array.from(s, (x) => types.indexOf(x.type)), types)],
-        ['benchmark', str(Int32Array.from(s, (x) => x.benchmark), INDEX_SPECS.map((x) => x.code))],
+        ['benchmark', encodeStrings(s.map((x) => x.benchmarkText))],
         ['inception_date', date(Int32Array.from(s, (x) => x.inceptionDate))],
+        ['invest_type', encodeStrings(s.map((x) => x.investType))],
+        ['bench_equity_pct', num(s.map((x) => x.benchEquityPct))],
       ]),
     );
     const n = funds.nav;
@@ -335,6 +337,11 @@ export function buildTables(input: TableInputs): Map<string, Table> {
         ['ts_code', str(gatherInt(h.stock, holdPerm), u.codes)],
         ['weight', num(gather(h.weight, holdPerm))],
         ['shares', num(gather(h.shares, holdPerm))],
+        ['mkv', num(gather(h.mkv, holdPerm))],
+        ['fund_size_100m', num(gather(h.sizeBn, holdPerm))],
+        ['fund_stock_pct', num(gather(h.stockPct, holdPerm))],
+        // One class per simulated fund: each portfolio is its own group.
+        ['portfolio_group', str(gatherInt(h.fund, holdPerm), fundCodes)],
       ]),
     );
   }

@@ -392,4 +392,77 @@ describe('indices and funds', () => {
       }
     }
   });
+
+  it('writes composite benchmark texts, the investment type and the benchmark equity weight in `funds`', () => {
+    const funds = tables.get('funds')!;
+    const code = stringColumn(funds, 'fund_code');
+    const type = stringColumn(funds, 'fund_type');
+    const texts = new Set<string>();
+    for (let r = 0; r < funds.rowCount; r++) {
+      const truth = market.truth.funds.find((f) => f.code === stringAt(code, r))!;
+      const text = cellText(funds, 'benchmark', r);
+      const kind = stringAt(type, r);
+      texts.add(text);
+      expect(truth.benchmarkText).toBe(text);
+      if (kind === 'active_equity') {
+        expect(['80% 000300.SH + 20% deposit', '50% 000300.SH + 30% 000905.SH + 20% deposit']).toContain(text);
+        expect([cellText(funds, 'invest_type', r), cellText(funds, 'bench_equity_pct', r)]).toEqual(['混合型', '80']);
+      } else {
+        // Index funds, enhanced or passive: 95 % of the tracked index, 5 % at the deposit rate.
+        expect(text).toBe(`95% ${truth.benchmark!} + 5% deposit`);
+        expect([cellText(funds, 'invest_type', r), cellText(funds, 'bench_equity_pct', r)]).toEqual([kind === 'index_enhanced' ? '增强指数型' : '被动指数型', '95']);
+      }
+    }
+    // The 12 funds include both active forms.
+    expect(texts).toContain('80% 000300.SH + 20% deposit');
+    expect(texts).toContain('50% 000300.SH + 30% 000905.SH + 20% deposit');
+  });
+
+  it('gives each holdings row its fund’s size (NAV × units), stock weight, position value and portfolio group at the period end', () => {
+    const h = tables.get('fund_holdings')!;
+    const nav = tables.get('fund_nav')!;
+    const navOf = new Map<string, number>();
+    const navCode = stringColumn(nav, 'fund_code');
+    const navDate = dateColumn(nav, 'trade_date');
+    const navValue = numberColumn(nav, 'nav');
+    for (let r = 0; r < nav.rowCount; r++) navOf.set(`${stringAt(navCode, r)}|${navDate[r]}`, navValue[r]!);
+    const dates = dateColumn(tables.get('calendar')!, 'trade_date');
+    const lastDayOnOrBefore = (d: number): number => {
+      let found = 0;
+      for (const t of dates) if (t <= d) found = t;
+      return found;
+    };
+    const code = stringColumn(h, 'fund_code');
+    const end = dateColumn(h, 'end_date');
+    const weight = numberColumn(h, 'weight');
+    const size = numberColumn(h, 'fund_size_100m');
+    const stockPct = numberColumn(h, 'fund_stock_pct');
+    const mkv = numberColumn(h, 'mkv');
+    const group = stringColumn(h, 'portfolio_group');
+    // No subscriptions or redemptions: size / NAV (the fund's units) is the same in every period.
+    const units = new Map<string, number[]>();
+    const weightSum = new Map<string, number>();
+    for (let r = 0; r < h.rowCount; r++) {
+      const fund = stringAt(code, r)!;
+      expect(stringAt(group, r)).toBe(fund);
+      const periodNav = navOf.get(`${fund}|${lastDayOnOrBefore(end[r]!)}`)!;
+      expect(periodNav).toBeGreaterThan(0);
+      units.set(fund, [...(units.get(fund) ?? []), (size[r]! * 1e8) / periodNav]);
+      // mkv = weight × size, up to the rounding of weight (1e-4 percent) and size (1e-4 × 1e8 CNY).
+      const bound = 0.5e-6 * size[r]! * 1e8 + (weight[r]! / 100) * 0.5e-4 * 1e8 + 1;
+      expect(Math.abs(mkv[r]! - (weight[r]! / 100) * size[r]! * 1e8)).toBeLessThan(bound);
+      const key = `${fund}|${end[r]}`;
+      weightSum.set(key, (weightSum.get(key) ?? 0) + weight[r]!);
+      expect(stockPct[r]!).toBeGreaterThan(50);
+      expect(stockPct[r]!).toBeLessThanOrEqual(100);
+    }
+    for (const [fund, u] of units) for (const x of u) expect(Math.abs(x / u[0]! - 1), fund).toBeLessThan(1e-3);
+    // Where the full holdings were disclosed (June and December), they sum to the stock weight.
+    let full = 0;
+    for (let r = 0; r < h.rowCount; r++) {
+      const key = `${stringAt(code, r)}|${end[r]}`;
+      if (Math.abs(weightSum.get(key)! - stockPct[r]!) < 0.01) full++;
+    }
+    expect(full).toBeGreaterThan(h.rowCount / 2);
+  });
 });

@@ -20,6 +20,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { EXIT_DATA } from '../exit.js';
 import type { CliIo } from '../io.js';
+import { withDirs, withOption } from '../with.js';
 
 type Format = 'csv' | 'csv.gz' | 'parquet';
 const FORMATS: readonly Format[] = ['csv', 'csv.gz', 'parquet'];
@@ -71,19 +72,25 @@ function verdictLine(report: DatasetReport): string {
 export function registerDataCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   const data = program.command('data').description('check, generate and convert datasets (the factorkit dataset format and qlib folders)');
 
-  data
+  const validate = data
     .command('validate')
     .description(
-      'check a dataset folder: tables found, rows, date range, assets, and every problem with file, line and column. Exits 3 when the dataset is unusable or more rows were rejected than --max-rejected allows (default: none)',
+      'check a dataset folder (and any --with folders combined with it): tables found, rows, date range, assets, and every problem with file, line and column. Exits 3 when the dataset is unusable or more rows were rejected than --max-rejected allows (default: none)',
     )
-    .requiredOption('--data <dir>', 'the dataset folder')
+    .requiredOption('--data <dir>', 'the dataset folder');
+  withOption(validate)
     .option('--max-rejected <n|p%>', 'rejected rows accepted over all tables: a count (12) or a share of the rows read (0.5%)', maxRejected, '0')
     .option('--strict', 'data warnings (high below low, a pct_chg that contradicts the prices, a report announced before its period ended) fail too')
     .option('--encoding <name>', 'text encoding of the CSV files: utf-8, or gbk (the default of Chinese Excel)', encoding, 'utf-8' as CsvEncoding)
     .option('--json', 'print the report as JSON (verdict, failures, rejectedTotal, allowedRejected, warningTotal, per-table details, and the one-line summary)')
-    .action(async (options: { data: string; maxRejected: string; strict?: boolean; encoding: CsvEncoding; json?: boolean; verbose?: boolean }) => {
+    .action(async (options: { data: string; with?: string[]; maxRejected: string; strict?: boolean; encoding: CsvEncoding; json?: boolean; verbose?: boolean }) => {
       const dir = resolve(io.cwd, options.data);
-      const report = await validateDataset(dir, { maxRejected: options.maxRejected, strict: options.strict === true, encoding: options.encoding });
+      const report = await validateDataset(dir, {
+        maxRejected: options.maxRejected,
+        strict: options.strict === true,
+        encoding: options.encoding,
+        ...withDirs(io.cwd, options.with),
+      });
       if (options.json) io.stdout(`${JSON.stringify({ ...report, summary: formatLoadSummary(report) }, null, 2)}\n`);
       else {
         io.stdout(`${formatReport(report, { examples: options.verbose ? 20 : 3 }).trimEnd()}\n`);
@@ -118,19 +125,21 @@ export function registerDataCommand(program: Command, io: CliIo, setExitCode: (c
       io.stdout(`wrote ${market.tables.size} tables (${rows.toLocaleString('en-US')} rows) to ${dir} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     });
 
-  data
+  const toQlib = data
     .command('to-qlib')
     .description('convert a dataset folder to a qlib data folder (calendars/, instruments/, features/); prints the conversion report as JSON, the load summary on stderr')
-    .requiredOption('--data <dir>', 'the dataset folder')
+    .requiredOption('--data <dir>', 'the dataset folder');
+  withOption(toQlib)
     .requiredOption('--out <dir>', 'the qlib folder to write (must not exist or be empty)')
     .option('--overwrite', 'replace an existing qlib folder')
     .option('--max-rejected <n|p%>', 'rejected rows accepted while loading: a count or a share of the rows read (default: any, each reported)', maxRejected)
     .option('--encoding <name>', 'text encoding of the CSV files: utf-8, or gbk', encoding, 'utf-8' as CsvEncoding)
-    .action(async (options: { data: string; out: string; overwrite?: boolean; maxRejected?: string; encoding: CsvEncoding; verbose?: boolean }) => {
+    .action(async (options: { data: string; with?: string[]; out: string; overwrite?: boolean; maxRejected?: string; encoding: CsvEncoding; verbose?: boolean }) => {
       const out = resolve(io.cwd, options.out);
       await checkQlibOutput(out, options.overwrite === true);
       const { tables, report: loaded } = await readDatasetTables(resolve(io.cwd, options.data), {
         encoding: options.encoding,
+        ...withDirs(io.cwd, options.with),
         ...(options.maxRejected === undefined ? {} : { maxRejected: options.maxRejected }),
       });
       io.stderr(`${options.verbose ? formatLoadDetails(loaded) : formatLoadSummary(loaded)}\n`);

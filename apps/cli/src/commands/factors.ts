@@ -6,9 +6,11 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { type CliIo, formatTable } from '../io.js';
 import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
+import { withDirs, withOption } from '../with.js';
 
 interface ComputeOptions {
   readonly data: string;
+  readonly with?: string[];
   readonly factors: string;
   readonly universe?: string;
   readonly start?: string;
@@ -60,12 +62,13 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
       if (failures.length > 0) setExitCode(1);
     });
 
-  factors
+  const compute = factors
     .command('compute')
     .description(
       'compute factors on a dataset and write them in long format: trade_date,ts_code,factor,value; report per factor the values kept at every stage and why the others went (exit 3 when a factor ends with no values)',
     )
-    .requiredOption('--data <dir>', 'the dataset folder')
+    .requiredOption('--data <dir>', 'the dataset folder');
+  withOption(compute)
     .requiredOption(
       '--factors <list>',
       'comma-separated factor ids, each optionally with parameters after a colon: `momentum_1y:window=60,skip=20,ep_ttm` (see `factorkit factors list`; values are numbers, true/false or text); one id with different parameters is written as `momentum_1y[window=60]`',
@@ -107,6 +110,7 @@ export function registerFactorsCommand(program: Command, io: CliIo, setExitCode:
       io.stderr(`loading ${options.data} …\n`);
       const load = await loadDataset(resolve(io.cwd, options.data), {
         encoding,
+        ...withDirs(io.cwd, options.with),
         ...(maxRejected === undefined ? {} : { maxRejected }),
       });
       const { dataset } = load;

@@ -11,6 +11,7 @@ import { basename, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { cliVersion, formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
+import { withDirs, withOption } from '../with.js';
 
 interface TrackOptions {
   readonly data: string;
@@ -27,6 +28,7 @@ interface TrackOptions {
   readonly verbose?: boolean;
   readonly maxRejected?: string;
   readonly encoding?: string;
+  readonly with?: string[];
   readonly workers?: string;
   /** `false` with `--no-progress`. */
   readonly progress: boolean;
@@ -42,13 +44,14 @@ interface TrackOptions {
  */
 /** Exit codes come from the errors it throws: 1 bad input, 3 data problems (after writing the outputs). */
 export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: (code: number) => void): void {
-  program
+  const track = program
     .command('track')
     .description(
       'the factor-tracking run: for every factor × universe, the maximum-factor-exposure (MFE) portfolio test against the benchmark and the IC/quantile analytics; writes mfe.csv, weights.csv, daily.csv, tracking.csv, ic.csv, ic_summary.csv, quantiles.csv, summary.json and report.html into --out, atomically (exit 3 when a factor or a series has no values; infeasible dates are reported, not fatal)',
     )
-    .requiredOption('--data <dir>', 'the dataset folder')
-    .requiredOption('--universes <list>', 'comma-separated benchmarks, index aliases or codes: csi300,csi500,csi1000,csia500 (an index without published weights uses a float-cap proxy, said so)')
+    .requiredOption('--data <dir>', 'the dataset folder');
+  withOption(track)
+    .requiredOption('--universes <list>', 'comma-separated benchmarks, index aliases or codes: csi300,csi500,csi1000,csia500 (an index without published weights uses a float-cap proxy, said so), or the id of a benchmark universe plugin: fund-holdings (the public-fund heavy-holdings index, from the dataset’s funds and fund_holdings tables)')
     .option(
       '--factors <list>',
       'comma-separated factor ids with optional parameters (`momentum_1y:window=120,ep_ttm`); default: every factor plugin that is not a style factor (the 15 sell-side factors), leaving out with a note those whose inputs the dataset lacks',
@@ -80,7 +83,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
         .split(',')
         .map((u) => u.trim())
         .filter((u) => u !== '');
-      if (universes.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', '--universes: give at least one index (csi300, csi500, csi1000, csia500, or a code)');
+      if (universes.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', '--universes: give at least one index (csi300, csi500, csi1000, csia500, or a code) or fund-holdings');
       const config: TrackingConfig | undefined = options.config === undefined ? undefined : await readTrackingConfig(resolve(io.cwd, options.config), '--config');
       const encoding = checkEncoding(options.encoding ?? 'utf-8', '--encoding');
       const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
@@ -96,12 +99,15 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       }
       const factors = requests ? resolveFactorSpecs(requests, loaded.registry, '--factors') : defaultTrackingFactors(loaded.registry.list('factor'));
       const benchmark = requirePlugin(loaded, 'universe', 'index');
+      // A listed name that is the id of another benchmark universe plugin (`fund-holdings`) is resolved by that plugin.
+      const named = universes.filter((u) => u !== 'index' && loaded.registry.has('universe', u) && loaded.registry.get('universe', u).meta.benchmark === true);
+      const namedBenchmarks = Object.fromEntries(named.map((u) => [u, loaded.registry.get('universe', u)]));
       const investable = requirePlugin(loaded, 'universe', 'market');
       const solver = requirePlugin(loaded, 'optimizer', options.solver);
 
       const started = performance.now();
       io.stderr(`loading ${options.data} …\n`);
-      const load = await loadDataset(resolve(io.cwd, options.data), { encoding, ...(maxRejected === undefined ? {} : { maxRejected }) });
+      const load = await loadDataset(resolve(io.cwd, options.data), { encoding, ...withDirs(io.cwd, options.with), ...(maxRejected === undefined ? {} : { maxRejected }) });
       io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
 
       // MFE LPs: presolve reduces nothing on them and costs ~40 % of a solve (measured,
@@ -129,6 +135,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
           frequency: options.frequency,
           universes,
           benchmark,
+          ...(named.length > 0 ? { namedBenchmarks } : {}),
           investable,
           factors,
           missingInputs: requests ? 'error' : 'skip',

@@ -41,3 +41,21 @@ export function normaliseSecurityCode(text: string): { code: string; style: Code
 
 /** The styles in a fixed order (index + 1 is the style's number in the interner). */
 export const CODE_STYLES: readonly CodeStyle[] = ['mic', 'prefix', 'lowercase'];
+
+/**
+ * The shape of a code once normalised, for comparing tables from different sources:
+ * - `suffixed`: six digits, a dot and an exchange or market suffix (`600519.SH`, `000001.OF`);
+ * - `bare`: six digits alone (`600519`, `000001`), which names no exchange;
+ * - `other`: anything else (`00700.HK`, `HSI`), never compared.
+ */
+export type CodeShape = 'suffixed' | 'bare' | 'other';
+
+const SUFFIXED = /^\d{6}\.[A-Z]{2,4}$/;
+const BARE = /^\d{6}$/;
+
+/** The {@link CodeShape} of a code (normalise it first: `sh600519` is `other` until then). */
+export function codeShape(code: string): CodeShape {
+  if (SUFFIXED.test(code)) return 'suffixed';
+  if (BARE.test(code)) return 'bare';
+  return 'other';
+}

@@ -5,7 +5,7 @@
 export { readTable, checkEncoding, type ReadTableOptions } from './read.js';
 export { readDatasetTables, validateDataset, parseRejectedLimit, type ReadDatasetOptions, type RejectedLimit } from './dataset.js';
 export { CSV_ENCODINGS, type CsvEncoding } from './csv.js';
-export { normaliseSecurityCode, CODE_STYLES, type CodeStyle } from './codes.js';
+export { normaliseSecurityCode, codeShape, CODE_STYLES, type CodeStyle, type CodeShape } from './codes.js';
 export { checkFaults, type FaultReport } from './checks.js';
 export {
   writeTable,
@@ -24,12 +24,14 @@ export {
   formatCount,
   formatReport,
   reportErrors,
+  supplementDirs,
   type ExtraColumn,
   type NormalisedCodes,
   type WarningCode,
   type DataFileFormat,
   type DataProblem,
   type DatasetReport,
+  type FolderReport,
   type ProblemCode,
   type TableReport,
 } from './report.js';

@@ -10,8 +10,17 @@ export type ProblemCode =
   // file level (errors)
   /** A required table has no file in the dataset folder, or the file given does not exist. */
   | 'missing_file'
-  /** Two files for one table (`daily.csv` and `daily.parquet`). */
+  /** Two files for one table (`daily.csv` and `daily.parquet`), or one table in two folders of a read with supplementary folders. */
   | 'ambiguous_file'
+  /** A supplementary folder (`with`) holds `stocks` or `daily`, which only the main folder may hold. */
+  | 'misplaced_table'
+  /** A supplementary folder's own calendar differs from the main folder's on the days both cover. */
+  | 'calendar_mismatch'
+  /**
+   * A supplementary table writes codes in another shape than the table they must match: bare
+   * `600519` against the `600519.SH` of `stocks` (or the reverse), or fund codes unlike those of `funds`.
+   */
+  | 'code_style_mismatch'
   /** The file could not be read or decoded (I/O error, broken gzip or Parquet). */
   | 'unreadable_file'
   /** No header row. */
@@ -158,15 +167,48 @@ export interface TableReport {
   readonly decodedFrom?: 'gbk';
 }
 
-/** What reading a dataset folder found. */
-export interface DatasetReport {
+/**
+ * One folder of a read with supplementary folders (`ReadDatasetOptions.with`): what came from
+ * it. The tables' own reports are in {@link DatasetReport.tables}.
+ */
+export interface FolderReport {
   readonly dir: string;
-  /** One report per table file read, calendar first. */
-  readonly tables: readonly TableReport[];
-  /** Dataset-level problems (`missing_file`, `ambiguous_file`). */
-  readonly errors: readonly DataProblem[];
-  /** Files in the folder that are not a table of the format (README.md, …), sorted. */
+  /** `main`: the folder of the market (`calendar`, `stocks`, `daily`); `supplement`: one given in `with`. */
+  readonly role: 'main' | 'supplement';
+  /** The tables read from this folder, in the order of `DatasetReport.tables`. */
+  readonly tables: readonly string[];
+  /** Data rows read, kept and rejected, and data warnings, over this folder's tables. */
+  readonly rowsRead: number;
+  readonly rowsKept: number;
+  readonly rejectedTotal: number;
+  readonly warningTotal: number;
+  /** Files of the folder that are not a table of the format, sorted. */
   readonly unknownFiles: readonly string[];
+  /**
+   * A supplement's own calendar file: compared with the main folder's calendar over the days
+   * both cover, never loaded. `days`: its trading days; `agrees`: no difference was found.
+   */
+  readonly calendar?: { readonly file: string; readonly days: number; readonly agrees: boolean };
+}
+
+/** What reading a dataset folder (and its supplementary folders, if any) found. */
+export interface DatasetReport {
+  /** The main dataset folder. */
+  readonly dir: string;
+  /** One report per table file read, calendar first, in the format's table order whatever folder each came from. */
+  readonly tables: readonly TableReport[];
+  /**
+   * Dataset-level problems (`missing_file`, `ambiguous_file`; with supplementary folders also
+   * `misplaced_table` and `calendar_mismatch`).
+   */
+  readonly errors: readonly DataProblem[];
+  /**
+   * Files that are not a table of the format (README.md, …), sorted: as names for the main
+   * folder, then as paths for each supplementary folder.
+   */
+  readonly unknownFiles: readonly string[];
+  /** Per folder, main first: present only when supplementary folders were given (`with`). */
+  readonly folders?: readonly FolderReport[];
   /**
    * No errors anywhere: neither dataset-level nor in any table (a required table without rows
    * and a table that lost most of its rows are errors). Rejected rows are allowed.
@@ -215,13 +257,20 @@ export class DataValidationError extends FactorkitError {
     const errors = reportErrors(report);
     const listed = errors.slice(0, 50).map((problem) => `  - ${problem.message}`);
     if (errors.length > listed.length) listed.push(`  - … and ${errors.length - listed.length} more`);
+    const name = `dataset \`${report.dir}\`${supplementText(report, (dir) => `\`${dir}\``)}`;
     const message =
       errors.length > 0
-        ? `dataset \`${report.dir}\` is unusable: ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${listed.join('\n')}`
-        : `dataset \`${report.dir}\` failed validation:\n${report.failures.map((f) => `  - ${f}`).join('\n')}`;
+        ? `${name} is unusable: ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${listed.join('\n')}`
+        : `${name} failed validation:\n${report.failures.map((f) => `  - ${f}`).join('\n')}`;
     super('FK_INVALID_DATA', message, {
       ...(options.cause === undefined ? {} : { cause: options.cause }),
-      details: { dir: report.dir, errors: errors.length, rejected: report.rejectedTotal, warnings: report.warningTotal },
+      details: {
+        dir: report.dir,
+        ...(report.folders ? { with: supplementDirs(report) } : {}),
+        errors: errors.length,
+        rejected: report.rejectedTotal,
+        warnings: report.warningTotal,
+      },
     });
     this.report = report;
   }
@@ -237,21 +286,24 @@ export function formatReport(report: DatasetReport, options: { examples?: number
   const examples = options.examples ?? 3;
   const errors = reportErrors(report);
   const out: string[] = [];
-  if (!report.usable) out.push(`dataset ${report.dir}: UNUSABLE, ${errors.length} error${errors.length === 1 ? '' : 's'}`);
-  else if (report.verdict === 'fail') out.push(`dataset ${report.dir}: usable, but the verdict fails:`, ...report.failures.map((f) => `  - ${f}`));
-  else out.push(`dataset ${report.dir}: usable`);
+  const name = `dataset ${report.dir}${supplementText(report, (dir) => dir)}`;
+  if (!report.usable) out.push(`${name}: UNUSABLE, ${errors.length} error${errors.length === 1 ? '' : 's'}`);
+  else if (report.verdict === 'fail') out.push(`${name}: usable, but the verdict fails:`, ...report.failures.map((f) => `  - ${f}`));
+  else out.push(`${name}: usable`);
   if (errors.length > 0) {
     out.push('errors:');
     for (const problem of errors) out.push(`  - ${problem.message}`);
   }
+  for (const folder of report.folders ?? []) out.push(formatFolder(folder));
+  const label = tableLabels(report);
   const nameWidth = Math.max(5, ...report.tables.map((t) => t.table.length));
-  const fileWidth = Math.max(4, ...report.tables.map((t) => basename(t.file).length));
+  const fileWidth = Math.max(4, ...report.tables.map((t) => label(t).length));
   for (const table of report.tables) {
     const rejected = table.rejected > 0 ? `, ${formatCount(table.rejected)} rejected` : '';
     const warned = table.warningCount > 0 ? `, ${formatCount(table.warningCount)} warning${table.warningCount === 1 ? '' : 's'}` : '';
     const status = table.errors.length > 0 ? `  (unusable: ${table.errors.length} error${table.errors.length === 1 ? '' : 's'})` : '';
     out.push(
-      `${table.table.padEnd(nameWidth)}  ${basename(table.file).padEnd(fileWidth)}  ${formatCount(table.rowsKept).padStart(11)} rows kept${rejected}${warned}${status}`,
+      `${table.table.padEnd(nameWidth)}  ${label(table).padEnd(fileWidth)}  ${formatCount(table.rowsKept).padStart(11)} rows kept${rejected}${warned}${status}`,
     );
     for (const [code, count] of Object.entries(table.rejectedByReason)) {
       out.push(`    ${code}: ${formatCount(count)}`);
@@ -272,6 +324,37 @@ export function formatReport(report: DatasetReport, options: { examples?: number
   }
   if (report.unknownFiles.length > 0) out.push(`not table files (ignored): ${report.unknownFiles.join(', ')}`);
   return out.join('\n');
+}
+
+/** ` with a, b` for a report with supplementary folders (each shown by `show`), else ``. */
+function supplementText(report: DatasetReport, show: (dir: string) => string): string {
+  const dirs = supplementDirs(report);
+  return dirs.length === 0 ? '' : ` with ${dirs.map(show).join(', ')}`;
+}
+
+/** The supplementary folders of a report, in the order given. */
+export function supplementDirs(report: DatasetReport): string[] {
+  return (report.folders ?? []).filter((f) => f.role === 'supplement').map((f) => f.dir);
+}
+
+/** One line per folder: what came from it. */
+function formatFolder(folder: FolderReport): string {
+  const tables = folder.tables.length > 0 ? folder.tables.join(', ') : 'no table';
+  const rejected = folder.rejectedTotal > 0 ? `, ${formatCount(folder.rejectedTotal)} rejected` : '';
+  const calendar = folder.calendar
+    ? `; its ${basename(folder.calendar.file)} (${formatCount(folder.calendar.days)} days) ${folder.calendar.agrees ? 'agrees with' : 'DIFFERS from'} the market calendar, not loaded`
+    : '';
+  return `${folder.role === 'main' ? 'main folder' : 'with'} ${folder.dir}: ${tables} (${formatCount(folder.rowsKept)} rows kept${rejected})${calendar}`;
+}
+
+/** How the report names each table's file: the file name, prefixed by the folder's name for supplementary tables. */
+function tableLabels(report: DatasetReport): (table: TableReport) => string {
+  const supplementOf = new Map<string, string>();
+  for (const folder of report.folders ?? []) if (folder.role === 'supplement') for (const table of folder.tables) supplementOf.set(table, folder.dir);
+  return (table) => {
+    const dir = supplementOf.get(table.table);
+    return dir === undefined ? basename(table.file) : `${basename(dir.replace(/[\\/]+$/, '')) || dir}/${basename(table.file)}`;
+  };
 }
 
 /** `1234567` → `1,234,567`. */

@@ -160,6 +160,16 @@ export class Dataset implements MarketData {
     return [...this.#indexLevels.keys()].sort();
   }
 
+  /**
+   * A table that is not an asset panel (`funds`, `fund_nav`, `fund_holdings`, `index_weight`,
+   * `index_members`, `index_daily`, `analyst_reports`), as loaded: every row, not cut by date;
+   * filter it by its own date columns as of the calendar day you ask about (see
+   * `MarketData.table`). `undefined` when the dataset has no such table.
+   */
+  table(name: string): Table | undefined {
+    return this.tables.get(name);
+  }
+
   /** Daily close levels of an index, aligned to the calendar. */
   indexLevels(code: string): IndexLevels | undefined {
     return this.#indexLevels.get(code);
@@ -172,7 +182,10 @@ export class Dataset implements MarketData {
   }
 }
 
-/** A date range of a {@link Dataset}: panels are cut from the cached full panels in one pass. */
+/**
+ * A date range of a {@link Dataset}: panels are cut from the cached full panels in one pass;
+ * tables are the dataset's own, uncut.
+ */
 class DatasetWindow implements MarketData {
   readonly calendar: TradingCalendar;
   readonly assets: readonly string[];
@@ -205,6 +218,14 @@ class DatasetWindow implements MarketData {
   window(start: number, end: number): MarketData {
     checkWindow(start, end, this.end - this.start);
     return new DatasetWindow(this.dataset, this.start + start, this.start + end);
+  }
+
+  /**
+   * The dataset's table, the same as the whole dataset's: a table is not cut by the window. It is
+   * as loaded; filter it by its own date columns as of the calendar day you ask about.
+   */
+  table(name: string): Table | undefined {
+    return this.dataset.table(name);
   }
 }
 

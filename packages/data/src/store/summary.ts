@@ -1,4 +1,4 @@
-import { type DatasetReport, formatCount, formatReport } from '../io/index.js';
+import { type DatasetReport, formatCount, formatReport, supplementDirs } from '../io/index.js';
 import { basename } from '../io/report.js';
 import type { BuildNote } from './build.js';
 
@@ -7,14 +7,15 @@ import type { BuildNote } from './build.js';
  *
  * `loaded cn-csi300: 8 tables, 1,599,745 rows; rejected 12 rows (daily: 10 unparsable_date, 2 duplicate_key); 3 data warnings (daily: 3 high_below_low); 2 notes (daily: 120 unknown_date; …)`
  *
- * Also named: security codes normalised to `600519.SH`, and extra text columns skipped.
+ * Also named: security codes normalised to `600519.SH`, and extra text columns skipped. A read
+ * with supplementary folders is named by all of them: `loaded cn-csi1000 + cn-funds: …`.
  * Without any loss it ends `nothing rejected`; an unusable dataset starts `read <name>,
  * UNUSABLE (n errors)` and counts only its usable tables. {@link formatLoadDetails} is the long form;
  * `report` and `notes` are plain JSON-serialisable data for `--json`.
  */
 export function formatLoadSummary(report: DatasetReport, notes: readonly BuildNote[] = []): string {
   const tables = report.tables.filter((t) => t.errors.length === 0);
-  const name = basename(report.dir) || report.dir;
+  const name = [report.dir, ...supplementDirs(report)].map((dir) => basename(dir.replace(/[\\/]+$/, '')) || dir).join(' + ');
   const errors = report.errors.length + report.tables.reduce((n, t) => n + t.errors.length, 0);
   const what = report.usable ? `loaded ${name}` : `read ${name}, UNUSABLE (${errors} error${errors === 1 ? '' : 's'})`;
   const parts = [`${what}: ${tables.length} table${tables.length === 1 ? '' : 's'}, ${formatCount(report.rowsKept)} rows`];

@@ -4,6 +4,7 @@ import {
   type MarketData,
   Panel,
   type UniverseInstance,
+  type UniversePlugin,
   ValidationError,
   isFactorkitError,
   show,
@@ -541,16 +542,20 @@ function pluginParams(meta: Parameters<typeof resolvePluginParams>[0], input: Re
 function resolveBenchmarks(options: TrackingOptions, view: MarketData, config: TrackingConfig, schedule: readonly number[], names: Names): Benchmark[] {
   const list: readonly string[] = options.universes;
   if (list.length === 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${names.universes}: give at least one universe (an index code or alias: csi300, csi500, csi1000, csia500…)`);
-  const plugin = options.benchmark;
   const problems: string[] = [];
-  const resolved: { name: string; instance: UniverseInstance; params: Record<string, unknown> }[] = [];
+  const resolved: { name: string; plugin: UniversePlugin<any>; instance: UniverseInstance; params: Record<string, unknown> }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
   const seen = new Map<string, string>();
   for (const name of list) {
     if (seen.has(name)) {
       problems.push(`\`${name}\` is listed twice`);
       continue;
     }
-    const params = pluginParams(plugin.meta, { ...config.universe, index: name }, `universe \`${plugin.id}\``, names, 'universe');
+    // A name of `namedBenchmarks` is its own plugin's, given the settings of `config.universe` it declares.
+    const named = options.namedBenchmarks !== undefined && Object.hasOwn(options.namedBenchmarks, name) ? options.namedBenchmarks[name] : undefined;
+    const plugin = named ?? options.benchmark;
+    const declared = (named?.meta.params ?? {}) as object;
+    const given = named ? Object.fromEntries(Object.entries(config.universe ?? {}).filter(([key]) => Object.hasOwn(declared, key))) : { ...config.universe, index: name };
+    const params = pluginParams(plugin.meta, given, `universe \`${plugin.id}\``, names, 'universe');
     try {
       const instance = memoUniverse(plugin.resolve({ data: view, params }));
       if (typeof instance.weights !== 'function') {
@@ -560,7 +565,7 @@ function resolveBenchmarks(options: TrackingOptions, view: MarketData, config: T
       const twin = [...seen.entries()].find(([, id]) => id === instance.id);
       if (twin) problems.push(`\`${name}\` is \`${twin[0]}\` again (${instance.id})`);
       seen.set(name, instance.id);
-      resolved.push({ name, instance, params });
+      resolved.push({ name, plugin, instance, params });
     } catch (error) {
       if (!isFactorkitError(error)) throw error;
       problems.push(`\`${name}\`: ${error.message}`);
@@ -571,7 +576,7 @@ function resolveBenchmarks(options: TrackingOptions, view: MarketData, config: T
       details: { universes: list },
     });
   }
-  return resolved.map(({ name, instance, params }) => {
+  return resolved.map(({ name, plugin, instance, params }) => {
     let approximate = 0;
     let missing = 0;
     for (const t of schedule) {

@@ -70,6 +70,14 @@ export interface TrackingOptions {
    */
   readonly benchmark: UniversePlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
+   * Benchmarks another universe plugin makes, by the name `universes` lists them under
+   * (`{ 'fund-holdings': fundHoldingsUniverse }` of `@factorkit/universe-fund-holdings`): such a
+   * name is resolved by its plugin instead of `benchmark`, with the settings of `config.universe`
+   * that plugin declares (the investability filters, for example) and its own defaults otherwise.
+   * Each must give benchmark weights.
+   */
+  readonly namedBenchmarks?: Readonly<Record<string, UniversePlugin<any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
    * The investable universe plugin (the `market` plugin), resolved with `config.investable`:
    * where the MFE portfolio may go outside the benchmark and where the factor is preprocessed.
    * Omitted (or `config.investable: false`): every stock with a factor value.

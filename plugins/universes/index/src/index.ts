@@ -54,12 +54,7 @@ const FILTER_INPUTS: readonly InputSpec[] = [
   { field: 'can_sell_close', kind: 'market', optional: true },
 ];
 
-interface Filters {
-  readonly excludeSt: boolean;
-  readonly excludeSuspended: boolean;
-  readonly minListedDays: number;
-  readonly tradeAt: 'open' | 'close';
-}
+type Filters = InvestabilityFilters;
 
 /** Read once what the filters and tradability need. */
 function filterPanels(data: MarketData, filters: Filters, owner: string) {
@@ -226,6 +221,45 @@ export const marketUniverse = defineUniverse({
     };
   },
 });
+
+/** The parameters of the investability filters and tradability, as {@link investability} takes them. */
+export interface InvestabilityFilters {
+  readonly excludeSt: boolean;
+  readonly excludeSuspended: boolean;
+  readonly minListedDays: number;
+  readonly tradeAt: 'open' | 'close';
+}
+
+/**
+ * The investability filters and tradability of the `index` and `market` universes, for other
+ * universe plugins built on the same fields: spread {@link INVESTABILITY_PARAMS} into the
+ * plugin's params and {@link INVESTABILITY_INPUTS} into its inputs, then call this once in
+ * `resolve`. `filter(mask, t)` clears (in place) the members that are not investable on `t`
+ * (no daily row, suspended, ST, listed too recently, as configured); `tradability(t)` is what the
+ * `index` universe reports.
+ *
+ * @param owner names the universe in messages (`universe \`fund-holdings\``).
+ * @throws FactorkitError `FK_MISSING_INPUT` without `is_trading`, or without `listed_days` when
+ *   `minListedDays` > 0.
+ */
+export function investability(
+  data: MarketData,
+  filters: InvestabilityFilters,
+  owner: string,
+): { filter(mask: Uint8Array, t: number): Uint8Array; tradability(t: number): Tradability } {
+  const panels = filterPanels(data, filters, owner);
+  const n = data.assets.length;
+  return {
+    filter: (mask, t) => applyFilters(mask, t, panels, filters),
+    tradability: (t) => tradability(t, n, panels),
+  };
+}
+
+/** The parameter schema of {@link investability}'s filters (the `market` universe's params). */
+export const INVESTABILITY_PARAMS = filterParams;
+
+/** The fields {@link investability} reads (all but `is_trading` optional). */
+export const INVESTABILITY_INPUTS = FILTER_INPUTS;
 
 /** Scale to sum 1; false when there is nothing to scale. */
 function normalise(weights: Float64Array): boolean {

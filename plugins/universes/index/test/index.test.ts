@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import plugins, { indexUniverse, marketUniverse, resolveIndexCode } from '../src/index.js';
+import plugins, { INVESTABILITY_INPUTS, INVESTABILITY_PARAMS, indexUniverse, investability, marketUniverse, resolveIndexCode } from '../src/index.js';
 
 const DAYS = ['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'];
 const ASSETS = ['000001.SZ', '000002.SZ', '600000.SH', '688001.SH'];
@@ -105,6 +105,30 @@ describe('market universe', () => {
     const registry = createRegistry();
     registry.register([...plugins]);
     expect(registry.list('universe').map((e) => e.plugin.id)).toEqual(['index', 'market']);
+  });
+});
+
+describe('investability (the filters and tradability, for other universe plugins)', () => {
+  it('filters a mask in place as the market universe does, and reports its tradability', () => {
+    const filters = { excludeSt: true, excludeSuspended: true, minListedDays: 1, tradeAt: 'close' as const };
+    const own = investability(data(), filters, 'universe `x`');
+    const market = marketUniverse.resolve({ data: data(), params: marketUniverse.with(filters).params });
+    // Day 2: 000002 is ST, 600000 suspended; day 0: 688001 has no row.
+    expect(list(own.filter(Uint8Array.from([1, 1, 1, 1]), 2))).toEqual(['000001.SZ', '688001.SH']);
+    expect(list(own.filter(Uint8Array.from([0, 1, 1, 1]), 0))).toEqual(['600000.SH']);
+    for (let t = 0; t < DAYS.length; t++) {
+      expect(own.filter(new Uint8Array(4).fill(1), t)).toEqual(market.members(t));
+      expect(own.tradability(t)).toEqual(market.tradability!(t));
+    }
+    expect(Object.keys(INVESTABILITY_PARAMS)).toEqual(['excludeSt', 'excludeSuspended', 'minListedDays', 'tradeAt']);
+    expect(INVESTABILITY_INPUTS.map((i) => i.field)).toContain('is_trading');
+  });
+
+  it('names the owner when a field is missing', () => {
+    const bare = createMemoryData({ calendar: DAYS, assets: ASSETS });
+    expect(() => investability(bare, { excludeSt: true, excludeSuspended: true, minListedDays: 0, tradeAt: 'close' }, 'universe `x`')).toThrow(
+      'universe `x` needs field `is_trading`, which the dataset does not have',
+    );
   });
 });
 
