@@ -45,10 +45,26 @@ describe('factorkit CLI', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const listed = JSON.parse(out) as { coreApiVersion: string; plugins: Record<string, string>[] };
-    expect(listed.coreApiVersion).toBe('1.0');
+    expect(listed.coreApiVersion).toBe('1.1');
     expect(listed.plugins).toContainEqual(
       expect.objectContaining({ kind: 'factor', id: 'momentum_1y', package: '@factorkit/factor-momentum', apiVersion: '1.0', source: 'builtin' }),
     );
+  });
+
+  it('lists the built-in combination models (kind `model`, core API 1.1)', async () => {
+    const { code, out } = await cli(['plugins', 'list', '--json']);
+    expect(code).toBe(0);
+    const listed = JSON.parse(out) as { plugins: Record<string, string>[] };
+    const models = listed.plugins.filter((p) => p.kind === 'model').map((p) => [p.id, p.package, p.apiVersion, p.source]);
+    expect(models).toHaveLength(6);
+    expect(models).toEqual(expect.arrayContaining([
+      ['equal', '@factorkit/model-equal', '1.1', 'builtin'],
+      ['gbdt', '@factorkit/model-gbdt', '1.1', 'builtin'],
+      ['ic', '@factorkit/model-ic', '1.1', 'builtin'],
+      ['icir', '@factorkit/model-icir', '1.1', 'builtin'],
+      ['max_icir', '@factorkit/model-max-icir', '1.1', 'builtin'],
+      ['ridge', '@factorkit/model-ridge', '1.1', 'builtin'],
+    ]));
   });
 
   it('lists plugins as a table with a count line', async () => {
@@ -57,7 +73,7 @@ describe('factorkit CLI', () => {
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^KIND\s+ID\s+PACKAGE\s+VERSION\s+API\s+SOURCE\s+TITLE$/);
     expect(out).toMatch(/factor\s+momentum_1y\s+@factorkit\/factor-momentum/);
-    expect(lines.at(-1)).toMatch(/^\d+ plugins?; this core provides API 1\.0$/);
+    expect(lines.at(-1)).toMatch(/^\d+ plugins?; this core provides API 1\.1$/);
   });
 
   it('reports a plugin package that is not installed, and exits 1', async () => {

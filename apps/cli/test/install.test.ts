@@ -214,7 +214,7 @@ describe('installed with npm outside the workspace', () => {
       project,
     );
     expect(JSON.parse(out)).toEqual({
-      api: '1.0',
+      api: '1.1',
       define: 'function',
       ids: ['momentum_1y'],
       discovered: ['factorkit-factor-acme'],
@@ -235,7 +235,7 @@ describe('installed with npm outside the workspace', () => {
       ],
       project,
     );
-    expect(JSON.parse(out)).toEqual({ api: '1.0', loader: 'function', ids: ['momentum_1y'] });
+    expect(JSON.parse(out)).toEqual({ api: '1.1', loader: 'function', ids: ['momentum_1y'] });
   });
 
   it('runs the installed CLI: --version and plugins list with built-in and third-party plugins', () => {
@@ -246,7 +246,7 @@ describe('installed with npm outside the workspace', () => {
       plugins: { kind: string; id: string; package: string; version: string; apiVersion: string; source: string }[];
       failures: unknown[];
     };
-    expect(listed.coreApiVersion).toBe('1.0');
+    expect(listed.coreApiVersion).toBe('1.1');
     expect(listed.failures).toEqual([]);
     expect(listed.plugins).toEqual(
       expect.arrayContaining([
@@ -296,7 +296,7 @@ describe('installed with npm outside the workspace', () => {
     const result = run(factorkit, ['plugins', 'list', '--plugin', 'factorkit-factor-future'], project);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('error [FK_API_VERSION] factorkit-factor-future');
-    expect(result.stderr).toContain('factor `acme_reversal`: targets core API `2.0` but this core provides `1.0` (major versions differ)');
+    expect(result.stderr).toContain('factor `acme_reversal`: targets core API `2.0` but this core provides `1.1` (major versions differ)');
     // The compatible plugins are still listed.
     expect(result.stdout).toContain('momentum_1y');
 

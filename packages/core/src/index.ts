@@ -4,7 +4,8 @@
  * - data: {@link MarketData} (calendar, assets, point-in-time fields as {@link Panel}s, and
  *   non-panel tables as {@link DataTable}s);
  * - plugins: {@link defineFactor}, {@link defineUniverse}, {@link defineConstraint},
- *   {@link defineOptimizer}, with typed {@link param} schemas;
+ *   {@link defineOptimizer}, {@link defineModel} (combination models and their
+ *   {@link TrainingSet}), with typed {@link param} schemas;
  * - the optimisation {@link Problem} model that constraints build and optimizers solve;
  * - a {@link createRegistry | registry} that validates plugins before adding them.
  *
@@ -158,6 +159,23 @@ export {
   defineOptimizer,
   failedSolution,
 } from './optimizer.js';
+export {
+  type FactorWeight,
+  type FactorWeightKind,
+  type ModelDefinition,
+  type ModelDiagnostics,
+  type ModelMeta,
+  type ModelPlugin,
+  type ModelSpec,
+  type ModelTrainContext,
+  type TrainModelOptions,
+  type TrainedModel,
+  type TrainingSet,
+  checkModel,
+  checkTrainingSet,
+  defineModel,
+  trainModel,
+} from './model.js';
 export {
   type AnyPlugin,
   type PluginOf,

@@ -3,10 +3,10 @@ import { type Issue, ValidationError, show } from './errors.js';
 import type { FieldKind } from './data.js';
 import { type ParamSchema, type ParamsOf, checkSchema, parseParams } from './params.js';
 
-/** The four kinds of plugin factorkit composes. */
-export type PluginKind = 'factor' | 'universe' | 'constraint' | 'optimizer';
+/** The five kinds of plugin factorkit composes (`model` since core API 1.1). */
+export type PluginKind = 'factor' | 'universe' | 'constraint' | 'optimizer' | 'model';
 
-export const PLUGIN_KINDS: readonly PluginKind[] = ['factor', 'universe', 'constraint', 'optimizer'];
+export const PLUGIN_KINDS: readonly PluginKind[] = ['factor', 'universe', 'constraint', 'optimizer', 'model'];
 
 /**
  * A plugin id: lower case, starting with a letter; digits, `_`, `-` and `.` allowed

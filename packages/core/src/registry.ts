@@ -1,13 +1,14 @@
 import { type ConstraintPlugin, checkConstraint, defineConstraint } from './constraint.js';
 import { type ErrorCode, FactorkitError, type Issue, formatIssues, show } from './errors.js';
 import { type FactorPlugin, checkFactor, defineFactor } from './factor.js';
+import { type ModelPlugin, checkModel, defineModel } from './model.js';
 import { type OptimizerPlugin, checkOptimizer, defineOptimizer } from './optimizer.js';
 import { PLUGIN_KINDS, type PluginKind, type PluginSource } from './plugin.js';
 import { type UniversePlugin, checkUniverse, defineUniverse } from './universe.js';
 import { CORE_API_VERSION, checkApiCompatibility } from './version.js';
 
 /** Any plugin. */
-export type AnyPlugin = FactorPlugin<any> | UniversePlugin<any> | ConstraintPlugin<any> | OptimizerPlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyPlugin = FactorPlugin<any> | UniversePlugin<any> | ConstraintPlugin<any> | OptimizerPlugin<any> | ModelPlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The plugin type of kind `K`. */
 export type PluginOf<K extends PluginKind> = Extract<AnyPlugin, { kind: K }>;
@@ -76,6 +77,7 @@ const CHECKS: Record<PluginKind, (value: unknown) => Issue[]> = {
   universe: checkUniverse,
   constraint: checkConstraint,
   optimizer: checkOptimizer,
+  model: checkModel,
 };
 
 /**
@@ -93,6 +95,8 @@ function normalise(plugin: AnyPlugin): AnyPlugin {
       return defineConstraint(plugin);
     case 'optimizer':
       return defineOptimizer(plugin);
+    case 'model':
+      return defineModel(plugin);
   }
 }
 

@@ -4,8 +4,11 @@
  * A plugin declares the contract version it was written for (`apiVersion`). It is compatible
  * when the majors are equal and the plugin's minor is not newer than the core's: minors only
  * add to the contract, majors may change it.
+ *
+ * - `1.0`: factors, universes, constraints, optimizers;
+ * - `1.1`: adds combination models (`defineModel`); a model plugin declares `1.1`.
  */
-export const CORE_API_VERSION = '1.0';
+export const CORE_API_VERSION = '1.1';
 
 /** A contract version, `MAJOR.MINOR` (for example `"1.0"`). */
 export type ApiVersion = `${number}.${number}`;

@@ -297,7 +297,7 @@ describe('loadPluginPackages', () => {
     const error = await rejected(loadPluginPackages(registry, ['factorkit-factor-future'], { from: project }));
     expect(error.code).toBe('FK_API_VERSION');
     expect(error.message).toBe(
-      'cannot register plugins from `factorkit-factor-future`:\nfactor `future`: targets core API `2.0` but this core provides `1.0` (major versions differ)',
+      'cannot register plugins from `factorkit-factor-future`:\nfactor `future`: targets core API `2.0` but this core provides `1.1` (major versions differ)',
     );
     expect(registry.list()).toEqual([]);
   });

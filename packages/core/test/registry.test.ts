@@ -165,8 +165,8 @@ describe('createRegistry: validation is all-or-nothing', () => {
     expect(error.code).toBe('FK_INVALID_PLUGIN');
     expect(error.message).toBe(
       'cannot register plugins:\n' +
-        'plugin #0 (`5`): `kind` must be one of factor, universe, constraint, optimizer, got `undefined`\n' +
-        'strategy `x`: `kind` must be one of factor, universe, constraint, optimizer, got `"strategy"`',
+        'plugin #0 (`5`): `kind` must be one of factor, universe, constraint, optimizer, model, got `undefined`\n' +
+        'strategy `x`: `kind` must be one of factor, universe, constraint, optimizer, model, got `"strategy"`',
     );
   });
 
@@ -233,7 +233,7 @@ describe('createRegistry: validation is all-or-nothing', () => {
     const error = registrationError(() => registry.register({ kind: 'factor', id: 'other', apiVersion: '3.1', meta: 'new shape' } as never));
     expect(error.code).toBe('FK_API_VERSION');
     expect(error.problems).toEqual([
-      { code: 'FK_API_VERSION', plugin: 'factor `other`', message: 'targets core API `3.1` but this core provides `1.0` (major versions differ)' },
+      { code: 'FK_API_VERSION', plugin: 'factor `other`', message: 'targets core API `3.1` but this core provides `1.1` (major versions differ)' },
     ]);
   });
 

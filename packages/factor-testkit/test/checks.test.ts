@@ -62,9 +62,9 @@ describe('checkMetadata', () => {
 
   it('fails a plugin built for another core API, naming both versions', () => {
     const future = defineFactor({ ...minimal(), apiVersion: '2.0' });
-    expect(firstMessage(checkMetadata(future))).toBe('metadata: factor `minimal` targets core API `2.0` but this core provides `1.0` (major versions differ)');
+    expect(firstMessage(checkMetadata(future))).toBe('metadata: factor `minimal` targets core API `2.0` but this core provides `1.1` (major versions differ)');
     const newer = defineFactor({ ...minimal(), apiVersion: '1.7' });
-    expect(firstMessage(checkMetadata(newer))).toContain('this core provides only `1.0` (upgrade @factorkit/core)');
+    expect(firstMessage(checkMetadata(newer))).toContain('this core provides only `1.1` (upgrade @factorkit/core)');
   });
 
   it('fails parameter sets that do not validate, and lookbacks that are not non-negative integers', () => {

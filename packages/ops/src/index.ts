@@ -9,8 +9,12 @@
  * - cross-sectional, per date over a {@link Mask} of eligible assets: `rank`, `percentile`,
  *   `zscore`, `winsorizeMad`, `winsorizeSigma`, group-wise ops by industry, and `neutralize`
  *   (industry dummies + size + extra regressors, by Frisch–Waugh–Lovell); one-row kernels
- *   (`rankInPlace`, `zscoreInPlace`, `correlation` of two cross-sections, `sortOrder` +
- *   `ranksInOrder` to rank many subsets of one row after one sort) for loops over dates;
+ *   (`rankInPlace`, `zscoreInPlace`, `rankNormalInPlace`, `correlation` of two cross-sections,
+ *   `sortOrder` + `ranksInOrder` to rank many subsets of one row after one sort) for loops over
+ *   dates; `normalQuantile` (Φ⁻¹);
+ * - training sets of combination models (`@factorkit/core`'s `TrainingSet`): `icByDate`, each
+ *   factor's IC on each date, and `linearScores`, a linear combination with missing exposures
+ *   at 0;
  * - {@link preprocess}: winsorise → neutralise → standardise → fill, with a report of what
  *   every stage changed or dropped and why.
  *
@@ -45,6 +49,8 @@ export { MAD_TO_SIGMA } from './cs/kernels.js';
 export { type CombineZscoresOptions, combineZscores } from './cs/composite.js';
 export { type RowBlockInputs, mapRows, rankInPlace, zscoreInPlace } from './cs/rows.js';
 export { correlation } from './cs/correlation.js';
+export { normalQuantile, rankNormalInPlace } from './cs/normal.js';
+export { type IcByDate, type IcByDateOptions, icByDate, linearScores } from './cs/training.js';
 export { ranksInOrder, sortOrder } from './cs/order.js';
 export { groupDemean, groupPercentile, groupRank, groupZscore } from './cs/group.js';
 export { type NeutralizeOptions, neutralize } from './cs/neutralize.js';

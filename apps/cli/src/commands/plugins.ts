@@ -10,7 +10,7 @@ interface ListOptions {
 
 /** `factorkit plugins list`: every plugin found, built-in and installed. */
 export function registerPluginsCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const plugins = program.command('plugins').description('inspect factor, universe, constraint and optimizer plugins');
+  const plugins = program.command('plugins').description('inspect factor, universe, constraint, optimizer and model plugins');
   plugins
     .command('list')
     .description('list every plugin found: built-in ones and those installed in the current project')
