@@ -1,3 +1,3 @@
 import { createTsupConfig } from '@factorkit/tooling/tsup';
 
-export default createTsupConfig({ entry: ['src/index.ts'] });
+export default createTsupConfig({ entry: ['src/index.ts', 'src/node.ts'] });

@@ -1,11 +1,15 @@
 import { isFactorkitError } from '@factorkit/core';
 import { Command, CommanderError } from 'commander';
+import { registerBacktestCommand } from './commands/backtest.js';
 import { registerDataCommand } from './commands/data.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerFactorsCommand } from './commands/factors.js';
 import { registerFundsCommand } from './commands/funds.js';
 import { registerOptimizeCommand } from './commands/optimize.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerTrackCommand } from './commands/track.js';
+import { registerWeeklyCommand } from './commands/weekly.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { EXIT_DATA, EXIT_NO_SOLUTION, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { type CliIo, processIo } from './io.js';
 import { cliVersion } from './plugins.js';
@@ -35,6 +39,10 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerOptimizeCommand(program, io, setExitCode);
   registerTrackCommand(program, io, setExitCode);
   registerFundsCommand(program, io, setExitCode);
+  registerWorkerCommand(program, io, setExitCode);
+  registerBacktestCommand(program, io, setExitCode);
+  registerDemoCommand(program, io, setExitCode);
+  registerWeeklyCommand(program, io, setExitCode);
   // Every command accepts --verbose (the causes of errors, every drop reason in full).
   for (const command of leafCommands(program)) {
     if (!command.options.some((o) => o.long === '--verbose')) command.option('--verbose', 'print details: the cause of an error, every reason in full');

@@ -9,7 +9,10 @@
  *   callers that trade several times a day;
  * - {@link backtestMetrics}, {@link periodTables}: the metrics of any NAV series;
  * - {@link backtestTables}, {@link backtestSummary}: the CSV and JSON outputs (written by
- *   `writeBacktestOutputs` of `@factorkit/backtest/node`).
+ *   `writeBacktestOutputs` of `@factorkit/backtest/node`);
+ * - diagnostics fed by `runBacktest`'s `onClose`: {@link contributionTracker} (per-stock
+ *   contribution), {@link stockHitRate} (the stock-level hit rate), {@link excessAttribution}
+ *   (active return through a factor risk model), {@link weightRecorder}.
  *
  * @packageDocumentation
  */
@@ -27,7 +30,7 @@ export type {
   TradeRecord,
   TradeStatus,
 } from './types.js';
-export { type BacktestOptions, runBacktest } from './run.js';
+export { type AsyncBacktestOptions, type BacktestOptions, runBacktest, runBacktestAsync } from './run.js';
 export { Account, type OrderRequest } from './account.js';
 export { MarketView, requiredFields } from './market.js';
 export { BACKTEST_SETTINGS, type BacktestSettings, type BacktestSettingsInput, checkSettings } from './settings.js';
@@ -35,3 +38,24 @@ export { CostSchedule, type Exchange, STAMP_DUTY_SCHEDULE, type StampDutyRate, T
 export { type LotRule, lotRule, roundOrder, roundSell } from './lots.js';
 export { type Frequency, type MetricsInput, backtestMetrics, isoWeek, maxDrawdown, periodOf, periodTable, periodTables } from './metrics.js';
 export { BACKTEST_FILES, type BacktestTable, backtestSummary, backtestTables, metricsRecord } from './outputs.js';
+export {
+  type AttributionFactor,
+  type AttributionOptions,
+  type AttributionParts,
+  type AttributionResult,
+  type AttributionRow,
+  type ContributionDaily,
+  type ContributionOptions,
+  type ContributionTracker,
+  type FactorAttribution,
+  type FactorGroup,
+  type HitRateOptions,
+  type HitRatePeriod,
+  type HitRateResult,
+  type StockContribution,
+  type WeightRecorder,
+  contributionTracker,
+  excessAttribution,
+  stockHitRate,
+  weightRecorder,
+} from './diagnostics/index.js';

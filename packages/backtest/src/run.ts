@@ -33,6 +33,14 @@ export interface BacktestOptions extends BacktestSettingsInput {
   readonly benchmarkWeights?: (t: number) => ArrayLike<number> | undefined;
   /** Which closes `holdings` records: days with a fill and the last day (default), or every day. */
   readonly holdings?: 'trades' | 'daily';
+  /**
+   * Called at the close of every simulated day `t` (the first included, in order, after the
+   * day's fills and the mark to market, before `targets(t)`), with the portfolio's weights over
+   * `data.assets`: position value / portfolio value (0 for a stock not held; the rest is cash).
+   * The array is one buffer reused from day to day: copy what you keep (see
+   * `weightRecorder`, `contributionTracker`). Omitted: no weights are computed.
+   */
+  readonly onClose?: (t: number, weights: Float64Array) => void;
 }
 
 /** An order waiting for its day, in adjusted shares (a split between decision and fill keeps its meaning). */
@@ -47,7 +55,7 @@ const SETTING_KEYS = Object.keys(BACKTEST_SETTINGS) as (keyof typeof BACKTEST_SE
 const WEIGHT_TOLERANCE = 1e-9;
 const SUM_TOLERANCE = 1e-6;
 
-function resolve(data: MarketData, options: BacktestOptions): { settings: BacktestSettings; start: number; end: number } {
+function resolve(data: MarketData, options: AsyncBacktestOptions): { settings: BacktestSettings; start: number; end: number } {
   const issues: Issue[] = [];
   const input: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) if (options[key] !== undefined) input[key] = options[key];
@@ -56,6 +64,9 @@ function resolve(data: MarketData, options: BacktestOptions): { settings: Backte
   if (typeof options.targets !== 'function') issues.push({ path: 'options.targets', message: `expected a function (t) → weights | undefined, got ${show(options.targets)}` });
   if (options.benchmarkWeights !== undefined && typeof options.benchmarkWeights !== 'function') {
     issues.push({ path: 'options.benchmarkWeights', message: `expected a function (t) → weights | undefined, got ${show(options.benchmarkWeights)}` });
+  }
+  if (options.onClose !== undefined && typeof options.onClose !== 'function') {
+    issues.push({ path: 'options.onClose', message: `expected a function (t, weights) → void, got ${show(options.onClose)}` });
   }
   if (options.holdings !== undefined && options.holdings !== 'trades' && options.holdings !== 'daily') {
     issues.push({ path: 'options.holdings', message: `expected \`trades\` or \`daily\`, got ${show(options.holdings)}` });
@@ -138,6 +149,35 @@ function checkBenchmarkWeights(weights: ArrayLike<number>, t: number, data: Mark
  *   `targets` returns bad weights (naming the date and asset).
  */
 export function runBacktest(data: MarketData, options: BacktestOptions): BacktestResult {
+  const days = simulate(data, options);
+  let step = days.next();
+  while (!step.done) step = days.next(options.targets(step.value));
+  return step.value;
+}
+
+/** Options of {@link runBacktestAsync}: those of {@link runBacktest}, with `targets` that may return a promise. */
+export interface AsyncBacktestOptions extends Omit<BacktestOptions, 'targets'> {
+  /** As {@link BacktestOptions.targets}, awaited: called once for each simulated day but the last, in order, each call awaited before the next day. */
+  readonly targets: (t: number) => ArrayLike<number> | undefined | PromiseLike<ArrayLike<number> | undefined>;
+}
+
+/**
+ * {@link runBacktest} for targets decided asynchronously (an optimizer's `solve` is async): the
+ * same simulation, rules and result, with `targets(t)` awaited at the close of each day before
+ * the simulation moves on, so a caller can read the weights at the close of `t` (`onClose`) and
+ * solve for the targets of `t` from them.
+ *
+ * @throws as {@link runBacktest}.
+ */
+export async function runBacktestAsync(data: MarketData, options: AsyncBacktestOptions): Promise<BacktestResult> {
+  const days = simulate(data, options);
+  let step = days.next();
+  while (!step.done) step = days.next(await options.targets(step.value));
+  return step.value;
+}
+
+/** The simulation of {@link runBacktest}: yields each day `t` whose close may bring target weights, and is given them back. */
+function* simulate(data: MarketData, options: AsyncBacktestOptions): Generator<number, BacktestResult, ArrayLike<number> | undefined> {
   const { settings, start, end } = resolve(data, options);
   const at = settings.execution.price;
   const market = new MarketView(data, [at], true);
@@ -157,6 +197,8 @@ export function runBacktest(data: MarketData, options: BacktestOptions): Backtes
   let rebalances = 0;
   let belowLot = 0;
   const carry = settings.execution.remainder === 'carry';
+  const onClose = options.onClose;
+  const closeWeights = onClose ? new Float64Array(N) : undefined;
 
   const cancel = (t: number, reason: TradeReason) => {
     for (const order of pending) {
@@ -194,8 +236,17 @@ export function runBacktest(data: MarketData, options: BacktestOptions): Backtes
     if (filledAny || k === D - 1 || options.holdings === 'daily') {
       for (const row of snapshot(market, account, options, t, value[k]!, data)) holdings.push(row);
     }
+    if (onClose) {
+      const w = closeWeights!;
+      const total = value[k]!;
+      for (let a = 0; a < N; a++) {
+        const held = account.shares[a]!;
+        w[a] = held === 0 ? 0 : (held * account.lastClose(a)) / total;
+      }
+      onClose(t, w);
+    }
     if (k === D - 1) break;
-    const weights = options.targets(t);
+    const weights = yield t;
     if (weights === undefined) continue;
     checkWeights(weights, t, data, 'targets');
     rebalances++;
@@ -316,7 +367,7 @@ function blank(market: MarketView, a: number, side: Side, t: number, shares: num
   };
 }
 
-function snapshot(market: MarketView, account: Account, options: BacktestOptions, t: number, portfolioValue: number, data: MarketData): HoldingRecord[] {
+function snapshot(market: MarketView, account: Account, options: AsyncBacktestOptions, t: number, portfolioValue: number, data: MarketData): HoldingRecord[] {
   const benchmark = options.benchmarkWeights?.(t);
   if (benchmark !== undefined) checkBenchmarkWeights(benchmark, t, data);
   const rows: HoldingRecord[] = [];

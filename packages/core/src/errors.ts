@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'FK_API_VERSION'
   /** A plugin needs data fields the dataset does not have. */
   | 'FK_MISSING_INPUT'
+  /** A strategy file or definition failed validation; see `issues` (each with its dot-path under `strategy`, and its file, line and column when read from a file). */
+  | 'FK_INVALID_STRATEGY'
   /** A plugin package could not be found from the given directory. */
   | 'FK_PLUGIN_NOT_FOUND'
   /** A plugin package was found but importing it failed or it exported no plugin. */

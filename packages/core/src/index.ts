@@ -167,6 +167,7 @@ export {
   type ModelMeta,
   type ModelPlugin,
   type ModelSpec,
+  type ModelCache,
   type ModelTrainContext,
   type TrainModelOptions,
   type TrainedModel,

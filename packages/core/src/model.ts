@@ -66,7 +66,19 @@ export interface ModelTrainContext<P> {
   readonly params: P;
   /** The training rows (checked: shapes, finite labels, ordered dates). Read-only. */
   readonly data: TrainingSet;
+  /**
+   * A store the caller keeps across the trainings of one walk-forward run (absent otherwise), for
+   * per-date statistics a model would otherwise recompute in every window holding the date (a
+   * date's IC is computed once, not `window / retrainEvery` times). Valid only because each label
+   * date's rows are the same in every training set of the run, which the caller guarantees; a key
+   * must name everything its value depends on (statistic, parameters, factors and the date of
+   * `data.dates`), and a model without `data.dates` must not use it.
+   */
+  readonly cache?: ModelCache;
 }
+
+/** See {@link ModelTrainContext.cache}: a plain map the caller owns for one run. */
+export type ModelCache = Map<string, unknown>;
 
 /** What a combination model declares about itself. */
 export interface ModelMeta<S extends ParamSchema> extends MetaBase<S> {
@@ -216,6 +228,8 @@ export function checkTrainingSet(value: unknown): Issue[] {
 export interface TrainModelOptions {
   /** Where the plugin came from (a registry entry's `source`): named when its own code throws. */
   readonly source?: PluginSource;
+  /** Handed to the plugin as `ctx.cache` (see {@link ModelTrainContext.cache}). */
+  readonly cache?: ModelCache;
 }
 
 /** `model \`id\`` plus, when known, ` from package \`name@version\``, for messages. */
@@ -259,7 +273,7 @@ export function trainModel(
       });
     }
   };
-  const trained = guarded('train', () => plugin.train({ params, data }));
+  const trained = guarded('train', () => plugin.train({ params, data, ...(options.cache ? { cache: options.cache } : {}) }));
   if (typeof trained !== 'object' || trained === null || typeof trained.predict !== 'function' || typeof trained.weights !== 'function') {
     throw new FactorkitError('FK_INVALID_OUTPUT', `${owner}: train must return { predict, weights }, got ${show(trained)}`);
   }

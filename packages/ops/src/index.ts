@@ -50,7 +50,7 @@ export { type CombineZscoresOptions, combineZscores } from './cs/composite.js';
 export { type RowBlockInputs, mapRows, rankInPlace, zscoreInPlace } from './cs/rows.js';
 export { correlation } from './cs/correlation.js';
 export { normalQuantile, rankNormalInPlace } from './cs/normal.js';
-export { type IcByDate, type IcByDateOptions, icByDate, linearScores } from './cs/training.js';
+export { IC_MODEL_PARAMS, type IcByDate, type IcByDateOptions, icByDate, linearScores } from './cs/training.js';
 export { ranksInOrder, sortOrder } from './cs/order.js';
 export { groupDemean, groupPercentile, groupRank, groupZscore } from './cs/group.js';
 export { type NeutralizeOptions, neutralize } from './cs/neutralize.js';

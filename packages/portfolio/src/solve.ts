@@ -13,7 +13,7 @@ import {
   show,
 } from '@factorkit/core';
 import { assemble, disassemble } from './assemble.js';
-import { type CutOptions, type CutResult, solveWithCuts } from './cuts.js';
+import { type CutOptions, type CutResult, solveWithCuts, withoutQuadratic } from './cuts.js';
 import { type DiagnoseOptions, type InfeasibilityReport, diagnoseInfeasibility } from './diagnose.js';
 import { formatValue } from './explain.js';
 import type { PortfolioObjective } from './objectives.js';
@@ -148,7 +148,18 @@ export async function solvePortfolio(input: Problem | PortfolioInput, options: S
     ...(options.warmStart ? { warmStart: options.warmStart } : {}),
     ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
   });
-  const diagnose = (p: Problem) => diagnoseInfeasibility(p, options.optimizer, { ...(options.diagnose ?? {}), ...(options.cuts ? { cuts: options.cuts } : {}) });
+  const diagnoseOptions = { ...(options.diagnose ?? {}), ...(options.cuts ? { cuts: options.cuts } : {}) };
+  // A conflict among the linear rows alone is a conflict of the whole problem, and explaining it
+  // without the quadratic rows costs LP solves instead of a quadratic loop per feasibility check
+  // (seconds to a minute per date on a tracking-error-capped CSI 300 in 2015 otherwise).
+  const diagnose = async (p: Problem): Promise<InfeasibilityReport> => {
+    if (p.quadraticConstraints && p.quadraticConstraints.length > 0) {
+      const linear = withoutQuadratic(p);
+      const check = await options.optimizer.solve(linear, options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs });
+      if (check.status === 'infeasible') return diagnoseInfeasibility(linear, options.optimizer, diagnoseOptions);
+    }
+    return diagnoseInfeasibility(p, options.optimizer, diagnoseOptions);
+  };
   const first = await solveWithCuts(problem, options.optimizer, cutOptions());
   if (first.solution.status !== 'infeasible') return finish(first, problem, [], undefined);
 

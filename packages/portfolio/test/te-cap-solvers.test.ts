@@ -1,7 +1,7 @@
 // The tracking-error cap end to end at a realistic shape (industries, deviation bounds, a
 // 40-factor risk model) with both optimizers: the QP-capable ADMM solver and HiGHS must agree,
 // and the cap must hold when recomputed from the weights through the factor model.
-import { fullyInvested, industryNeutral, longOnly, stockDeviation, trackingErrorCap } from '@factorkit/constraints';
+import { fullyInvested, industryNeutral, longOnly, maxWeight, stockDeviation, trackingErrorCap } from '@factorkit/constraints';
 import type { ConstraintContext } from '@factorkit/core';
 import { admmOptimizer } from '@factorkit/optimizer-admm';
 import { generateTrackingErrorProblem } from '@factorkit/synth';
@@ -62,4 +62,35 @@ describe('maxExposure under a tracking-error cap with the ADMM solver', () => {
       previous = s.objective;
     }
   }, 120_000);
+});
+
+describe('an infeasible problem with a tracking-error cap whose linear rows already conflict', () => {
+  it('is explained from the linear rows (LP solves only), with the same conflict as the LP alone', async () => {
+    const { context } = market(60, 7);
+    // 60 stocks of at most 1% each cannot hold 100%.
+    const conflicting = [fullyInvested.with(), longOnly.with(), stockDeviation.with({ limit: 0.02 }), maxWeight.with({ cap: 0.01 }, { group: 'one-percent-cap' })];
+    const highs = testHighsOptimizer();
+    let quadraticSolves = 0;
+    let solves = 0;
+    const counting = {
+      ...highs,
+      solve: (problem: Parameters<typeof highs.solve>[0], options?: Parameters<typeof highs.solve>[1]) => {
+        solves++;
+        if (problem.quadraticConstraints && problem.quadraticConstraints.length > 0) quadraticSolves++;
+        return highs.solve(problem, options);
+      },
+    };
+    const capped = await solvePortfolio({ context, objective: maxExposure('alpha'), constraints: [...conflicting, trackingErrorCap.with({ cap: 0.01 })] }, { optimizer: counting, diagnose: { elastic: false, maxConflicts: 1 } });
+    const cappedQuadratic = quadraticSolves;
+    const linear = await solvePortfolio({ context, objective: maxExposure('alpha'), constraints: conflicting }, { optimizer: highs, diagnose: { elastic: false, maxConflicts: 1 } });
+    await highs.dispose?.();
+    expect(capped.status).toBe('infeasible');
+    expect(linear.status).toBe('infeasible');
+    if (capped.status !== 'infeasible' || linear.status !== 'infeasible') return;
+    // The quadratic row is tried once (the first solve); the explanation's checks are LPs.
+    expect(cappedQuadratic).toBeLessThanOrEqual(1);
+    expect(solves).toBeGreaterThan(1);
+    expect(capped.infeasibility.messages).toEqual(linear.infeasibility.messages);
+    expect(capped.infeasibility.messages.join(' ')).toContain('one-percent-cap');
+  });
 });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { FactorkitError, Panel, ValidationError, defineModel } from '@factorkit/core';
 import { equalWeight } from '@factorkit/model-equal';
+import { icirWeight } from '@factorkit/model-icir';
 import { describe, expect, it } from 'vitest';
 import { type WalkForwardInput, walkForward } from '../src/index.js';
 import { spyModel, thrown, uniform, weekdays } from './helpers.js';
@@ -244,5 +245,24 @@ describe('walkForward: validation', () => {
     const error = thrown(() => walkForward({ ...baseInput(), members: () => new Uint8Array(3) }, { ...options, model: equalWeight }));
     expect(error.code).toBe('FK_INVALID_ARGUMENT');
     expect(error.message).toBe('walkForward: input.members(0) must return a Uint8Array of 15 entries (one per asset), got `Uint8Array(3)`');
+  });
+});
+
+describe('walkForward: the model cache', () => {
+  it('an ICIR model trained with the run’s per-date IC cache gives the weights and scores of one trained without it', () => {
+    // The same plugin with the cache taken away: every training recomputes every date's IC.
+    const uncached = defineModel({
+      id: 'icir_uncached',
+      apiVersion: icirWeight.apiVersion,
+      meta: icirWeight.meta,
+      train: ({ params, data }) => icirWeight.train({ params, data }),
+    });
+    const input: WalkForwardInput = { ...baseInput(), factors: [{ name: 'x', values: randomPanel(1) }, { name: 'y', values: randomPanel(3) }] };
+    const cached = walkForward(input, { ...options, model: icirWeight.with({ minAssets: 3 }) });
+    const plain = walkForward(input, { ...options, model: uncached.with({ minAssets: 3 }) });
+    const trained = cached.trainings.filter((t) => t.status === 'trained');
+    expect(trained.length).toBeGreaterThan(2);
+    expect(cached.trainings.map((t) => t.weights)).toEqual(plain.trainings.map((t) => t.weights));
+    expect(Array.from(cached.scores.values)).toEqual(Array.from(plain.scores.values));
   });
 });

@@ -2,6 +2,7 @@ import { type Issue, ValidationError, show } from '@factorkit/core';
 import { type Table, dateIntToEpochDay, dateToInt, epochDayToDateInt } from '@factorkit/data';
 import { tradingDays } from './calendar.js';
 import { buildFunds, type FundType } from './funds.js';
+import { buildHsi } from './hsi.js';
 import { INDEX_SPECS, buildIndexes } from './indexes.js';
 import { FACTOR_IDS, type FactorId, PLANTED_FACTORS, type PlantedFactor, STANDARDISATION } from './model.js';
 import { INDUSTRIES } from './reference.js';
@@ -171,10 +172,11 @@ export function generateMarket(options: MarketOptions = {}): SyntheticMarket {
   const sim = simulate({ seed: o.seed, u, dates, ext, off, baseYear, snapshots: true });
   lap('simulate');
   const idx = buildIndexes(u, sim, dates, ext, off);
+  const hsi = buildHsi(o.seed, sim.market);
   lap('indexes');
   const funds = buildFunds(o.seed, o.funds, u, sim, idx, dates, ext, off);
   lap('funds');
-  const tables = buildTables({ u, sim, idx, funds, dates, ext, off, baseYear });
+  const tables = buildTables({ u, sim, idx, hsi, funds, dates, ext, off, baseYear });
   lap('tables');
 
   const T = dates.length;

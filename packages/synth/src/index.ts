@@ -18,6 +18,7 @@ export {
 export { type WriteMarketOptions, writeSyntheticMarket } from './write.js';
 export { type PlantedFactor, type FactorId, FACTOR_IDS, PLANTED_FACTORS, STANDARDISATION } from './model.js';
 export { type IndexSpec, INDEX_SPECS, freeFloatBand } from './indexes.js';
+export { type HsiSeries, HSI_SPEC, HSI_BETA, HSI_VOL, HSI_DRIFT, buildHsi } from './hsi.js';
 export { type FundType } from './funds.js';
 export { type IndustrySpec, INDUSTRIES, INSTITUTIONS } from './reference.js';
 export { type SimStats } from './simulate.js';

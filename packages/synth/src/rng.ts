@@ -18,6 +18,7 @@ export const STREAM = {
   funds: 9,
   names: 10,
   ipo: 11,
+  hsi: 12,
 } as const;
 
 const TWO_POW_32 = 4_294_967_296;

@@ -4,6 +4,7 @@
  */
 import { type Column, type StringColumn, type Table, encodeStrings } from '@factorkit/data';
 import type { FundResult } from './funds.js';
+import { HSI_SPEC, type HsiSeries } from './hsi.js';
 import { INDEX_SPECS, type IndexResult } from './indexes.js';
 import { INDUSTRIES, INSTITUTIONS } from './reference.js';
 import type { SimResult } from './simulate.js';
@@ -36,6 +37,8 @@ export interface TableInputs {
   readonly u: Universe;
   readonly sim: SimResult;
   readonly idx: IndexResult;
+  /** The Hang Seng series, written after the A-share indices. */
+  readonly hsi: HsiSeries;
   readonly funds: FundResult;
   readonly dates: Int32Array;
   readonly ext: Int32Array;
@@ -45,7 +48,7 @@ export interface TableInputs {
 
 /** Every table of the dataset, in `TABLES` order. */
 export function buildTables(input: TableInputs): Map<string, Table> {
-  const { u, sim, idx, funds, dates, ext, off, baseYear } = input;
+  const { u, sim, idx, hsi, funds, dates, ext, off, baseYear } = input;
   const N = u.n;
   const T = dates.length;
   const lastExt = off + T - 1;
@@ -219,29 +222,36 @@ export function buildTables(input: TableInputs): Map<string, Table> {
     );
   }
 
-  // index_daily, by (index_code, trade_date).
+  // index_daily, by (index_code, trade_date): the A-share indices, then the Hang Seng series.
   {
     const nX = INDEX_SPECS.length;
-    const indexCode = new Int32Array(nX * T);
-    const tradeDate = new Int32Array(nX * T);
-    for (let x = 0; x < nX; x++) {
+    const rows = (nX + 1) * T;
+    const indexCode = new Int32Array(rows);
+    const tradeDate = new Int32Array(rows);
+    for (let x = 0; x <= nX; x++) {
       for (let t = 0; t < T; t++) {
         indexCode[x * T + t] = x;
         tradeDate[x * T + t] = dates[t]!;
       }
     }
     const l = idx.levels;
+    const joined = (a: Float64Array, b: Float64Array): Float64Array => {
+      const out = new Float64Array(rows);
+      out.set(a.subarray(0, nX * T));
+      out.set(b, nX * T);
+      return out;
+    };
     tables.set(
       'index_daily',
-      table('index_daily', nX * T, [
-        ['index_code', str(indexCode, INDEX_SPECS.map((s) => s.code))],
+      table('index_daily', rows, [
+        ['index_code', str(indexCode, [...INDEX_SPECS.map((s) => s.code), HSI_SPEC.code])],
         ['trade_date', date(tradeDate)],
-        ['open', num(l.open)],
-        ['high', num(l.high)],
-        ['low', num(l.low)],
-        ['close', num(l.close)],
-        ['volume', num(l.volume)],
-        ['amount', num(l.amount)],
+        ['open', num(joined(l.open, hsi.open))],
+        ['high', num(joined(l.high, hsi.high))],
+        ['low', num(joined(l.low, hsi.low))],
+        ['close', num(joined(l.close, hsi.close))],
+        ['volume', num(joined(l.volume, hsi.volume))],
+        ['amount', num(joined(l.amount, hsi.amount))],
       ]),
     );
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The two commands of the README, runnable on a machine with only Node 20 and npm:
 //
-//   npm start   install the workspace, build it, run the main job
+//   npm start   install the workspace, build it, run the main job (`factorkit demo`: a CSI 1000
+//               enhanced backtest on the synthetic market, report.html)
 //   npm test    install, build, typecheck, lint and test every package, then print one
 //               `N passed, N failed, N skipped` line for the whole workspace
 //
@@ -104,7 +105,8 @@ if (command === 'start') {
   install();
   let status = pnpmRun(['exec', 'turbo', 'run', 'build', '--filter=@factorkit/cli...']);
   if (status !== 0) process.exit(status);
-  status = run(process.execPath, [join(root, 'apps/cli/dist/bin.js'), 'plugins', 'list']);
+  // The main job: the CSI 1000 enhanced strategy on the synthetic market (generated once, cached).
+  status = run(process.execPath, [join(root, 'apps/cli/dist/bin.js'), 'demo', ...process.argv.slice(3)]);
   process.exit(status);
 } else if (command === 'test') {
   install();

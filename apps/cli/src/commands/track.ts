@@ -1,8 +1,9 @@
 import { FactorkitError, type OptimizerInstance, parseDate, resolvePluginParams } from '@factorkit/core';
 import { checkEncoding, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
-import { type TrackingConfig, defaultTrackingFactors, formatTrackingEvent, formatTrackingSummary, runTracking, trackingDataError } from '@factorkit/evaluate';
+import { type TrackingConfig, type TrackingOptions, defaultTrackingFactors, formatTrackingEvent, formatTrackingSummary, runTracking, trackingDataError } from '@factorkit/evaluate';
 import { checkTrackingOutput, problemSaver, readTrackingConfig, readTrackingState, workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
 import { parseFactorSpecs, resolveFactorSpecs } from '@factorkit/pipeline';
+import { datasetFingerprint, parseQueueUrl, runTrackingOnQueue } from '@factorkit/queue';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +13,7 @@ import type { CliIo } from '../io.js';
 import { cliVersion, formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
 import { withDirs, withOption } from '../with.js';
+import { formatQueueCounts, formatQueueEvent } from './worker.js';
 
 interface TrackOptions {
   readonly data: string;
@@ -34,6 +36,8 @@ interface TrackOptions {
   readonly progress: boolean;
   /** `false` with `--no-reuse`. */
   readonly reuse: boolean;
+  readonly queue?: string;
+  readonly queueName?: string;
 }
 
 /**
@@ -69,6 +73,8 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
     .option('--no-reuse', 'compute every series from the start instead of going on from the series states of a previous run in --out (by default, a series whose factor, universe, settings, code version and data up to the previous as-of are unchanged solves only the new dates)')
     .option('--no-progress', 'no progress bars (already off when stderr is not a terminal, in CI, or with TERM=dumb)')
     .option('-p, --plugin <package...>', 'also load these plugin packages by name')
+    .option('--queue <url>', 'compute the series on `factorkit worker` processes through this Redis server (redis:// or rediss://; the password is never printed) instead of worker threads; the outputs are the same; every series from the start (no reuse of --out)')
+    .option('--queue-name <name>', 'the queues’ base name with --queue (default `tracking`)')
     .action(async (options: TrackOptions) => {
       // Everything the flags alone can tell is checked before plugins or data are loaded.
       const out = resolve(io.cwd, options.out);
@@ -89,6 +95,8 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
       const requests = options.factors === undefined ? undefined : parseFactorSpecs(options.factors, '--factors');
       const workers = options.workers === undefined ? availableParallelism() : parseWorkers(options.workers);
+      const connection = options.queue === undefined ? undefined : parseQueueUrl(options.queue, '--queue');
+      if (connection && options.saveProblems !== undefined) throw new FactorkitError('FK_INVALID_ARGUMENT', '--save-problems cannot be used with --queue (the problems are built on the workers)');
       const saver = options.saveProblems === undefined ? undefined : await problemSaver(resolve(io.cwd, options.saveProblems), '--save-problems');
 
       const loaded = await loadPlugins({ cwd: io.cwd, packages: options.plugin ?? [] });
@@ -118,9 +126,9 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       // Each worker imports the solver's own package and makes the same optimizer.
       const module = workers > 0 ? pluginModuleUrl(loaded, 'optimizer', solver.id, io.cwd) : undefined;
       if (workers > 0 && !module) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: optimizer \`${solver.id}\` was not loaded from a package, so worker threads cannot load it; use --workers 0`);
-      const executor = module ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
+      const executor = module && !connection ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
       // The previous run's states are read before anything replaces --out.
-      const previous = options.reuse ? await readTrackingState(out) : undefined;
+      const previous = options.reuse && !connection ? await readTrackingState(out) : undefined;
       for (const note of previous?.notes ?? []) io.stderr(`warning: ${note}\n`);
       if (previous && previous.states.length > 0) io.stderr(`reusing ${previous.states.length} series states of the previous run in ${out} (as of ${previous.lastDate}); --no-reuse computes everything again\n`);
       const solverSource = loaded.registry.list('optimizer').find((e) => e.plugin.id === solver.id)?.source;
@@ -128,7 +136,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const progress = trackingProgress({ ...progressTarget(io), enabled: options.progress });
       let result;
       try {
-        result = await runTracking({
+        const settings: TrackingOptions = {
           data: load.dataset,
           asOf,
           ...(start === undefined ? {} : { start }),
@@ -148,7 +156,25 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
           // Every event line goes through the bars, which clear themselves, print it and redraw.
           onEvent: (event) => progress.event(event, formatTrackingEvent(event, options.verbose === true)),
           optionNames: { asOf: '--as-of', start: '--start', universes: '--universes', factors: '--factors', config: options.config === undefined ? '--config' : `--config \`${options.config}\`` },
-        });
+        };
+        if (connection) {
+          const dataFingerprint = await datasetFingerprint({ data: resolve(io.cwd, options.data), ...withDirs(io.cwd, options.with), encoding });
+          // With --queue, settings has no executor, previous states or problem saver (refused or left out above).
+          const run = await runTrackingOnQueue({
+            ...settings,
+            connection,
+            ...(options.queueName ? { queue: { name: options.queueName } } : {}),
+            dataFingerprint,
+            optimizerSpec: { id: solver.id, params: solverParams },
+            registry: loaded.registry,
+            onQueueEvent: (event) => {
+              const line = formatQueueEvent(event, options.verbose === true);
+              if (line !== '') progress.log(line);
+            },
+          });
+          io.stderr(formatQueueCounts(run.queue));
+          result = run.result;
+        } else result = await runTracking(settings);
       } finally {
         progress.finish();
         await optimizer.dispose?.();

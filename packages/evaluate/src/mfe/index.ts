@@ -11,6 +11,7 @@ export { mfeAggregates, type MfeAggregates, type MfeDrawdown, type MfeWindow, ty
 export { benchmarkReturns, type BenchmarkReturns } from './benchmark.js';
 export { bindingGroups, type BindingGroups, BINDING_TOLERANCE } from './binding.js';
 export { MFE_DEFAULTS } from './options.js';
+export { pinUntradable } from './context.js';
 export type {
   DatedPanel,
   MfeCheckpoint,

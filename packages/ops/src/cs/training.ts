@@ -1,8 +1,25 @@
-import { ValidationError, type TrainingSet, checkTrainingSet } from '@factorkit/core';
+import { ValidationError, type TrainingSet, checkTrainingSet, param } from '@factorkit/core';
 import { invalid } from '../internal/check.js';
 import { correlation } from './correlation.js';
 import { ranksInOrder, sortOrder } from './order.js';
 import { rankInPlace } from './rows.js';
+
+/**
+ * The parameters of the IC-based combination models (IC, ICIR, max-ICIR weights) as a core
+ * parameter schema, the same in every such plugin: `method` (what {@link icByDate} computes)
+ * and `minAssets` (its `minPairs`). A model plugin spreads it into its own `params`.
+ */
+export const IC_MODEL_PARAMS = {
+  method: param.enum(['spearman', 'pearson'], {
+    default: 'spearman',
+    description: 'IC of each date: `spearman` (rank IC, the default) or `pearson` (on the values).',
+  }),
+  minAssets: param.integer({
+    default: 10,
+    min: 2,
+    description: 'Least rows of a date with the factor present for that date’s IC to count; fewer leave the date out of that factor’s IC statistics.',
+  }),
+};
 
 /** Options of {@link icByDate}. */
 export interface IcByDateOptions {
@@ -10,6 +27,19 @@ export interface IcByDateOptions {
   readonly method?: 'spearman' | 'pearson';
   /** Least rows with the factor present for a date's IC; fewer gives `NaN`. Default 3, at least 2. */
   readonly minPairs?: number;
+  /**
+   * A model's `ctx.cache` (core's `ModelCache`): each date's ICs are stored under the method,
+   * `minPairs`, the factors and the date (`set.dates[dateIndex]`) and reused by later calls of the
+   * same run instead of recomputed. Ignored when the set has no `dates`. The caller guarantees that
+   * a date's rows are the same in every set of the run (the walk-forward does).
+   */
+  readonly cache?: Map<string, unknown>;
+}
+
+/** What {@link icByDate} keeps per date in a cache. */
+interface CachedIc {
+  readonly ic: Float64Array;
+  readonly pairs: Int32Array;
 }
 
 /** The IC of every factor of a training set on every date it has rows on. */
@@ -72,10 +102,20 @@ export function icByDate(set: TrainingSet, options: IcByDateOptions = {}): IcByD
   const ic = new Float64Array(starts.length * F).fill(Number.NaN);
   const pairs = new Int32Array(starts.length * F);
   const dates = new Int32Array(starts.length);
+  const names = set.dates;
+  const cache = options.cache && names ? options.cache : undefined;
+  const prefix = cache ? `icByDate\u0000${method}\u0000${minPairs}\u0000${factors.join('\u0001')}\u0000` : '';
   starts.forEach((start, d) => {
     const end = d + 1 < starts.length ? starts[d + 1]! : rows;
     const k = end - start;
     dates[d] = dateIndex[start]!;
+    const key = cache && names ? `${prefix}${names[dates[d]]}` : '';
+    const hit = cache?.get(key) as CachedIc | undefined;
+    if (hit) {
+      ic.set(hit.ic, d * F);
+      pairs.set(hit.pairs, d * F);
+      return;
+    }
     const yRow = y.subarray(0, k);
     yRow.set(labels.subarray(start, end));
     // The labels are sorted once per date; each factor then ranks them among its own rows in O(k).
@@ -104,6 +144,7 @@ export function icByDate(set: TrainingSet, options: IcByDateOptions = {}): IcByD
       if (present < k) ranksInOrder(yRow, order, sorted, keep, ySubset);
       ic[d * F + f] = correlation(xr, yr.subarray(0, k));
     }
+    if (cache) cache.set(key, { ic: ic.slice(d * F, d * F + F), pairs: pairs.slice(d * F, d * F + F) } satisfies CachedIc);
   });
   return { method, factors, dates, ic, pairs, summary: summarise(ic, starts.length, F) };
 }

@@ -86,6 +86,26 @@ function labelDate(r: Resolved, members: ((t: number) => Uint8Array) | undefined
   return { assets: Int32Array.from(assets), labels: row };
 }
 
+function zeroCounts(): Counts {
+  return { labelMissing: 0, noExposure: 0, smallDates: 0, smallDateRows: 0, constantDates: 0, constantDateRows: 0 };
+}
+
+function addCounts(total: Counts, part: Counts): void {
+  total.labelMissing += part.labelMissing;
+  total.noExposure += part.noExposure;
+  total.smallDates += part.smallDates;
+  total.smallDateRows += part.smallDateRows;
+  total.constantDates += part.constantDates;
+  total.constantDateRows += part.constantDateRows;
+}
+
+/**
+ * The rows of each label date, kept between the trainings of one walk-forward: a label date's
+ * rows depend on that date alone, and it sits in `window / retrainEvery` consecutive windows
+ * (12 with the defaults), so it is read, filtered and rank-transformed once instead.
+ */
+export type LabelDateCache = Map<number, { readonly block: { assets: Int32Array; labels: Float64Array } | undefined; readonly counts: Counts }>;
+
 /** The training set of a model trained at the close of date index `t`, and what was left out. */
 export interface TrainingRows {
   readonly set: TrainingSet | undefined;
@@ -102,15 +122,23 @@ export interface TrainingRows {
  * `s + h ≤ t`: the window is `s = t − h − W + 1 … t − h` (cut at 0), and no other row of the
  * labels is read. Its `dates` are the input dates of the window (`dateIndex` indexes them).
  */
-export function trainingRows(r: Resolved, members: ((t: number) => Uint8Array) | undefined, dates: readonly DateString[], t: number): TrainingRows {
+export function trainingRows(r: Resolved, members: ((t: number) => Uint8Array) | undefined, dates: readonly DateString[], t: number, cache?: LabelDateCache): TrainingRows {
   const to = t - r.horizon;
   const from = Math.max(0, to - r.window + 1);
-  const counts: Counts = { labelMissing: 0, noExposure: 0, smallDates: 0, smallDateRows: 0, constantDates: 0, constantDateRows: 0 };
+  const counts: Counts = zeroCounts();
   const blocks: { s: number; assets: Int32Array; labels: Float64Array }[] = [];
   for (let s = from; s <= to; s++) {
-    const block = labelDate(r, members, s, counts);
-    if (block) blocks.push({ s, ...block });
+    let entry = cache?.get(s);
+    if (!entry) {
+      const own = zeroCounts();
+      entry = { block: labelDate(r, members, s, own), counts: own };
+      cache?.set(s, entry);
+    }
+    addCounts(counts, entry.counts);
+    if (entry.block) blocks.push({ s, ...entry.block });
   }
+  // Windows only move forward: label dates before this one's are never read again.
+  if (cache) for (const s of cache.keys()) if (s < from) cache.delete(s);
   const rows = blocks.reduce((sum, b) => sum + b.assets.length, 0);
   if (rows === 0) return { set: undefined, from, to, dates: 0, dropped: counts };
   const F = r.exposures.length;

@@ -1,6 +1,6 @@
-import { type DateString, type FactorWeight, type ModelDiagnostics, Panel, type TrainedModel, isFactorkitError, trainModel } from '@factorkit/core';
+import { type DateString, type FactorWeight, type ModelCache, type ModelDiagnostics, Panel, type TrainedModel, isFactorkitError, trainModel } from '@factorkit/core';
 import { type Resolved, resolveWalkForward } from './options.js';
-import { fillFeatures, hasExposure, membersAt, trainingRows } from './rows.js';
+import { type LabelDateCache, fillFeatures, hasExposure, membersAt, trainingRows } from './rows.js';
 import type { WalkForwardInput, WalkForwardOptions, WalkForwardResult, WalkForwardTraining } from './types.js';
 
 /**
@@ -35,9 +35,13 @@ export function walkForward(input: WalkForwardInput, options: WalkForwardOptions
   const scores = new Panel(r.T, r.N);
   const trainings: WalkForwardTraining[] = [];
   const predictions = { scored: 0, noExposure: 0, noModel: 0 };
+  const cache: LabelDateCache = new Map();
+  // The model's own per-date statistics (e.g. each date's IC), kept across this run's trainings:
+  // valid because `trainingRows` builds each label date's rows once and every window reuses them.
+  const modelCache: ModelCache = new Map();
   for (let t = r.first; t <= r.last; t += r.retrainEvery) {
     const until = Math.min(t + r.retrainEvery - 1, r.last);
-    const rows = trainingRows(r, input.members, dates, t);
+    const rows = trainingRows(r, input.members, dates, t, cache);
     let model: TrainedModel | undefined;
     let reason: string | undefined;
     if (!rows.set || rows.dates < r.minDates) {
@@ -47,7 +51,7 @@ export function walkForward(input: WalkForwardInput, options: WalkForwardOptions
           : `${rows.dates} label date${rows.dates === 1 ? '' : 's'} with rows in the window, ${r.minDates} needed (options.minDates)`;
     } else {
       try {
-        model = trainModel(r.model, rows.set, options.source ? { source: options.source } : {});
+        model = trainModel(r.model, rows.set, { cache: modelCache, ...(options.source ? { source: options.source } : {}) });
       } catch (error) {
         // A model refusing these rows (nothing estimable) is an outcome of this window, not a failure of the run.
         if (!isFactorkitError(error) || error.code !== 'FK_NO_VALUES') throw error;

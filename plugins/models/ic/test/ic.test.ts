@@ -1,7 +1,7 @@
 import { type TrainingSet, checkModel, trainModel } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
 import icDefault, { icWeight } from '../src/index.js';
-import { PY_IC, python, setJson, syntheticSet } from './helpers.js';
+import { PYTHON_IC_TABLE, pythonJson, syntheticTrainingSet, trainingSetJson } from '@factorkit/factor-testkit/models';
 
 describe('IC-weighted model', () => {
   it('is a well-formed model plugin for core API 1.1 (default export)', () => {
@@ -12,14 +12,14 @@ describe('IC-weighted model', () => {
   });
 
   it.each(['spearman', 'pearson'] as const)('weights = mean %s IC / Σ|mean IC|, as numpy/scipy compute them', (method) => {
-    const set = syntheticSet({ seed: 5, dates: 12, perDate: 40, loadings: [0.3, -0.2, 0.05], missing: 0.1 });
-    const want = python(
-      `${PY_IC}
+    const set = syntheticTrainingSet({ seed: 5, dates: 12, perDate: 40, loadings: [0.3, -0.2, 0.05], missing: 0.1 });
+    const want = pythonJson(
+      `${PYTHON_IC_TABLE}
 d = json.load(sys.stdin)
 ic = ic_table(d, "${method}", 10)
 mean = np.nanmean(ic, axis=0)
 print(json.dumps((mean / np.abs(mean).sum()).tolist()))`,
-      setJson(set),
+      trainingSetJson(set),
     ) as number[];
     const weights = trainModel(icWeight.with({ method }), set).weights();
     expect(weights.map((w) => w.factor)).toEqual(['f0', 'f1', 'f2']);
@@ -45,7 +45,7 @@ print(json.dumps((mean / np.abs(mean).sum()).tolist()))`,
   });
 
   it('refuses to train when no factor has an IC (FK_NO_VALUES)', () => {
-    const set = syntheticSet({ seed: 1, dates: 3, perDate: 5, loadings: [0.3, 0.1] });
+    const set = syntheticTrainingSet({ seed: 1, dates: 3, perDate: 5, loadings: [0.3, 0.1] });
     expect(() => trainModel(icWeight, set)).toThrow('model `ic`: no factor has a non-zero mean IC over the 3 training dates (at least 10 rows per date)');
   });
 });

@@ -6,19 +6,11 @@
  *
  * @packageDocumentation
  */
-import { FactorkitError, type ModelPlugin, type ParamsOf, type TrainedModel, defineModel, param } from '@factorkit/core';
-import { icByDate, linearScores } from '@factorkit/ops';
+import { FactorkitError, type ModelPlugin, type ParamsOf, type TrainedModel, defineModel } from '@factorkit/core';
+import { IC_MODEL_PARAMS, icByDate, linearScores } from '@factorkit/ops';
 
 const params = {
-  method: param.enum(['spearman', 'pearson'], {
-    default: 'spearman',
-    description: 'IC of each date: `spearman` (rank IC, the default) or `pearson` (on the values).',
-  }),
-  minAssets: param.integer({
-    default: 10,
-    min: 2,
-    description: 'Least rows of a date with the factor present for that date’s IC to count; fewer leave the date out of that factor’s statistics.',
-  }),
+  ...IC_MODEL_PARAMS,
 };
 
 /** The validated parameters of {@link icirWeight}: `{ method, minAssets }`. */
@@ -49,8 +41,8 @@ export const icirWeight = defineModel({
     params,
     references: ['Qian, E., Hua, R. & Sorensen, E. (2007). Quantitative Equity Portfolio Management. Chapman & Hall/CRC (IC information ratio).'],
   },
-  train({ params: p, data }): TrainedModel {
-    const ic = icByDate(data, { method: p.method, minPairs: p.minAssets });
+  train({ params: p, data, cache }): TrainedModel {
+    const ic = icByDate(data, { method: p.method, minPairs: p.minAssets, ...(cache ? { cache } : {}) });
     const F = data.factors.length;
     const w = new Float64Array(F);
     const icir = new Float64Array(F).fill(Number.NaN);

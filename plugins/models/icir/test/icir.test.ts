@@ -1,7 +1,7 @@
 import { type TrainingSet, checkModel, trainModel } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
 import icirDefault, { icirWeight } from '../src/index.js';
-import { PY_IC, python, setJson, syntheticSet } from './helpers.js';
+import { PYTHON_IC_TABLE, pythonJson, syntheticTrainingSet, trainingSetJson } from '@factorkit/factor-testkit/models';
 
 describe('ICIR-weighted model', () => {
   it('is a well-formed model plugin for core API 1.1 (default export)', () => {
@@ -11,14 +11,14 @@ describe('ICIR-weighted model', () => {
   });
 
   it.each(['spearman', 'pearson'] as const)('weights ∝ mean/std of the %s IC (ddof 1), as numpy/scipy compute them', (method) => {
-    const set = syntheticSet({ seed: 9, dates: 15, perDate: 50, loadings: [0.3, -0.2, 0.05, 0.1], missing: 0.05 });
-    const want = python(
-      `${PY_IC}
+    const set = syntheticTrainingSet({ seed: 9, dates: 15, perDate: 50, loadings: [0.3, -0.2, 0.05, 0.1], missing: 0.05 });
+    const want = pythonJson(
+      `${PYTHON_IC_TABLE}
 d = json.load(sys.stdin)
 ic = ic_table(d, "${method}", 10)
 ir = np.nanmean(ic, axis=0) / np.nanstd(ic, axis=0, ddof=1)
 print(json.dumps((ir / np.abs(ir).sum()).tolist()))`,
-      setJson(set),
+      trainingSetJson(set),
     ) as number[];
     const model = trainModel(icirWeight.with({ method }), set);
     model.weights().forEach((w, f) => expect(Math.abs(w.value - want[f]!), w.factor).toBeLessThan(1e-12));

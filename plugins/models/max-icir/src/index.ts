@@ -8,19 +8,11 @@
  * @packageDocumentation
  */
 import { FactorkitError, type ModelPlugin, type ParamsOf, type TrainedModel, defineModel, param } from '@factorkit/core';
-import { icByDate, linearScores } from '@factorkit/ops';
+import { IC_MODEL_PARAMS, icByDate, linearScores } from '@factorkit/ops';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
 const params = {
-  method: param.enum(['spearman', 'pearson'], {
-    default: 'spearman',
-    description: 'IC of each date: `spearman` (rank IC, the default) or `pearson` (on the values).',
-  }),
-  minAssets: param.integer({
-    default: 10,
-    min: 2,
-    description: 'Least rows of a date with the factor present for that date’s IC to be defined.',
-  }),
+  ...IC_MODEL_PARAMS,
   shrinkage: param.enum(['ledoit-wolf', 'fixed'], {
     default: 'ledoit-wolf',
     description:
@@ -76,8 +68,8 @@ export const maxIcirWeight = defineModel({
       '国泰君安 / 华泰证券 金融工程: 最大化 ICIR 因子加权 (sell-side factor-weighting reports).',
     ],
   },
-  train({ params: p, data }): TrainedModel {
-    const ic = icByDate(data, { method: p.method, minPairs: p.minAssets });
+  train({ params: p, data, cache }): TrainedModel {
+    const ic = icByDate(data, { method: p.method, minPairs: p.minAssets, ...(cache ? { cache } : {}) });
     const F = data.factors.length;
     const D = ic.dates.length;
     const messages: string[] = [];

@@ -1,14 +1,14 @@
 import { type TrainingSet, checkModel, trainModel } from '@factorkit/core';
 import { describe, expect, it } from 'vitest';
 import maxIcirDefault, { maxIcirWeight } from '../src/index.js';
-import { PY_IC, python, setJson, syntheticSet } from './helpers.js';
+import { PYTHON_IC_TABLE, pythonJson, syntheticTrainingSet, trainingSetJson } from '@factorkit/factor-testkit/models';
 
 /**
  * numpy, written from the formulas in the README: complete dates, sample covariance, the
  * Schäfer–Strimmer target-D intensity (Ledoit–Wolf for the diagonal target), w = Σ̂⁻¹μ by
  * numpy.linalg.solve, Σ|w| = 1.
  */
-const PY_MAX_ICIR = `${PY_IC}
+const PY_MAX_ICIR = `${PYTHON_IC_TABLE}
 d = json.load(sys.stdin)
 ic = ic_table(d, d["method"], d["minAssets"])
 ic = ic[~np.isnan(ic).any(axis=1)]
@@ -39,7 +39,7 @@ describe('maximum-ICIR model', () => {
     expect(maxIcirWeight.with().params).toEqual({ method: 'spearman', minAssets: 10, shrinkage: 'ledoit-wolf', intensity: 0.5 });
   });
 
-  const set = syntheticSet({ seed: 13, dates: 30, perDate: 40, loadings: [0.25, -0.15, 0.1, 0.05], missing: 0.08 });
+  const set = syntheticTrainingSet({ seed: 13, dates: 30, perDate: 40, loadings: [0.25, -0.15, 0.1, 0.05], missing: 0.08 });
 
   it.each([
     ['ledoit-wolf', 'spearman', null],
@@ -48,7 +48,7 @@ describe('maximum-ICIR model', () => {
     ['fixed', 'spearman', 0.3],
     ['fixed', 'pearson', 1],
   ] as const)('shrinkage %s (%s, intensity %s): weights as numpy computes them', (shrinkage, method, intensity) => {
-    const want = python(PY_MAX_ICIR, { ...(setJson(set) as object), method, minAssets: 10, intensity }) as { weights: number[]; lam: number; n: number };
+    const want = pythonJson(PY_MAX_ICIR, { ...(trainingSetJson(set) as object), method, minAssets: 10, intensity }) as { weights: number[]; lam: number; n: number };
     const model = trainModel(maxIcirWeight.with({ shrinkage, method, ...(intensity === null ? {} : { intensity }) }), set);
     model.weights().forEach((w, f) => expect(Math.abs(w.value - want.weights[f]!), w.factor).toBeLessThan(1e-10));
     expect(model.diagnostics?.shrinkage).toBeCloseTo(want.lam, 12);
@@ -103,7 +103,7 @@ describe('maximum-ICIR model', () => {
 
   it('refuses a singular covariance without shrinkage (FK_NO_VALUES)', () => {
     // Two dates, three factors: the 3 × 3 sample covariance has rank 1.
-    const small = syntheticSet({ seed: 2, dates: 2, perDate: 30, loadings: [0.3, 0.2, 0.1] });
+    const small = syntheticTrainingSet({ seed: 2, dates: 2, perDate: 30, loadings: [0.3, 0.2, 0.1] });
     expect(() => trainModel(maxIcirWeight.with({ shrinkage: 'fixed', intensity: 0 }), small)).toThrow(/singular with shrinkage intensity 0/);
     expect(() => trainModel(maxIcirWeight.with({ shrinkage: 'fixed', intensity: 0.5 }), small)).not.toThrow();
   });

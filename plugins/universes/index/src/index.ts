@@ -102,8 +102,8 @@ function tradability(t: number, n: number, panels: ReturnType<typeof filterPanel
  * An index universe: the constituents of an index on each date (from `index_member:<code>`),
  * minus ST, suspended and recently listed stocks as configured; benchmark weights from the
  * published snapshots (`index_weight:<code>`), carried forward between snapshots and drifted
- * with returns, or — for indices without published weights — proxied by float market cap and
- * flagged `approximate`.
+ * with returns, or — for indices without published weights — proxied by float market cap (or,
+ * with `weights: 'equal'`, equal weights over the members) and flagged `approximate`.
  */
 export const indexUniverse = defineUniverse({
   id: 'index',
@@ -111,7 +111,7 @@ export const indexUniverse = defineUniverse({
   meta: {
     title: 'Index constituents',
     description:
-      'Constituents of an index as of each date, with ST / suspension / listing-age filters; benchmark weights from published snapshots (carried forward, drifted with returns) or float-cap proxies flagged approximate.',
+      'Constituents of an index as of each date, with ST / suspension / listing-age filters; benchmark weights from published snapshots (carried forward, drifted with returns), or float-cap or equal-weight proxies flagged approximate.',
     benchmark: true,
     inputs: [
       ...FILTER_INPUTS,
@@ -120,9 +120,10 @@ export const indexUniverse = defineUniverse({
     ],
     params: {
       index: param.string({ minLength: 1, description: 'index code (`000300.SH`) or alias (csi300, csi500, csi1000, csia500, cni2000)' }),
-      weights: param.enum(['auto', 'published', 'float-cap'], {
+      weights: param.enum(['auto', 'published', 'float-cap', 'equal'], {
         default: 'auto',
-        description: 'benchmark weights: published snapshots when the dataset has them (auto), only those (published), or float-cap proxies',
+        description:
+          'benchmark weights: published snapshots when the dataset has them (auto), only those (published), float-cap proxies, or equal weights over the members (for a dataset with neither weights nor market caps; flagged approximate)',
       }),
       drift: param.boolean({ default: true, description: 'between snapshots, let weights move with each constituent’s return (else hold them flat)' }),
       ...filterParams,
@@ -186,8 +187,9 @@ export const indexUniverse = defineUniverse({
           return { weights, asOf: intToDate(snapshot), carried: snapshot !== dateInt(t), approximate: false };
         }
         for (let a = 0; a < n; a++) {
-          const cap = floatCap!.get(t, a);
-          if (members.get(t, a) === 1 && cap > 0) weights[a] = cap;
+          if (members.get(t, a) !== 1) continue;
+          if (!floatCap) weights[a] = 1;
+          else if (floatCap.get(t, a) > 0) weights[a] = floatCap.get(t, a);
         }
         if (!normalise(weights)) return undefined;
         return { weights, asOf: data.calendar.at(t), carried: false, approximate: true };

@@ -76,6 +76,17 @@ describe('index universe', () => {
     expect(Array.from(w.weights)).toEqual([0, 300 / 950, 600 / 950, 50 / 950]);
   });
 
+  it('gives equal weights over the members with `weights: equal` (a dataset without weights or caps), flagged approximate', () => {
+    const u = indexUniverse.resolve({ data: data(), params: indexUniverse.with({ index: 'csi500', weights: 'equal' }).params });
+    const w = u.weights!(1)!;
+    expect(w.approximate).toBe(true);
+    // 000905 members on day 1: 000002, 600000, 688001 (the ST filter shapes the members, not the benchmark).
+    expect(Array.from(w.weights)).toEqual([0, 1 / 3, 1 / 3, 1 / 3]);
+    // Published weights are not used even when present.
+    const csi300 = indexUniverse.resolve({ data: data(), params: indexUniverse.with({ index: 'csi300', weights: 'equal' }).params });
+    expect(Array.from(csi300.weights!(3)!.weights)).toEqual([0.25, 0.25, 0.25, 0.25]);
+  });
+
   it('reports tradability at the configured time', () => {
     const u = indexUniverse.resolve({ data: data(), params: indexUniverse.with({ index: 'csi300' }).params });
     const { canBuy, canSell } = u.tradability!(3);

@@ -1,0 +1,48 @@
+/**
+ * The sandboxed processor of `startTrackingWorker`: BullMQ runs it in a child process of the
+ * worker, so that a long solve keeps this process busy while the worker's own process renews
+ * the job's lock. The worker hands its settings over in the environment
+ * ({@link PROCESSOR_ENV}): the dataset folders and their fingerprint, and the plugin modules
+ * installed on its machine. Each child loads the data and imports the plugins once, on its
+ * first job, and computes every job it is given with `computeSeriesJob`.
+ */
+import { type MarketData, type PluginRegistry, type PluginSource, createRegistry, isFactorkitError } from '@factorkit/core';
+import { checkEncoding, loadDataset } from '@factorkit/data';
+import { type WorkerEnvironment, computeSeriesJob } from './compute.js';
+import type { SeriesJobResult } from './result.js';
+import { PROCESSOR_ENV, type ProcessorSettings } from './settings.js';
+
+let environment: Promise<WorkerEnvironment> | undefined;
+
+/** The settings, the plugins imported; the data loaded when a job first needs it (a refused job does not load it). */
+async function loadEnvironment(): Promise<WorkerEnvironment> {
+  const text = process.env[PROCESSOR_ENV];
+  if (!text) throw new Error(`the factorkit queue processor runs inside \`factorkit worker\` (${PROCESSOR_ENV} is not set)`);
+  const settings = JSON.parse(text) as ProcessorSettings;
+  const registry: PluginRegistry = createRegistry();
+  for (const module of settings.plugins) {
+    const source: PluginSource = { type: module.type, ...(module.package ? { package: module.package } : {}), ...(module.version ? { version: module.version } : {}) };
+    registry.registerModule(await import(module.url), { source, override: true });
+  }
+  let data: Promise<MarketData> | undefined;
+  const load = (): Promise<MarketData> =>
+    (data ??= loadDataset(settings.data.data, {
+      ...(settings.data.with && settings.data.with.length > 0 ? { with: [...settings.data.with] } : {}),
+      ...(settings.data.encoding ? { encoding: checkEncoding(settings.data.encoding) } : {}),
+    }).then((loaded) => loaded.dataset));
+  return { data: load, fingerprint: settings.fingerprint, registry };
+}
+
+/** One series job, in the child process. Refusals fail at once (no retry on this worker); other errors are retried. */
+export default async function processSeriesJob(job: { data: unknown }): Promise<SeriesJobResult> {
+  try {
+    environment ??= loadEnvironment();
+    return await computeSeriesJob(job.data, await environment);
+  } catch (error) {
+    const out = new Error(isFactorkitError(error) ? `[${error.code}] ${error.message}` : error instanceof Error ? error.message : String(error));
+    // BullMQ reads the name: an unrecoverable error is not retried.
+    if (error instanceof Error && error.name === 'JobRefusedError') out.name = 'UnrecoverableError';
+    if (error instanceof Error && error.stack) out.stack = `${out.name}: ${out.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
+    throw out;
+  }
+}

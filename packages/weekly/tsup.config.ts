@@ -1,0 +1,3 @@
+import { createTsupConfig } from '@factorkit/tooling/tsup';
+
+export default createTsupConfig({ entry: ['src/index.ts', 'src/node.ts'] });
