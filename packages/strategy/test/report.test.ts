@@ -230,6 +230,23 @@ describe('strategyReport', () => {
     expect(series(bars, 'Active weight')).toEqual(sorted.map((e) => e.active));
   });
 
+  it('draws an exposure the optimizer held neutral as 0, not its rounding noise blown up to the chart height', () => {
+    const dates = ['2024-01-05', '2024-01-12'];
+    const exposures = [
+      { date: dates[0]!, kind: 'style' as const, name: 'size', portfolio: 1.5, benchmark: 1.5, active: 3e-11 },
+      { date: dates[1]!, kind: 'style' as const, name: 'size', portfolio: 1.52, benchmark: 1.5, active: 0.02 },
+      { date: dates[1]!, kind: 'industry' as const, name: '银行', portfolio: 0.2, benchmark: 0.2, active: 4e-12 },
+      { date: dates[1]!, kind: 'industry' as const, name: '电子', portfolio: 0.11, benchmark: 0.1, active: 0.01 },
+      { date: dates[1]!, kind: 'industry' as const, name: '传媒', portfolio: 0.0499999, benchmark: 0.05, active: -1e-7 },
+    ];
+    const s = section(strategyReport({ ...result, exposures }, { generatedAt: GENERATED }), 'Exposures');
+    expect(series(block(s, 'lineChart', 'Active style exposures'), 'size')).toEqual([0, 0.02]);
+    const bars = block(s, 'barChart', `Industry active weights on ${dates[1]}`);
+    expect(bars.categories).toEqual(['电子', '银行', '传媒']);
+    // 1e-7 is a position (at the tolerance), 4e-12 is noise.
+    expect(series(bars, 'Active weight')).toEqual([0.01, 0, -1e-7]);
+  });
+
   it('draws a line per factor at each retrain and summarises the weights; importances under their own title', () => {
     const s = section(doc, 'Factor weights');
     const chart = block(s, 'lineChart', 'Factor weights at each retrain');

@@ -24,14 +24,23 @@ function pivot<R extends { readonly date: string }>(records: readonly R[], nameO
   return { x, series: [...byName].map(([name, values]) => ({ name, values })) };
 }
 
+/**
+ * Active exposures and weights below this size are the optimizer's rounding, not a position (HiGHS
+ * holds rows to 1e-7): shown as 0, so a neutralised exposure draws a flat line at 0 instead of its
+ * noise blown up to the chart's height (ticks reading `-0`).
+ */
+export const ACTIVE_NOISE = 1e-7;
+
+const denoise = (v: number): number => (Math.abs(v) < ACTIVE_NOISE ? 0 : v);
+
 /** Active style exposures over time, the latest style table and the latest industry active weights. */
 export function exposuresSection(result: StrategyReportInput): Section {
   const style = result.exposures.filter((e) => e.kind === 'style');
   const industry = result.exposures.filter((e) => e.kind === 'industry');
   const blocks: Block[] = [];
   if (style.length > 0) {
-    const { x, series } = pivot(style, (e) => e.name, (e) => e.active);
-    blocks.push({ kind: 'lineChart', title: 'Active style exposures', note: 'Portfolio − benchmark exposure, in the risk model’s standardised units, at each rebalance.', x, series, yFormat: 'number', digits: 3 });
+    const { x, series } = pivot(style, (e) => e.name, (e) => denoise(e.active));
+    blocks.push({ kind: 'lineChart', title: 'Active style exposures', note: `Portfolio − benchmark exposure, in the risk model’s standardised units, at each rebalance (|active| < ${ACTIVE_NOISE}, the solver's rounding, shown as 0).`, x, series, yFormat: 'number', digits: 3 });
     const last = x[x.length - 1]!;
     blocks.push({
       kind: 'table',
@@ -46,9 +55,9 @@ export function exposuresSection(result: StrategyReportInput): Section {
     blocks.push({
       kind: 'barChart',
       title: `Industry active weights on ${last}`,
-      note: 'Portfolio weight − benchmark weight per industry.',
+      note: `Portfolio weight − benchmark weight per industry (|active| < ${ACTIVE_NOISE}, the solver's rounding, shown as 0).`,
       categories: latest.map((e) => e.name),
-      series: [{ name: 'Active weight', values: latest.map((e) => e.active) }],
+      series: [{ name: 'Active weight', values: latest.map((e) => denoise(e.active)) }],
       yFormat: 'pct',
       horizontal: true,
       colorBySign: true,
