@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/index.js';
-import { type CliResult, runCli } from './helpers.js';
+import { type CliResult, readCsv, runCli } from './helpers.js';
 
 const FUND_TABLES = ['funds.csv', 'fund_nav.csv', 'fund_holdings.csv'];
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -22,30 +22,8 @@ let asOf: string;
 
 const cli = (args: string[], cwd = root): Promise<CliResult> => runCli(args, cwd);
 
-/** A CSV file as header and rows of cells, quoted fields read as RFC 4180 writes them. */
-function csv(path: string): { header: string[]; rows: Record<string, string>[] } {
-  const split = (line: string): string[] => {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      if (quoted && c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = !quoted;
-      else if (c === ',' && !quoted) {
-        cells.push(cell);
-        cell = '';
-      } else cell += c;
-    }
-    cells.push(cell);
-    return cells;
-  };
-  const [head, ...lines] = readFileSync(join(root, path), 'utf8').trimEnd().split('\n');
-  const header = split(head!);
-  return { header, rows: lines.map((line) => Object.fromEntries(split(line).map((cell, i) => [header[i]!, cell]))) };
-}
+/** A CSV file of the test folder, as header and rows (`readCsv` of the helpers). */
+const csv = (path: string) => readCsv(join(root, path));
 
 const json = (path: string): any => JSON.parse(readFileSync(join(root, path), 'utf8')); // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,17 +1,16 @@
-import { FactorkitError, type OptimizerInstance, parseDate, resolvePluginParams } from '@factorkit/core';
+import { FactorkitError, parseDate } from '@factorkit/core';
 import { checkEncoding, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
 import { type TrackingConfig, type TrackingOptions, defaultTrackingFactors, formatTrackingEvent, formatTrackingSummary, runTracking, trackingDataError } from '@factorkit/evaluate';
-import { checkTrackingOutput, problemSaver, readTrackingConfig, readTrackingState, workerExecutor, writeTrackingOutputs } from '@factorkit/evaluate/node';
+import { checkTrackingOutput, problemSaver, readTrackingConfig, readTrackingState, writeTrackingOutputs } from '@factorkit/evaluate/node';
 import { parseFactorSpecs, resolveFactorSpecs } from '@factorkit/pipeline';
 import { datasetFingerprint, parseQueueUrl, runTrackingOnQueue } from '@factorkit/queue';
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { cliVersion, formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
+import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
+import { trackingSolver } from '../tracking-solver.js';
 import { withDirs, withOption } from '../with.js';
 import { formatQueueCounts, formatQueueEvent } from './worker.js';
 
@@ -118,21 +117,11 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const load = await loadDataset(resolve(io.cwd, options.data), { encoding, ...withDirs(io.cwd, options.with), ...(maxRejected === undefined ? {} : { maxRejected }) });
       io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
 
-      // MFE LPs: presolve reduces nothing on them and costs ~40 % of a solve (measured,
-      // @factorkit/optimizer-highs README), so an optimizer that has the switch runs without it.
-      const declared = (solver.meta as { readonly params?: Readonly<Record<string, unknown>> }).params ?? {};
-      const solverParams = Object.hasOwn(declared, 'presolve') ? { presolve: false } : {};
-      const optimizer: OptimizerInstance = await solver.create(resolvePluginParams(solver.meta, solverParams, `optimizer \`${solver.id}\``));
-      // Each worker imports the solver's own package and makes the same optimizer.
-      const module = workers > 0 ? pluginModuleUrl(loaded, 'optimizer', solver.id, io.cwd) : undefined;
-      if (workers > 0 && !module) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: optimizer \`${solver.id}\` was not loaded from a package, so worker threads cannot load it; use --workers 0`);
-      const executor = module && !connection ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
+      const { optimizer, executor, codeVersion, spec: solverSpec } = await trackingSolver(loaded, solver.id, { workers, cwd: io.cwd, threads: !connection });
       // The previous run's states are read before anything replaces --out.
       const previous = options.reuse && !connection ? await readTrackingState(out) : undefined;
       for (const note of previous?.notes ?? []) io.stderr(`warning: ${note}\n`);
       if (previous && previous.states.length > 0) io.stderr(`reusing ${previous.states.length} series states of the previous run in ${out} (as of ${previous.lastDate}); --no-reuse computes everything again\n`);
-      const solverSource = loaded.registry.list('optimizer').find((e) => e.plugin.id === solver.id)?.source;
-      const codeVersion = `@factorkit/cli@${cliVersion()} @factorkit/evaluate@${evaluateVersion()} ${solverSource?.package ?? solver.id}@${solverSource?.version ?? '?'}`;
       const progress = trackingProgress({ ...progressTarget(io), enabled: options.progress });
       let result;
       try {
@@ -165,7 +154,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
             connection,
             ...(options.queueName ? { queue: { name: options.queueName } } : {}),
             dataFingerprint,
-            optimizerSpec: { id: solver.id, params: solverParams },
+            optimizerSpec: solverSpec,
             registry: loaded.registry,
             onQueueEvent: (event) => {
               const line = formatQueueEvent(event, options.verbose === true);
@@ -198,7 +187,3 @@ function parseWorkers(text: string): number {
 }
 
 /** The version of the @factorkit/evaluate this CLI runs (part of each series' key: new code recomputes). */
-function evaluateVersion(): string {
-  const manifest = createRequire(import.meta.url).resolve('@factorkit/evaluate/package.json');
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-}

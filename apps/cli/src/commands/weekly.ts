@@ -1,7 +1,7 @@
-import { FactorkitError, type OptimizerInstance, parseDate, resolvePluginParams } from '@factorkit/core';
+import { FactorkitError, type OptimizerInstance, parseDate } from '@factorkit/core';
 import { checkEncoding, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
 import { type TrackingOptions, defaultTrackingFactors, formatTrackingEvent } from '@factorkit/evaluate';
-import { readTrackingConfig, workerExecutor } from '@factorkit/evaluate/node';
+import { readTrackingConfig } from '@factorkit/evaluate/node';
 import type { ExcessForm } from '@factorkit/funds';
 import { parseFactorSpecs, resolveFactorSpecs } from '@factorkit/pipeline';
 import { type Strategy, createStrategy } from '@factorkit/strategy';
@@ -9,13 +9,12 @@ import { readStrategyFile } from '@factorkit/strategy/node';
 import { type WeeklyOptions, formatWeeklyDetails, formatWeeklySummary, runWeekly } from '@factorkit/weekly';
 import { checkWeeklyOutput, readPreviousTracking, writeWeeklyOutputs } from '@factorkit/weekly/node';
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { cliVersion, formatPluginFailures, loadPlugins, pluginModuleUrl, requirePlugin, unavailablePlugins } from '../plugins.js';
+import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
+import { trackingSolver } from '../tracking-solver.js';
 import { withDirs, withOption } from '../with.js';
 
 interface WeeklyCliOptions {
@@ -132,20 +131,14 @@ export function registerWeeklyCommand(program: Command, io: CliIo, _setExitCode:
       let tracking: WeeklyOptions['tracking'];
       const progress = trackingProgress({ ...progressTarget(io), enabled: options.progress });
       if (universes.length > 0) {
-        const solver = requirePlugin(loaded, 'optimizer', options.solver);
-        // As `factorkit track`: MFE LPs gain nothing from presolve (see @factorkit/optimizer-highs).
-        const declared = (solver.meta as { readonly params?: Readonly<Record<string, unknown>> }).params ?? {};
-        const solverParams = Object.hasOwn(declared, 'presolve') ? { presolve: false } : {};
-        optimizer = await solver.create(resolvePluginParams(solver.meta, solverParams, `optimizer \`${solver.id}\``));
-        const module = workers > 0 ? pluginModuleUrl(loaded, 'optimizer', solver.id, io.cwd) : undefined;
-        if (workers > 0 && !module) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: optimizer \`${solver.id}\` was not loaded from a package, so worker threads cannot load it; use --workers 0`);
-        const executor = module ? workerExecutor({ workers, optimizer: { module, id: solver.id, params: solverParams } }) : undefined;
+        const solver = await trackingSolver(loaded, options.solver, { workers, cwd: io.cwd });
+        optimizer = solver.optimizer;
+        const { executor } = solver;
         const named = universes.filter((u) => u !== 'index' && loaded.registry.has('universe', u) && loaded.registry.get('universe', u).meta.benchmark === true);
         const previous = options.reuse ? await readPreviousTracking({ out, ...(options.tracking === undefined ? {} : { tracking: resolve(io.cwd, options.tracking) }) }) : undefined;
         for (const note of previous?.notes ?? []) io.stderr(`warning: ${note}\n`);
         if (previous && previous.states.length > 0) io.stderr(`reusing ${previous.states.length} series states of ${previous.dir} (as of ${previous.lastDate}); --no-reuse computes everything again\n`);
         else if (options.tracking !== undefined && previous) io.stderr(`warning: --tracking ${options.tracking}: no tracking states there (neither state/ of a tracking output nor tracking/state/ of a weekly output): every MFE series is computed from the start\n`);
-        const solverSource = loaded.registry.list('optimizer').find((e) => e.plugin.id === solver.id)?.source;
         const settings: Omit<TrackingOptions, 'data' | 'asOf'> = {
           ...(trackingStart === undefined ? {} : { start: trackingStart }),
           frequency,
@@ -159,7 +152,7 @@ export function registerWeeklyCommand(program: Command, io: CliIo, _setExitCode:
           ...(executor ? { executor } : {}),
           ...(previous && previous.states.length > 0 ? { previous: previous.states, ...(previous.run === undefined ? {} : { previousRun: previous.run }) } : {}),
           // The same key as `factorkit track`'s, so the states of a track run are reused.
-          codeVersion: `@factorkit/cli@${cliVersion()} @factorkit/evaluate@${evaluateVersion()} ${solverSource?.package ?? solver.id}@${solverSource?.version ?? '?'}`,
+          codeVersion: solver.codeVersion,
           ...(config ? { config } : {}),
           onEvent: (event) => progress.event(event, formatTrackingEvent(event, options.verbose === true)),
           optionNames: { start: '--tracking-start', universes: '--universes', factors: '--factors', config: options.config === undefined ? '--config' : `--config \`${options.config}\`` },
@@ -221,7 +214,3 @@ function parseWorkers(text: string): number {
 }
 
 /** The version of the @factorkit/evaluate this CLI runs (part of each series' key, as in `factorkit track`). */
-function evaluateVersion(): string {
-  const manifest = createRequire(import.meta.url).resolve('@factorkit/evaluate/package.json');
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-}
