@@ -1,5 +1,5 @@
-import { FactorkitError, type PluginKind, type PluginOf, type PluginRegistry, createRegistry, isFactorkitError } from '@factorkit/core';
-import { type PluginPackage, discoverPluginPackages, loadPluginPackages, resolvePluginPackage } from '@factorkit/core/node';
+import { FactorkitError, PLUGIN_KINDS, type PluginKind, type PluginOf, type PluginRegistry, createRegistry, isFactorkitError } from '@factorkit/core';
+import { type PluginModule, type PluginPackage, discoverPluginPackages, loadPluginPackages, resolvePluginPackage } from '@factorkit/core/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -111,3 +111,27 @@ export function pluginModuleUrl(loaded: LoadedPlugins, kind: PluginKind, id: str
   const pkg = resolvePluginPackage(entry.source.package, { from: entry.source.type === 'builtin' ? cliPackageDir : cwd });
   return pathToFileURL(pkg.entry).href;
 }
+
+/** The modules of every plugin in the registry that came from a package, one per package; a package whose entry cannot be found is left out with a warning. */
+export function pluginModules(loaded: LoadedPlugins, cwd: string, warn: (text: string) => void): PluginModule[] {
+  const modules = new Map<string, PluginModule>();
+  const failed = new Set<string>();
+  for (const kind of PLUGIN_KINDS) {
+    for (const entry of loaded.registry.list(kind)) {
+      let url: string | undefined;
+      try {
+        url = pluginModuleUrl(loaded, kind, entry.plugin.id, cwd);
+      } catch (error) {
+        const name = entry.source.package ?? entry.plugin.id;
+        if (!failed.has(name)) warn(`warning: plugin package \`${name}\` is left out of the worker: ${error instanceof Error ? error.message : String(error)}\n`);
+        failed.add(name);
+        continue;
+      }
+      if (!url || modules.has(url)) continue;
+      const { type, package: name, version } = entry.source;
+      modules.set(url, { url, type, ...(name ? { package: name } : {}), ...(version ? { version } : {}) });
+    }
+  }
+  return [...modules.values()];
+}
+

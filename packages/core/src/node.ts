@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FactorkitError, show } from './errors.js';
 import type { PluginSource } from './plugin.js';
-import type { AnyPlugin, PluginRegistry } from './registry.js';
+import { type AnyPlugin, type PluginRegistry, createRegistry } from './registry.js';
 
 export {
   type AtomicDirectoryOptions,
@@ -201,4 +201,38 @@ export function discoverPluginPackages(projectDir: string): PluginPackage[] {
     found.push(resolvePluginPackage(name, { from: projectDir }));
   }
   return found;
+}
+
+/**
+ * A module of plugins by where it can be imported (a `file:` URL) and where it came from: how a
+ * worker thread, a child process or another machine is told which plugins to load (a plugin
+ * object cannot cross a thread or a queue; its module can be imported there).
+ */
+export interface PluginModule {
+  readonly url: string;
+  readonly type: PluginSource['type'];
+  readonly package?: string;
+  readonly version?: string;
+}
+
+/**
+ * A registry of the plugins of `modules`, imported in order, each registered with its source
+ * (package and version) and overriding a plugin of the same id registered earlier.
+ *
+ * @throws FactorkitError `FK_PLUGIN_LOAD` naming the module that cannot be imported; what
+ *   `registerModule` throws for an invalid plugin.
+ */
+export async function registryFromModules(modules: readonly PluginModule[]): Promise<PluginRegistry> {
+  const registry = createRegistry();
+  for (const module of modules) {
+    let value: unknown;
+    try {
+      value = await import(module.url);
+    } catch (cause) {
+      throw new FactorkitError('FK_PLUGIN_LOAD', `importing plugin module \`${module.package ?? module.url}\` (${module.url}) failed: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
+    }
+    const source: PluginSource = { type: module.type, ...(module.package ? { package: module.package } : {}), ...(module.version ? { version: module.version } : {}) };
+    registry.registerModule(value, { source, override: true });
+  }
+  return registry;
 }

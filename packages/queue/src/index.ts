@@ -1,5 +1,5 @@
 export { type QueueConnection, type RedisServerInfo, MIN_REDIS_VERSION, checkQueueServer, checkRedisServer, compareVersions, maskQueueUrl, parseQueueUrl } from './connection.js';
-export { type DatasetLocation, datasetFingerprint } from './fingerprint.js';
+export { type DatasetLocation, datasetFingerprint } from '@factorkit/data';
 export { type QueueNames, queueNames } from './names.js';
 export { type PluginRef, type RunSpec, type SeriesJobSpec, JOB_FORMAT, JOB_FORMAT_VERSION, canonicalJson, runJobId, seriesJobId } from './spec.js';
 export { type SeriesJobResult, decodeSeries, encodeSeries } from './result.js';

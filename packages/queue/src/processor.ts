@@ -6,8 +6,9 @@
  * installed on its machine. Each child loads the data and imports the plugins once, on its
  * first job, and computes every job it is given with `computeSeriesJob`.
  */
-import { type MarketData, type PluginRegistry, type PluginSource, createRegistry, isFactorkitError } from '@factorkit/core';
-import { checkEncoding, loadDataset } from '@factorkit/data';
+import { type MarketData, isFactorkitError } from '@factorkit/core';
+import { registryFromModules } from '@factorkit/core/node';
+import { loadDatasetAt } from '@factorkit/data';
 import { type WorkerEnvironment, computeSeriesJob } from './compute.js';
 import type { SeriesJobResult } from './result.js';
 import { PROCESSOR_ENV, type ProcessorSettings } from './settings.js';
@@ -19,17 +20,9 @@ async function loadEnvironment(): Promise<WorkerEnvironment> {
   const text = process.env[PROCESSOR_ENV];
   if (!text) throw new Error(`the factorkit queue processor runs inside \`factorkit worker\` (${PROCESSOR_ENV} is not set)`);
   const settings = JSON.parse(text) as ProcessorSettings;
-  const registry: PluginRegistry = createRegistry();
-  for (const module of settings.plugins) {
-    const source: PluginSource = { type: module.type, ...(module.package ? { package: module.package } : {}), ...(module.version ? { version: module.version } : {}) };
-    registry.registerModule(await import(module.url), { source, override: true });
-  }
+  const registry = await registryFromModules(settings.plugins);
   let data: Promise<MarketData> | undefined;
-  const load = (): Promise<MarketData> =>
-    (data ??= loadDataset(settings.data.data, {
-      ...(settings.data.with && settings.data.with.length > 0 ? { with: [...settings.data.with] } : {}),
-      ...(settings.data.encoding ? { encoding: checkEncoding(settings.data.encoding) } : {}),
-    }).then((loaded) => loaded.dataset));
+  const load = (): Promise<MarketData> => (data ??= loadDatasetAt(settings.data).then((loaded) => loaded.dataset));
   return { data: load, fingerprint: settings.fingerprint, registry };
 }
 

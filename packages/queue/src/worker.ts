@@ -3,7 +3,7 @@ import { type Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type QueueConnection, checkQueueServer, connectRedis, maskQueueUrl } from './connection.js';
-import { type DatasetLocation, datasetFingerprint } from './fingerprint.js';
+import { type DatasetLocation, datasetFingerprint } from '@factorkit/data';
 import { type QueueNames, queueNames } from './names.js';
 import { PROCESSOR_ENV, type PluginModule, type ProcessorSettings } from './settings.js';
 

@@ -1,10 +1,10 @@
-import { FactorkitError, PLUGIN_KINDS } from '@factorkit/core';
+import { FactorkitError } from '@factorkit/core';
 import { checkEncoding } from '@factorkit/data';
-import { type PluginModule, type QueueRunCounts, type QueueRunEvent, type WorkerEvent, parseQueueUrl, startTrackingWorker } from '@factorkit/queue';
+import { type QueueRunCounts, type QueueRunEvent, type WorkerEvent, parseQueueUrl, startTrackingWorker } from '@factorkit/queue';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { type LoadedPlugins, formatPluginFailures, loadPlugins, pluginModuleUrl } from '../plugins.js';
+import { formatPluginFailures, loadPlugins, pluginModules } from '../plugins.js';
 import { withDirs, withOption } from '../with.js';
 
 interface WorkerOptions {
@@ -63,29 +63,6 @@ export function registerWorkerCommand(program: Command, io: CliIo, _setExitCode:
       await new Promise<void>(() => undefined);
       await running.close();
     });
-}
-
-/** The modules of every plugin in the registry that came from a package, one per package; a package whose entry cannot be found is left out with a warning. */
-function pluginModules(loaded: LoadedPlugins, cwd: string, warn: (text: string) => void): PluginModule[] {
-  const modules = new Map<string, PluginModule>();
-  const failed = new Set<string>();
-  for (const kind of PLUGIN_KINDS) {
-    for (const entry of loaded.registry.list(kind)) {
-      let url: string | undefined;
-      try {
-        url = pluginModuleUrl(loaded, kind, entry.plugin.id, cwd);
-      } catch (error) {
-        const name = entry.source.package ?? entry.plugin.id;
-        if (!failed.has(name)) warn(`warning: plugin package \`${name}\` is left out of the worker: ${error instanceof Error ? error.message : String(error)}\n`);
-        failed.add(name);
-        continue;
-      }
-      if (!url || modules.has(url)) continue;
-      const { type, package: name, version } = entry.source;
-      modules.set(url, { url, type, ...(name ? { package: name } : {}), ...(version ? { version } : {}) });
-    }
-  }
-  return [...modules.values()];
 }
 
 /** One stderr line per worker event. */

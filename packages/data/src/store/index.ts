@@ -4,3 +4,4 @@ export { COVERAGE_WINDOW_DAYS } from './analyst.js';
 export { STANDARD_FIELDS, createDataset, loadDataset } from './load.js';
 export { formatLoadDetails, formatLoadSummary } from './summary.js';
 export { windowCategorical, windowPanel } from '@factorkit/core';
+export { type DatasetLocation, datasetFingerprint, loadDatasetAt } from './fingerprint.js';

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { checkEncoding } from '../io/read.js';
+import { loadDataset } from './load.js';
 
-/** The folders a dataset is read from, as `loadDataset` takes them. */
+/** The folders a dataset is read from, as `loadDataset` takes them: what a worker (thread, process, machine) is told to load. */
 export interface DatasetLocation {
   /** The dataset folder (`--data`). */
   readonly data: string;
@@ -49,4 +51,17 @@ async function filesUnder(folder: string): Promise<string[]> {
     else if (entry.isFile()) out.push(path);
   }
   return out;
+}
+
+/**
+ * Load the dataset at `location` (`loadDataset` of its folder with its `--with` folders and
+ * encoding): what a worker thread or process that was told a location, not given the data, calls.
+ *
+ * @throws what `loadDataset` throws; FactorkitError `FK_INVALID_ARGUMENT` for an unknown encoding.
+ */
+export async function loadDatasetAt(location: DatasetLocation): Promise<Awaited<ReturnType<typeof loadDataset>>> {
+  return loadDataset(location.data, {
+    ...(location.with && location.with.length > 0 ? { with: [...location.with] } : {}),
+    ...(location.encoding ? { encoding: checkEncoding(location.encoding) } : {}),
+  });
 }
