@@ -6,13 +6,16 @@ import { type ProgressOptions, progressWanted } from './progress.js';
 export interface StageProgress {
   /** Whether the line is drawn (a terminal, not CI, not `--no-progress`). */
   readonly live: boolean;
-  /** Take a progress event of `runStrategy`. */
-  event(event: StrategyProgress): void;
+  /** Take a progress event of `runStrategy` (or of any staged work: `{ stage: 'variants', done, total }`). */
+  event(event: StageEvent): void;
   /** Print `text` above the line (the line is cleared, the text written, the line drawn again). */
   log(text: string): void;
   /** Stop: timers cleared, the line erased. Later events draw nothing. */
   finish(): void;
 }
+
+/** A progress event: `done` of `total` units of `stage`, and the date reached when it walks dates. */
+export type StageEvent = Omit<StrategyProgress, 'stage'> & { readonly stage: StrategyProgress['stage'] | (string & {}) };
 
 const ESC = '\u001b[';
 
@@ -34,7 +37,7 @@ export function stageProgress(options: ProgressOptions): StageProgress {
     const c = typeof options.columns === 'function' ? options.columns() : options.columns;
     return c !== undefined && Number.isFinite(c) && c > 0 ? Math.floor(c) : 80;
   };
-  let current: StrategyProgress | undefined;
+  let current: StageEvent | undefined;
   let stageStart = 0;
   let drawn = false;
   let lastDraw = -Infinity;

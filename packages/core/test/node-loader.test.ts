@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Panel, computeFactor, createMemoryData, createRegistry } from '../src/index.js';
-import { PLUGIN_KEYWORD, discoverPluginPackages, importPluginPackage, loadPluginPackages, resolvePluginPackage } from '../src/node.js';
+import { pathToFileURL } from 'node:url';
+import { PLUGIN_KEYWORD, discoverPluginPackages, importPluginPackage, loadPluginPackages, registryFromModules, resolvePluginPackage } from '../src/node.js';
 import { rejected, thrown } from './helpers.js';
 
 /**
@@ -300,6 +301,38 @@ describe('loadPluginPackages', () => {
       'cannot register plugins from `factorkit-factor-future`:\nfactor `future`: targets core API `2.0` but this core provides `1.1` (major versions differ)',
     );
     expect(registry.list()).toEqual([]);
+  });
+});
+
+describe('registryFromModules', () => {
+  const url = (name: string, file: string): string => pathToFileURL(join(project, 'node_modules', name, file)).href;
+
+  it('registers every module with its source; a later module overrides an id registered earlier', async () => {
+    const registry = await registryFromModules([
+      { url: url('factorkit-factor-alpha', 'esm/index.js'), type: 'package', package: 'factorkit-factor-alpha', version: '1.2.3' },
+      { url: url('@acme/factorkit-factor-beta', 'main.js'), type: 'builtin', package: '@acme/factorkit-factor-beta' },
+      { url: url('factorkit-factor-gamma', 'lib/entry.mjs'), type: 'object' },
+    ]);
+    const sources = Object.fromEntries(registry.list('factor').map((e) => [e.plugin.id, e.source]));
+    expect(sources).toEqual({
+      alpha: { type: 'package', package: 'factorkit-factor-alpha', version: '1.2.3' },
+      'acme.beta': { type: 'builtin', package: '@acme/factorkit-factor-beta' },
+      gamma: { type: 'object' },
+    });
+    const twice = await registryFromModules([
+      { url: url('factorkit-factor-alpha', 'esm/index.js'), type: 'package', package: 'a', version: '1' },
+      { url: url('factorkit-factor-alpha', 'esm/index.js'), type: 'package', package: 'b', version: '2' },
+    ]);
+    expect(twice.list('factor').map((e) => e.source.package)).toEqual(['b']);
+  });
+
+  it('FK_PLUGIN_LOAD naming the module that cannot be imported', async () => {
+    const broken = url('factorkit-factor-broken', 'index.js');
+    const error = await rejected(registryFromModules([{ url: broken, type: 'package', package: 'factorkit-factor-broken', version: '1.0.0' }]));
+    expect(error.code).toBe('FK_PLUGIN_LOAD');
+    expect(error.message).toBe(`importing plugin module \`factorkit-factor-broken\` (${broken}) failed: boom at import`);
+    const missing = url('nowhere', 'index.js');
+    expect((await rejected(registryFromModules([{ url: missing, type: 'object' }]))).message).toContain(`\`${missing}\``);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   formatLoadSummary,
   formatReport,
   loadDataset,
+  loadDatasetAt,
   readDatasetTables,
   reportErrors,
   validateDataset,
@@ -90,6 +91,18 @@ describe('readDatasetTables / loadDataset with supplementary folders', () => {
     const loaded = await loadDataset(main, { with: [funds, navs] });
     expect([...loaded.dataset.tables.keys()].sort()).toEqual(['fund_holdings', 'fund_nav', 'funds']);
     expect(loaded.dataset.tables.get('fund_nav')!.rowCount).toBe(3);
+  });
+
+  it('loadDatasetAt: a location (folder, supplements, encoding) loads what loadDataset of the same options loads', async () => {
+    const main = market();
+    const funds = folder({ 'funds.csv': FUNDS, 'fund_holdings.csv': HOLDINGS });
+    const at = await loadDatasetAt({ data: main, with: [funds], encoding: 'utf-8' });
+    expect(at.report.folders?.map((f) => f.dir)).toEqual([main, funds]);
+    expect([...at.dataset.tables.keys()].sort()).toEqual(['fund_holdings', 'funds']);
+    // Without supplements or encoding: the main folder alone.
+    expect((await loadDatasetAt({ data: main })).report.folders).toBeUndefined();
+    // An unknown encoding is refused by name before anything is read.
+    await expect(loadDatasetAt({ data: main, encoding: 'latin-1' })).rejects.toThrow(/latin-1/);
   });
 
   it('reads as before without supplements: no `folders` in the report', async () => {
