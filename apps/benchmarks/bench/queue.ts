@@ -162,11 +162,11 @@ try {
           concurrency: 1,
           onEvent: (event) => {
             if (event.kind !== 'completed') return;
-            done.push({ series: event.series, seconds: event.seconds });
+            done.push({ series: event.label, seconds: event.seconds });
             // One child process per worker at concurrency 1: its first job loads the dataset.
-            const own = seriesSeconds.get(event.series) ?? Number.NaN;
+            const own = seriesSeconds.get(event.label) ?? Number.NaN;
             (seen.size === 0 ? overhead.first : overhead.later).push(event.seconds - own);
-            seen.add(event.series);
+            seen.add(event.label);
           },
         }),
       );
@@ -178,7 +178,7 @@ try {
     await Promise.all(running.map((w) => w.close()));
   }
   const client = new Redis(redis.url);
-  const keys = (await client.keys('factorkit:bench*-series:s-*')).filter((k) => /:s-[0-9a-f]{64}$/.test(k));
+  const keys = (await client.keys('factorkit:bench*-jobs:s-*')).filter((k) => /:s-[0-9a-f]{64}$/.test(k));
   const usage = await Promise.all(keys.map((k) => client.memory('USAGE', k, 'SAMPLES', 0)));
   const dataBytes = await Promise.all(keys.map(async (k) => (await client.hget(k, 'data'))?.length ?? 0));
   const resultBytes = await Promise.all(keys.map(async (k) => (await client.hget(k, 'returnvalue'))?.length ?? 0));

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { removePendingTemporaries } from '@factorkit/core/node';
+import { interruptTaken } from './interrupt.js';
 import { processIo } from './io.js';
 import { run } from './program.js';
 
 // Interrupted: remove every temporary file or folder an atomic write left in flight, then exit
-// as a shell expects of a signal (128 + its number).
+// as a shell expects of a signal (128 + its number) — unless a command took this interrupt
+// (interrupt.ts: `factorkit worker` drains on the first one).
 const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 for (const [signal, number] of Object.entries(SIGNALS)) {
   process.on(signal, () => {
+    if (interruptTaken(signal as NodeJS.Signals)) return;
     const removed = removePendingTemporaries();
     try {
       process.stderr.write(`\ninterrupted (${signal})${removed.length > 0 ? `: removed ${removed.length} partial output file${removed.length === 1 ? '' : 's'}` : ''}\n`);

@@ -9,6 +9,7 @@ import { registerOptimizeCommand } from './commands/optimize.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerTrackCommand } from './commands/track.js';
 import { registerWeeklyCommand } from './commands/weekly.js';
+import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { EXIT_DATA, EXIT_NO_SOLUTION, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { type CliIo, processIo } from './io.js';
@@ -43,6 +44,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerBacktestCommand(program, io, setExitCode);
   registerDemoCommand(program, io, setExitCode);
   registerWeeklyCommand(program, io, setExitCode);
+  registerSweepCommand(program, io, setExitCode);
   // Every command accepts --verbose (the causes of errors, every drop reason in full).
   for (const command of leafCommands(program)) {
     if (!command.options.some((o) => o.long === '--verbose')) command.option('--verbose', 'print details: the cause of an error, every reason in full');

@@ -4,7 +4,7 @@
  * strategy and to the data.
  */
 import { createStrategy, parseStrategy } from '@factorkit/strategy';
-import { readStrategyFile } from '@factorkit/strategy/node';
+import { readStrategyFile, readSweepFile } from '@factorkit/strategy/node';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_FILES, cliRegistry, strategyPath } from './helpers.js';
@@ -79,5 +79,37 @@ describe('the strategy files', () => {
     expect(strategy.constraints.map((c) => c.plugin.id)).not.toContain('industry-neutral');
     expect(strategy.constraints.map((c) => c.plugin.id)).not.toContain('style-exposure');
     expect(strategy.risk).toBe(false);
+  });
+});
+
+describe('the sweep files (sweeps/)', () => {
+  it('csi300-te-turnover.yaml: the 3 × 3 grid of the tracking-error cap and the turnover limit on csi300-enhanced.yaml, and an IC-weighted variant', async () => {
+    const sweep = await readSweepFile(strategyPath('sweeps/csi300-te-turnover.yaml'), { registry: await cliRegistry() });
+    const base = await readStrategyFile(strategyPath('csi300-enhanced.yaml'));
+    expect(sweep.name).toBe('csi300-te-turnover');
+    expect(sweep.variants).toHaveLength(10);
+    expect(sweep.axes.map((a) => [a.path, a.values])).toEqual([
+      ['objective.trackingError', [0.03, 0.04, 0.05]],
+      ['constraints[turnover-limit].params.limit', [0.2, 0.3, 0.4]],
+      ['model.id', ['ic']],
+    ]);
+    // Each variant is the base strategy with its parameters set, nothing else changed (both with their defaults filled).
+    const registry = await cliRegistry();
+    for (const variant of sweep.variants) {
+      const te = variant.parameters['objective.trackingError'] ?? base.objective!.trackingError;
+      const limit = variant.parameters['constraints[turnover-limit].params.limit'] ?? 0.3;
+      const model = variant.parameters['model.id'] ?? base.model.id;
+      const expected = {
+        ...base,
+        name: variant.name,
+        objective: { ...base.objective!, trackingError: te },
+        model: { ...base.model, id: model },
+        constraints: base.constraints!.map((c) => (c.id === 'turnover-limit' ? { ...c, params: { ...c.params, limit } } : c)),
+      };
+      expect(createStrategy(variant.definition, { registry }).definition, variant.name).toEqual(createStrategy(expected, { registry }).definition);
+      expect(variant.definition.objective?.trackingError, variant.name).toBe(te);
+    }
+    const readme = readFileSync(strategyPath('README.md'), 'utf8');
+    expect(readme).toContain('`sweeps/csi300-te-turnover.yaml`');
   });
 });

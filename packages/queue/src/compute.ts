@@ -45,7 +45,7 @@ export async function computeSeriesJob(job: unknown, env: WorkerEnvironment): Pr
       { details: { worker: env.fingerprint, job: run.data } },
     );
   }
-  const plugin = <K extends PluginKind>(ref: PluginRef & { kind: K }): PluginOf<K> => findPlugin(env.registry, ref, spec);
+  const plugin = <K extends PluginKind>(ref: PluginRef & { kind: K }): PluginOf<K> => findPlugin(env.registry, ref, `series ${spec.universe} × ${spec.factor.name}`);
   const factor = plugin({ ...spec.factor, kind: 'factor' });
   const named = Object.hasOwn(run.namedBenchmarks, spec.universe) ? run.namedBenchmarks[spec.universe]! : undefined;
   const benchmark = plugin({ ...run.benchmark, kind: 'universe' });
@@ -86,14 +86,19 @@ export async function computeSeriesJob(job: unknown, env: WorkerEnvironment): Pr
   return encodeSeries(rest);
 }
 
-function short(fingerprint: string): string {
+/** A fingerprint as messages show it: its first 12 hex digits. */
+export function short(fingerprint: string): string {
   return `\`${fingerprint.slice(0, 12)}…\``;
 }
 
-/** The plugin of the job's kind, id and version from this worker's registry. */
-function findPlugin<K extends PluginKind>(registry: PluginRegistry, ref: PluginRef & { kind: K }, spec: SeriesJobSpec): PluginOf<K> {
-  const label = `series ${spec.universe} × ${spec.factor.name}`;
-  const wanted = `${ref.kind} \`${ref.id}\`${ref.package ? ` from ${ref.package}@${ref.version ?? '?'}` : ''}`;
+/** How a refusal names a plugin a job needs. */
+export function wantedPlugin(ref: PluginRef): string {
+  return `${ref.kind} \`${ref.id}\`${ref.package ? ` from ${ref.package}@${ref.version ?? '?'}` : ''}`;
+}
+
+/** The plugin of the job's kind, id and version from this worker's registry (`label` names the job in refusals). */
+export function findPlugin<K extends PluginKind>(registry: PluginRegistry, ref: PluginRef & { kind: K }, label: string): PluginOf<K> {
+  const wanted = wantedPlugin(ref);
   if (!registry.has(ref.kind, ref.id)) {
     throw new JobRefusedError('FK_UNKNOWN_PLUGIN', `${label}: the job needs ${wanted}, which is not installed on this worker (the worker runs only its own plugins: install the same package and version, and restart it)`, { details: { ...ref } });
   }

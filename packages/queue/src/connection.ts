@@ -56,17 +56,28 @@ export function connectRedis(connection: QueueConnection): Redis {
   return new Redis(connection.url, { maxRetriesPerRequest: null });
 }
 
+/** How a Redis server keeps its data across a restart (`null`: could not be read, e.g. `CONFIG` disabled). */
+export interface RedisPersistence {
+  /** `appendonly yes`: every write is logged, and a restarted server has every job and result. */
+  readonly appendonly: boolean | null;
+  /** The RDB save points (`3600 1 300 100`), `''` for none. */
+  readonly save: string | null;
+}
+
 /** What {@link checkRedisServer} found. */
 export interface RedisServerInfo {
   readonly version: string;
   readonly maxmemoryPolicy: string;
+  readonly persistence: RedisPersistence;
 }
 
 /**
  * Refuse a Redis server BullMQ cannot run on safely: older than 6.2, or with a
  * `maxmemory-policy` other than `noeviction` (an evicting server drops queued jobs and their
  * locks silently). Reads `INFO server` and `INFO memory` (no `CONFIG`, often disabled on
- * managed servers).
+ * managed servers), then the persistence settings (`CONFIG GET appendonly` and `save`, else
+ * `INFO persistence`'s `aof_enabled`), which are reported, not required: see
+ * {@link persistenceWarning}.
  *
  * @throws FactorkitError `FK_INVALID_ARGUMENT` naming the server (masked) and the reason.
  */
@@ -79,7 +90,46 @@ export async function checkRedisServer(redis: Redis, connection: QueueConnection
   if (compareVersions(version, MIN_REDIS_VERSION) < 0) problems.push(`its version is ${version}; BullMQ needs Redis ${MIN_REDIS_VERSION} or later`);
   if (policy !== 'noeviction') problems.push(`its maxmemory-policy is \`${policy}\`; it must be \`noeviction\` (an evicting server drops queued jobs and their locks): \`CONFIG SET maxmemory-policy noeviction\` and the same in redis.conf`);
   if (problems.length > 0) throw new FactorkitError('FK_INVALID_ARGUMENT', `${what}: the Redis server at ${connection.masked} cannot hold the queue: ${problems.join('; ')}`, { details: { version, maxmemoryPolicy: policy } });
-  return { version, maxmemoryPolicy: policy };
+  return { version, maxmemoryPolicy: policy, persistence: await readPersistence(redis) };
+}
+
+/** `CONFIG GET appendonly` and `save`; without `CONFIG` (managed servers rename or disable it), `INFO persistence`'s `aof_enabled`. */
+async function readPersistence(redis: Redis): Promise<RedisPersistence> {
+  const config = async (name: string): Promise<string | null> => {
+    try {
+      const reply = (await redis.config('GET', name)) as unknown;
+      return Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : null;
+    } catch {
+      return null;
+    }
+  };
+  const appendonly = await config('appendonly');
+  const save = await config('save');
+  if (appendonly !== null) return { appendonly: appendonly === 'yes', save };
+  try {
+    const aof = /^aof_enabled:(\d)/m.exec(await redis.info('persistence'))?.[1];
+    return { appendonly: aof === undefined ? null : aof === '1', save };
+  } catch {
+    return { appendonly: null, save };
+  }
+}
+
+/**
+ * What a restart of the server would lose, as a warning to print, or `undefined` when the server
+ * logs every write (`appendonly yes`): without the append-only file, a restarted Redis has lost
+ * the queued jobs and results (all of them with no persistence, those since the last RDB
+ * snapshot with `save` points only), and a run waiting on them stops with an error telling to
+ * rerun it.
+ */
+export function persistenceWarning(info: RedisServerInfo, connection: QueueConnection): string | undefined {
+  const { appendonly, save } = info.persistence;
+  if (appendonly === true) return undefined;
+  const where = `the Redis server at ${connection.masked}`;
+  if (appendonly === null) return `could not read the persistence settings of ${where} (CONFIG GET is not allowed): unless it has \`appendonly yes\`, a restart of Redis loses the queued runs`;
+  if (save !== null && save.trim() !== '') {
+    return `${where} has no append-only file (\`appendonly no\`, RDB snapshots \`save ${save.trim()}\` only): a restart of Redis loses the queued runs since its last snapshot: set appendonly yes (\`CONFIG SET appendonly yes\` and in redis.conf)`;
+  }
+  return `${where} has no persistence (\`appendonly no\`, no \`save\` points): a restart of Redis loses the queued runs: set appendonly yes (\`CONFIG SET appendonly yes\` and in redis.conf)`;
 }
 
 /** Compare dotted versions numerically (`6.10.0` > `6.2.0`); a part that is not a number counts as 0. */
@@ -115,4 +165,25 @@ export async function checkQueueServer(connection: QueueConnection, what = conne
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Listeners for a run's or a worker's Redis connections that pass each error message on masked,
+ * and once in a row: a lost server is reported once, not at every reconnection attempt of every
+ * connection (the clients go on by themselves once Redis is back); once a connection is ready
+ * again, the same message is reported again if it comes back.
+ */
+export function connectionErrorReporter(report: (message: string) => void): { readonly error: (error: Error) => void; readonly ready: () => void } {
+  let last = '';
+  return {
+    error: (error) => {
+      const message = maskQueueUrl(error.message);
+      if (message === last) return;
+      last = message;
+      report(message);
+    },
+    ready: () => {
+      last = '';
+    },
+  };
 }

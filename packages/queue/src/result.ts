@@ -1,4 +1,5 @@
 import type { TrackingSeries } from '@factorkit/evaluate';
+import type { VariantResult } from '@factorkit/strategy';
 import { deserialize, serialize } from 'node:v8';
 
 /**
@@ -20,4 +21,20 @@ export function encodeSeries(series: Omit<TrackingSeries, 'state'>): SeriesJobRe
 /** The series of a job's return value. */
 export function decodeSeries(text: string): Omit<TrackingSeries, 'state'> {
   return deserialize(Buffer.from(text, 'base64')) as Omit<TrackingSeries, 'state'>;
+}
+
+/** What a variant job returns: the `VariantResult`, V8-serialised (its `Float64Array`s and `NaN`s intact), base64. */
+export interface VariantJobResult {
+  readonly kind: 'variant';
+  readonly result: string;
+}
+
+/** A variant's result as a job's return value. */
+export function encodeVariant(result: VariantResult): VariantJobResult {
+  return { kind: 'variant', result: serialize(result).toString('base64') };
+}
+
+/** The variant's result of a job's return value. */
+export function decodeVariant(text: string): VariantResult {
+  return deserialize(Buffer.from(text, 'base64')) as VariantResult;
 }

@@ -1,5 +1,6 @@
 import { FactorkitError, type PluginKind } from '@factorkit/core';
 import type { TrackingConfig, TrackingFrequency } from '@factorkit/evaluate';
+import type { VariantTask } from '@factorkit/strategy';
 import { createHash } from 'node:crypto';
 
 /** A plugin a job needs, by id and the package and version it came from: a worker must have the same. */
@@ -80,4 +81,37 @@ export function seriesJobId(spec: SeriesJobSpec): string {
 /** The id of a run's parent job: a hash of the run's shared settings and its dataset. */
 export function runJobId(run: RunSpec, universes: readonly string[], factors: readonly unknown[]): string {
   return `r-${digest(canonicalJson({ format: JOB_FORMAT, version: JOB_FORMAT_VERSION, run, universes, factors }))}`;
+}
+
+export const VARIANT_JOB_FORMAT = 'factorkit-queue-variant';
+export const VARIANT_JOB_FORMAT_VERSION = 1;
+
+/**
+ * One job: a variant of a sweep. Data only — the variant (its definition is plain JSON), every
+ * plugin it uses with package and version, the dataset's fingerprint, the code version — never
+ * code.
+ */
+export interface VariantJobSpec {
+  readonly format: typeof VARIANT_JOB_FORMAT;
+  readonly version: typeof VARIANT_JOB_FORMAT_VERSION;
+  /** The sweep's name. */
+  readonly sweep: string;
+  /** The variant as `runVariant` of `@factorkit/strategy` takes it. */
+  readonly task: VariantTask;
+  /** Every plugin the variant's strategy uses (ordered by kind, then id): a worker must have the same. */
+  readonly plugins: readonly PluginRef[];
+  /** The content fingerprint of the dataset (`datasetFingerprint`). */
+  readonly data: string;
+  /** The caller's code version (part of the job's id: new code computes again). */
+  readonly codeVersion: string;
+}
+
+/** The job id of a variant: a hash of everything that decides its result (the same on every machine). */
+export function variantJobId(spec: VariantJobSpec): string {
+  return `v-${digest(canonicalJson(spec))}`;
+}
+
+/** The id of a sweep's parent job: a hash of its variants' job ids (which hold the dataset's fingerprint) and the fingerprint. */
+export function sweepJobId(sweep: string, variantIds: readonly string[], data: string): string {
+  return `w-${digest(canonicalJson({ format: VARIANT_JOB_FORMAT, version: VARIANT_JOB_FORMAT_VERSION, sweep, variants: variantIds, data }))}`;
 }

@@ -1,6 +1,6 @@
 import { isFactorkitError } from '@factorkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type QueueConnection, checkQueueServer, checkRedisServer, compareVersions, maskQueueUrl, parseQueueUrl } from '../src/index.js';
+import { type QueueConnection, type RedisServerInfo, checkQueueServer, checkRedisServer, compareVersions, maskQueueUrl, parseQueueUrl, persistenceWarning } from '../src/index.js';
 import { type TestRedis, redisAvailable, startRedisServer, testRedis } from './redis.js';
 
 const thrown = async (f: () => unknown): Promise<Error> => {
@@ -40,8 +40,12 @@ describe('queue URLs', () => {
 
   it('refuses a server older than 6.2 or with an evicting maxmemory-policy, with the reason', async () => {
     const connection: QueueConnection = parseQueueUrl('redis://u:pw9@old-host:6379');
-    const fake = (version: string, policy: string) => ({ info: (section: string) => Promise.resolve(section === 'server' ? `# Server\r\nredis_version:${version}\r\n` : `# Memory\r\nmaxmemory_policy:${policy}\r\n`) });
-    await expect(checkRedisServer(fake('7.0.15', 'noeviction') as never, connection)).resolves.toEqual({ version: '7.0.15', maxmemoryPolicy: 'noeviction' });
+    const fake = (version: string, policy: string) => ({
+      info: (section: string) => Promise.resolve(section === 'server' ? `# Server\r\nredis_version:${version}\r\n` : section === 'memory' ? `# Memory\r\nmaxmemory_policy:${policy}\r\n` : '# Persistence\r\naof_enabled:0\r\n'),
+      config: () => Promise.reject(new Error("ERR unknown command 'CONFIG'")),
+    });
+    // CONFIG disabled (a managed server): appendonly from INFO persistence, the save points unknown.
+    await expect(checkRedisServer(fake('7.0.15', 'noeviction') as never, connection)).resolves.toEqual({ version: '7.0.15', maxmemoryPolicy: 'noeviction', persistence: { appendonly: false, save: null } });
     const old = await thrown(() => checkRedisServer(fake('6.0.16', 'noeviction') as never, connection, '--queue'));
     expect(old.message).toContain('its version is 6.0.16; BullMQ needs Redis 6.2.0 or later');
     expect(old.message).toContain('redis://u:***@old-host:6379');
@@ -51,17 +55,45 @@ describe('queue URLs', () => {
   });
 });
 
+describe('persistence warnings', () => {
+  const connection = parseQueueUrl('redis://u:pw7@cache:6379');
+  const info = (appendonly: boolean | null, save: string | null): RedisServerInfo => ({ version: '7.0.15', maxmemoryPolicy: 'noeviction', persistence: { appendonly, save } });
+
+  it('says nothing for a server with an append-only file', () => {
+    expect(persistenceWarning(info(true, ''), connection)).toBeUndefined();
+    expect(persistenceWarning(info(true, null), connection)).toBeUndefined();
+  });
+
+  it('warns that a restart loses the queued runs without one, and how to fix it, never with the password', () => {
+    expect(persistenceWarning(info(false, ''), connection)).toBe(
+      'the Redis server at redis://u:***@cache:6379 has no persistence (`appendonly no`, no `save` points): a restart of Redis loses the queued runs: set appendonly yes (`CONFIG SET appendonly yes` and in redis.conf)',
+    );
+    expect(persistenceWarning(info(false, '3600 1 300 100'), connection)).toContain('RDB snapshots `save 3600 1 300 100` only): a restart of Redis loses the queued runs since its last snapshot: set appendonly yes');
+    expect(persistenceWarning(info(null, null), connection)).toContain('could not read the persistence settings of the Redis server at redis://u:***@cache:6379');
+  });
+});
+
 describe.skipIf(!redisAvailable)('a real Redis server', () => {
   let redis: TestRedis;
   let lru: TestRedis;
   let locked: TestRedis;
+  let logged: TestRedis;
   beforeAll(async () => {
     redis = await testRedis();
     lru = await startRedisServer(['--maxmemory-policy', 'allkeys-lru']);
     locked = await startRedisServer([], 'rightpassword');
+    logged = await startRedisServer(['--appendonly', 'yes', '--save', '900 1']);
   }, 30_000);
   afterAll(async () => {
-    await Promise.all([redis?.stop(), lru?.stop(), locked?.stop()]);
+    await Promise.all([redis?.stop(), lru?.stop(), locked?.stop(), logged?.stop()]);
+  });
+
+  it('reports its persistence: none on the test servers, the append-only file and save points when set', async () => {
+    const none = await checkQueueServer(parseQueueUrl(`redis://:rightpassword@127.0.0.1:${locked.port}`));
+    expect(none.persistence).toEqual({ appendonly: false, save: '' });
+    const aof = await checkQueueServer(parseQueueUrl(logged.url));
+    expect(aof.persistence).toEqual({ appendonly: true, save: '900 1' });
+    expect(persistenceWarning(aof, parseQueueUrl(logged.url))).toBeUndefined();
   });
 
   it('is accepted when configured for BullMQ', async () => {

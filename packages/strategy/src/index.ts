@@ -9,13 +9,16 @@
  * - {@link walkForward}: the walk-forward discipline of combination models — it trains a model
  *   plugin on a rolling window of labels that are known at each retrain date, and scores the
  *   dates until the next retrain;
- * - `strategyReport`: a run as a `@factorkit/report` document (one self-contained HTML page).
+ * - `strategyReport`: a run as a `@factorkit/report` document (one self-contained HTML page);
+ * - sweeps: `parseSweep` / `createSweep` make every variant of a parameter grid and check them
+ *   all, `runVariant` runs one, `runSweep` runs them on an executor, `sweepReport` ranks them.
  *
  * @packageDocumentation
  */
 export * from './run/index.js';
 export * from './spec/index.js';
 export * from './report/index.js';
+export * from './sweep/index.js';
 export { walkForward } from './walk-forward/run.js';
 export type {
   DateAssetValues,

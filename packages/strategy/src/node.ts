@@ -1,6 +1,8 @@
 /**
  * `@factorkit/strategy/node`: a strategy run written as one folder (the backtest's CSV files,
- * the strategy's own tables, `strategy.json` and a self-contained `report.html`), atomically.
+ * the strategy's own tables, `strategy.json` and a self-contained `report.html`), atomically;
+ * sweeps read from their file (`readSweepFile`), run on worker threads
+ * (`variantThreadExecutor`) and written as one folder (`writeSweepOutputs`).
  * Node-only, so that `@factorkit/strategy` itself reads and writes nothing.
  *
  * @packageDocumentation
@@ -15,6 +17,9 @@ import { strategyReport } from './report/index.js';
 import type { StrategyResult } from './run/types.js';
 
 export { readStrategyFile } from './spec/read-file.js';
+export { type ReadSweepOptions, readSweepFile } from './sweep/read-file.js';
+export { type VariantThreadOptions, variantThreadExecutor } from './sweep/threads.js';
+export { SWEEP_FILES, type WriteSweepOptions, checkSweepOutput, isSweepOutput, sweepSummary, sweepTables, writeSweepOutputs } from './sweep/outputs.js';
 
 const TEMPORARY = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
 

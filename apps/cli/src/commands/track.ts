@@ -11,6 +11,7 @@ import type { CliIo } from '../io.js';
 import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
 import { trackingSolver } from '../tracking-solver.js';
+import { workersFlag } from '../flags.js';
 import { withDirs, withOption } from '../with.js';
 import { formatQueueCounts, formatQueueEvent } from './worker.js';
 
@@ -73,7 +74,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
     .option('--no-progress', 'no progress bars (already off when stderr is not a terminal, in CI, or with TERM=dumb)')
     .option('-p, --plugin <package...>', 'also load these plugin packages by name')
     .option('--queue <url>', 'compute the series on `factorkit worker` processes through this Redis server (redis:// or rediss://; the password is never printed) instead of worker threads; the outputs are the same; every series from the start (no reuse of --out)')
-    .option('--queue-name <name>', 'the queues’ base name with --queue (default `tracking`)')
+    .option('--queue-name <name>', 'the queues’ base name with --queue (default `factorkit`), as given to `factorkit worker --queue-name`')
     .action(async (options: TrackOptions) => {
       // Everything the flags alone can tell is checked before plugins or data are loaded.
       const out = resolve(io.cwd, options.out);
@@ -93,7 +94,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const encoding = checkEncoding(options.encoding ?? 'utf-8', '--encoding');
       const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
       const requests = options.factors === undefined ? undefined : parseFactorSpecs(options.factors, '--factors');
-      const workers = options.workers === undefined ? availableParallelism() : parseWorkers(options.workers);
+      const workers = options.workers === undefined ? availableParallelism() : workersFlag(options.workers);
       const connection = options.queue === undefined ? undefined : parseQueueUrl(options.queue, '--queue');
       if (connection && options.saveProblems !== undefined) throw new FactorkitError('FK_INVALID_ARGUMENT', '--save-problems cannot be used with --queue (the problems are built on the workers)');
       const saver = options.saveProblems === undefined ? undefined : await problemSaver(resolve(io.cwd, options.saveProblems), '--save-problems');
@@ -177,13 +178,6 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
       const problem = trackingDataError(result);
       if (problem) throw problem;
     });
-}
-
-/** `--workers`: a whole number from 0 (this thread) to 256. */
-function parseWorkers(text: string): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isInteger(n) || n > 256) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: expected a whole number from 0 (no worker threads) to 256, got \`${text}\``);
-  return n;
 }
 
 /** The version of the @factorkit/evaluate this CLI runs (part of each series' key: new code recomputes). */

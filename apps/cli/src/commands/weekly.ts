@@ -15,6 +15,7 @@ import type { CliIo } from '../io.js';
 import { formatPluginFailures, loadPlugins, requirePlugin, unavailablePlugins } from '../plugins.js';
 import { progressTarget, trackingProgress } from '../progress.js';
 import { trackingSolver } from '../tracking-solver.js';
+import { workersFlag } from '../flags.js';
 import { withDirs, withOption } from '../with.js';
 
 interface WeeklyCliOptions {
@@ -101,7 +102,7 @@ export function registerWeeklyCommand(program: Command, io: CliIo, _setExitCode:
       const encoding = checkEncoding(options.encoding ?? 'utf-8', '--encoding');
       const maxRejected = options.maxRejected === undefined ? undefined : parseRejectedLimit(options.maxRejected, '--max-rejected').text;
       const requests = options.factors === undefined ? undefined : parseFactorSpecs(options.factors, '--factors');
-      const workers = options.workers === undefined ? availableParallelism() : parseWorkers(options.workers);
+      const workers = options.workers === undefined ? availableParallelism() : workersFlag(options.workers);
       const config = options.config === undefined ? undefined : await readTrackingConfig(resolve(io.cwd, options.config), '--config');
 
       const loaded = await loadPlugins({ cwd: io.cwd, packages: options.plugin ?? [] });
@@ -204,13 +205,6 @@ function list(text: string): string[] {
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) throw new FactorkitError('FK_INVALID_ARGUMENT', `${flag}: expected ${allowed.map((a) => `\`${a}\``).join(' or ')}, got \`${value}\``);
   return value as T;
-}
-
-/** `--workers`: a whole number from 0 (this thread) to 256. */
-function parseWorkers(text: string): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isInteger(n) || n > 256) throw new FactorkitError('FK_INVALID_ARGUMENT', `--workers: expected a whole number from 0 (no worker threads) to 256, got \`${text}\``);
-  return n;
 }
 
 /** The version of the @factorkit/evaluate this CLI runs (part of each series' key, as in `factorkit track`). */

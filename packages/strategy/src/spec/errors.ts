@@ -42,16 +42,34 @@ function where(issue: StrategyIssue): string {
   return position ? `${position} ` : '';
 }
 
+/** How {@link strategyError} words a list of problems of something else made of strategies (a sweep). */
+export interface ProblemListOptions {
+  /** What was invalid, in the summary (default `strategy`). */
+  readonly subject?: string;
+  /** The label of an issue before its message (default its path). */
+  readonly label?: (issue: StrategyIssue) => string;
+  /** At most this many problems are listed in the message (all of them stay in `issues`); default all. */
+  readonly shown?: number;
+}
+
 /**
  * The error of a strategy with problems: a `ValidationError` whose `issues` are the
  * {@link StrategyIssue}s (paths unchanged; file, line and column beside them) and whose message
  * lists each as `file:line:column strategy.path: problem`.
  */
-export function strategyError(code: ErrorCode, issues: readonly StrategyIssue[], file: string | undefined): ValidationError {
+export function strategyError(code: ErrorCode, issues: readonly StrategyIssue[], file: string | undefined, options: ProblemListOptions = {}): ValidationError {
   const count = `${issues.length} problem${issues.length === 1 ? '' : 's'}`;
-  const summary = `invalid strategy${file !== undefined ? ` \`${file}\`` : ''} (${count})`;
+  const summary = `invalid ${options.subject ?? 'strategy'}${file !== undefined ? ` \`${file}\`` : ''} (${count})`;
   const error = new ValidationError(code, summary, issues, { details: { ...(file !== undefined ? { file } : {}) } });
-  const message = `${summary}:\n${issues.map((issue) => `  - ${where(issue)}${issue.path ? `${issue.path}: ` : ''}${issue.message}`).join('\n')}`;
+  const label = options.label ?? ((issue: StrategyIssue) => issue.path);
+  const shown = issues.slice(0, options.shown ?? issues.length);
+  const more = issues.length - shown.length;
+  const lines = shown.map((issue) => {
+    const name = issue.path ? label(issue) : '';
+    return `  - ${where(issue)}${name ? `${name}: ` : ''}${issue.message}`;
+  });
+  if (more > 0) lines.push(`  … and ${more} more (the error's \`issues\` hold every one)`);
+  const message = `${summary}:\n${lines.join('\n')}`;
   const before = error.message;
   // The core class lists `path: message`; a strategy's problems lead with where they were written.
   Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true, enumerable: false });
