@@ -5,7 +5,8 @@
  *   - in this thread (`runTracking`, the reference for the series' own time),
  *   - on 2 worker threads (`workerExecutor`, what `factorkit track` does by default here),
  *   - on the queue with 1 and with 2 `startTrackingWorker` workers (concurrency 1 each, every job
- *     in a sandboxed child process, as `factorkit worker` runs them), on a private Redis.
+ *     in a sandboxed child process, as `factorkit worker` runs them), on a private Redis with the
+ *     recommended persistence (`appendonly yes`, `appendfsync everysec`).
  *
  * Printed: total time and series (jobs) per second of each; per queue job the worker's time
  * against the series' own computing time (`TrackingSeries.seconds`) — the difference is the
@@ -67,7 +68,8 @@ async function privateRedis(dir: string): Promise<{ url: string; child?: ChildPr
   if (env.BENCH_REDIS_URL) return { url: env.BENCH_REDIS_URL };
   if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not installed (apt-get install -y redis-server), and BENCH_REDIS_URL is not set');
   const port = await freePort();
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  // The setup the README recommends: an append-only file (fsync every second), so that a restart loses no run.
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });

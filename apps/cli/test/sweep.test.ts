@@ -147,6 +147,16 @@ describe('factorkit sweep', () => {
     expect(out).toMatch(/late-ok .* ok\n.*late-bad .* failed/s);
   }, 120_000);
 
+  it('keeps a value with a line break on one line of the ranking and in one CSV cell', async () => {
+    writeFileSync(join(root, 'text.json'), JSON.stringify({ name: 'text', strategy: 'base.yaml', grid: { description: ['a,b "quoted"\nsecond line'] } }));
+    const { code, out } = await cli(['sweep', '--config', 'text.json', '--data', 'market', '--out', 'text', '--workers', '0']);
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    expect(lines[1]).toMatch(/^text-0 +"a,b \\"quoted\\"\\nsecond line" +/);
+    // One RFC 4180 cell: quoted, its quotes doubled, the line break inside.
+    expect(readFileSync(join(root, 'text', 'sweep.csv'), 'utf8').split('\n')[1]).toMatch(/^0,text-0,ok,"a,b ""quoted""$/);
+  }, 60_000);
+
   it('refuses a bad sweep file with its line, and conflicting flags, before writing anything', async () => {
     writeFileSync(join(root, 'bad.yaml'), `name: bad\nstrategy: base.yaml\ngrid:\n  objective.trackingError: [0.04, -1]\n  model.idd: [ic]\n`);
     const bad = await cli(['sweep', '--config', 'bad.yaml', '--data', 'market', '--out', 'bad-out']);

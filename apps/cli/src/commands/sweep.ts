@@ -158,7 +158,8 @@ export function registerSweepCommand(program: Command, io: CliIo, setExitCode: (
 
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
-const value = (x: unknown): string => (x === null ? 'null' : typeof x === 'string' ? x : JSON.stringify(x));
+/** A parameter value on one line: a string as it is unless it holds a control character (then quoted as JSON, `\n` visible), anything else as JSON. */
+const value = (x: unknown): string => (typeof x === 'string' && !/[\u0000-\u001f\u007f]/.test(x) ? x : JSON.stringify(x));
 
 /** One stderr line for a variant that did not run to its end (every variant with --verbose). */
 function formatVariantLine(v: VariantResult): string {
