@@ -159,7 +159,7 @@ export function registerSweepCommand(program: Command, io: CliIo, setExitCode: (
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
 /** A parameter value on one line: a string as it is unless it holds a control character (then quoted as JSON, `\n` visible), anything else as JSON. */
-const value = (x: unknown): string => (typeof x === 'string' && !/[\u0000-\u001f\u007f]/.test(x) ? x : JSON.stringify(x));
+const value = (x: unknown): string => (typeof x === 'string' && ![...x].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ? x : JSON.stringify(x));
 
 /** One stderr line for a variant that did not run to its end (every variant with --verbose). */
 function formatVariantLine(v: VariantResult): string {
