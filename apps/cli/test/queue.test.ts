@@ -83,6 +83,39 @@ describe.skipIf(!runnable)('factorkit track --queue with factorkit worker', () =
     for (const file of files) expect(readFileSync(join(root, 'again', file)).equals(readFileSync(join(local, file))), file).toBe(true);
   }, 300_000);
 
+  it('continues --out: with many new dates per series the workers compute them from the start, with a few they run here; the files of a run from scratch', async () => {
+    const queue = ['--queue', redis.url, '--queue-name', `${queueName}-continued`];
+    const weekly = ['--data', 'market', '--universes', 'csi300,csi500', '--factors', 'momentum_1y,turnover_1m', '--start', '2015-01-01', '--frequency', 'weekly', '--no-progress'];
+    const first = await cli(['track', ...weekly, '--as-of', '2015-07-15', '--workers', '0', '--out', 'continued']);
+    expect(first.code, first.err).toBe(0);
+    const workers = [0, 1].map(() => startWorker([...queue, '--data', 'market'], root));
+    await Promise.all(workers.map((w) => w.waitFor(/worker: ready on /)));
+    // 22 new weeks per series: more than runTracking runs in this thread, so the series go to the workers.
+    const next = await cli(['track', ...weekly, ...queue, '--as-of', '2015-12-18', '--out', 'continued']);
+    expect(next.code, next.err).toBe(0);
+    expect(next.err).toContain('reusing 4 series states of the previous run in');
+    expect(next.err).toContain('queue: 4 series jobs: 4 enqueued');
+    expect(next.err).toContain("queue: 4 series the previous run's states would have continued were computed from the start on the workers");
+    const scratch = await cli(['track', ...weekly, '--as-of', '2015-12-18', '--no-reuse', '--workers', '0', '--out', 'continued-scratch']);
+    expect(scratch.code, scratch.err).toBe(0);
+    const files = readdirSync(join(root, 'continued')).filter((f) => f.endsWith('.csv'));
+    expect(files).toHaveLength(7);
+    for (const file of files) expect(readFileSync(join(root, 'continued', file), 'utf8'), file).toBe(readFileSync(join(root, 'continued-scratch', file), 'utf8'));
+    // The series say how they were computed.
+    const reuse = (JSON.parse(readFileSync(join(root, 'continued', 'summary.json'), 'utf8')) as { series: { reuse: { status: string; reason?: string } }[] }).series.map((x) => x.reuse);
+    expect(reuse).toEqual(Array.from({ length: 4 }, () => expect.objectContaining({ status: 'recomputed', reason: 'queue' })));
+
+    // One more week: continued in this thread (no job), still the files of a run from scratch.
+    stopWorkers();
+    const third = await cli(['track', ...weekly, ...queue, '--as-of', '2015-12-25', '--out', 'continued']);
+    expect(third.code, third.err).toBe(0);
+    expect(third.err).toContain('continued the previous run');
+    expect(third.err).toContain('queue: no series job: everything ran in this process');
+    const thirdScratch = await cli(['track', ...weekly, '--as-of', '2015-12-25', '--no-reuse', '--workers', '0', '--out', 'continued-scratch']);
+    expect(thirdScratch.code, thirdScratch.err).toBe(0);
+    for (const file of files) expect(readFileSync(join(root, 'continued', file), 'utf8'), file).toBe(readFileSync(join(root, 'continued-scratch', file), 'utf8'));
+  }, 300_000);
+
   it('a series that throws on the workers is retried, then reported with its error; the password is never printed', async () => {
     // A plugin installed on both sides that throws only where FACTORKIT_TEST_THROW is set (the worker).
     const pkg = join(root, 'node_modules', 'factorkit-factor-throws');

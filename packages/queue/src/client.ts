@@ -8,7 +8,7 @@ import { type SeriesJobResult, decodeSeries } from './result.js';
 import { JOB_FORMAT, JOB_FORMAT_VERSION, type PluginRef, type RunSpec, type SeriesJobSpec, canonicalJson, runJobId, seriesJobId } from './spec.js';
 
 /** What {@link runTrackingOnQueue} takes: a tracking run's options, and where and how to queue its series. */
-export interface QueueTrackingOptions extends Omit<TrackingOptions, 'executor' | 'previous' | 'previousRun' | 'onProblem'> {
+export interface QueueTrackingOptions extends Omit<TrackingOptions, 'executor' | 'onProblem'> {
   readonly connection: QueueConnection;
   readonly queue?: QueueNames;
   /** `datasetFingerprint` of the folders `data` was loaded from: every job carries it, and a worker with other data refuses the job. */
@@ -33,6 +33,14 @@ export interface QueueTrackingOptions extends Omit<TrackingOptions, 'executor' |
 export interface QueueTrackingResult {
   readonly result: TrackingResult;
   readonly queue: QueueRunCounts;
+  /**
+   * Series a previous run's state would have continued (`previous`) that went to the workers
+   * and were computed there from the start: a worker gets no state. Their results are the same
+   * (a continued series equals one computed from the start); their `reuse` says so. A continued
+   * run with few new rebalance dates per series runs them in this thread instead (`runTracking`
+   * decides, and notes it), and none goes to the queue.
+   */
+  readonly fromStart: number;
 }
 
 /**
@@ -53,7 +61,10 @@ export interface QueueTrackingResult {
  *   error (`FK_WORKER_FAILED`, the worker's message); none is dropped.
  * - Credentials never appear: messages and labels show the masked URL.
  *
- * Continued runs (`previous`, `previousRun`) and `onProblem` are not supported on the queue.
+ * Continued runs (`previous`, `previousRun`): `runTracking` runs a continued run's series in
+ * this thread when each has few new rebalance dates; otherwise they go to the workers, which
+ * compute them from the start (the same result; counted in `fromStart`). `onProblem` is not
+ * supported on the queue (the problems are built on the workers).
  *
  * @throws FactorkitError `FK_INVALID_ARGUMENT` (server, options, a config that is not plain
  *   JSON), `FK_WORKER_FAILED` (a series failed on every attempt); what `runTracking` throws.
@@ -96,7 +107,8 @@ export async function runTrackingOnQueue(options: QueueTrackingOptions): Promise
   );
   const counts = { run: runId, jobs: 0, enqueued: 0, reused: 0, retried: 0, joined: 0 };
   const infos = new Map<string, TrackingFactorInfo>();
-  const executor = queueExecutor({ ...options, names, attempts, inFlight, run, runId, infos, counts });
+  const restarted = { count: 0 };
+  const executor = queueExecutor({ ...options, names, attempts, inFlight, run, runId, infos, counts, restarted });
   const result = await runTracking({
     ...options,
     executor,
@@ -105,7 +117,7 @@ export async function runTrackingOnQueue(options: QueueTrackingOptions): Promise
       options.onEvent?.(event);
     },
   });
-  return { result, queue: { ...counts } };
+  return { result, queue: { ...counts }, fromStart: restarted.count };
 }
 
 interface ExecutorSetup {
@@ -119,6 +131,8 @@ interface ExecutorSetup {
   readonly runId: string;
   readonly infos: ReadonlyMap<string, TrackingFactorInfo>;
   readonly counts: MutableCounts;
+  /** Continued series (a task with a previous state) computed from the start on the workers. */
+  readonly restarted: { count: number };
   readonly onQueueEvent?: (event: QueueRunEvent) => void;
 }
 
@@ -143,7 +157,6 @@ async function openRunner(setup: ExecutorSetup, context: SeriesContext): Promise
   });
 
   const runTask = async (task: SeriesTask): Promise<TrackingSeries> => {
-    if (task.resume || task.resumeRefused || task.continued) throw new FactorkitError('FK_INVALID_ARGUMENT', 'a tracking run on the queue computes every series from the start (previous states are not sent to workers)');
     const universe = context.universes[task.universe]?.name;
     const info = setup.infos.get(task.factor.name);
     if (universe === undefined || !info) throw new FactorkitError('FK_INVALID_ARGUMENT', `series task: universe #${task.universe} or factor \`${task.factor.name}\` is not one of the run's`);
@@ -159,7 +172,15 @@ async function openRunner(setup: ExecutorSetup, context: SeriesContext): Promise
     if (result.kind !== 'series') {
       throw new FactorkitError('FK_WORKER_FAILED', `series ${label}: the worker computed no series (${result.message}) where this run did: are the worker's plugins and data the run's?`);
     }
-    return decodeSeries(result.series);
+    const series = decodeSeries(result.series);
+    // A worker gets no previous state: a series this run would have continued was computed from
+    // the start there (the same values; a continued series equals one computed from the start).
+    if (task.resumeRefused) return { ...series, reuse: { status: 'recomputed', reason: task.resumeRefused.reason, message: task.resumeRefused.message } };
+    if (task.resume || task.continued) {
+      setup.restarted.count++;
+      return { ...series, reuse: { status: 'recomputed', reason: 'queue', message: 'computed from the start on a queue worker (workers are sent no previous state)' } };
+    }
+    return series;
   };
 
   return { run: runTask, close: () => jobs.close() };

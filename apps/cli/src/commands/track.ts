@@ -73,7 +73,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
     .option('--no-reuse', 'compute every series from the start instead of going on from the series states of a previous run in --out (by default, a series whose factor, universe, settings, code version and data up to the previous as-of are unchanged solves only the new dates)')
     .option('--no-progress', 'no progress bars (already off when stderr is not a terminal, in CI, or with TERM=dumb)')
     .option('-p, --plugin <package...>', 'also load these plugin packages by name')
-    .option('--queue <url>', 'compute the series on `factorkit worker` processes through this Redis server (redis:// or rediss://; the password is never printed) instead of worker threads; the outputs are the same; every series from the start (no reuse of --out)')
+    .option('--queue <url>', 'compute the series on `factorkit worker` processes through this Redis server (redis:// or rediss://; the password is never printed) instead of worker threads; the outputs are the same; a run continuing --out with a few new dates per series runs them here, with more the workers compute them from the start')
     .option('--queue-name <name>', 'the queues’ base name with --queue (default `factorkit`), as given to `factorkit worker --queue-name`')
     .action(async (options: TrackOptions) => {
       // Everything the flags alone can tell is checked before plugins or data are loaded.
@@ -120,7 +120,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
 
       const { optimizer, executor, codeVersion, spec: solverSpec } = await trackingSolver(loaded, solver.id, { workers, cwd: io.cwd, threads: !connection });
       // The previous run's states are read before anything replaces --out.
-      const previous = options.reuse && !connection ? await readTrackingState(out) : undefined;
+      const previous = options.reuse ? await readTrackingState(out) : undefined;
       for (const note of previous?.notes ?? []) io.stderr(`warning: ${note}\n`);
       if (previous && previous.states.length > 0) io.stderr(`reusing ${previous.states.length} series states of the previous run in ${out} (as of ${previous.lastDate}); --no-reuse computes everything again\n`);
       const progress = trackingProgress({ ...progressTarget(io), enabled: options.progress });
@@ -149,7 +149,7 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
         };
         if (connection) {
           const dataFingerprint = await datasetFingerprint({ data: resolve(io.cwd, options.data), ...withDirs(io.cwd, options.with), encoding });
-          // With --queue, settings has no executor, previous states or problem saver (refused or left out above).
+          // With --queue, settings has no executor or problem saver (refused or left out above).
           const run = await runTrackingOnQueue({
             ...settings,
             connection,
@@ -163,6 +163,9 @@ export function registerTrackCommand(program: Command, io: CliIo, _setExitCode: 
             },
           });
           io.stderr(formatQueueCounts(run.queue));
+          if (run.fromStart > 0) {
+            io.stderr(`queue: ${run.fromStart} series the previous run's states would have continued were computed from the start on the workers (a worker is sent no state; the same values)\n`);
+          }
           result = run.result;
         } else result = await runTracking(settings);
       } finally {

@@ -112,5 +112,6 @@ export function formatQueueEvent(event: QueueRunEvent, verbose: boolean): string
 
 /** The closing line of a queued run: jobs (`series` or `variant` jobs) enqueued, reused, retried. */
 export function formatQueueCounts(counts: QueueRunCounts, noun: 'series' | 'variant' = 'series'): string {
+  if (counts.jobs === 0) return `queue: no ${noun} job: everything ran in this process\n`;
   return `queue: ${counts.jobs} ${noun} job${counts.jobs === 1 ? '' : 's'}: ${counts.enqueued} enqueued, ${counts.reused} reused from an earlier run, ${counts.retried} failed before and retried, ${counts.joined} already queued\n`;
 }
