@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins } from '../src/plugins.js';
 import { runCli } from './helpers.js';
-import { type RedisServer, runnable, sharedRedis, startWorker, stopWorkers } from './queue-helpers.js';
+import { type RedisServer, runnable, sharedRedis, startWorker, stopWorkers, until } from './queue-helpers.js';
 
 /** A small strategy: short-lookback factors, an equal-weight model, half a year of weekly rebalances. */
 const BASE = `name: tiny
@@ -102,10 +102,12 @@ describe.skipIf(!runnable)('a sweep on the queue with two factorkit worker proce
     expect(first.result.variants.map((v) => v.name)).toEqual(local.variants.map((v) => v.name));
     for (const [k, v] of first.result.variants.entries()) expect(exact(v), v.name).toBe(exact(local.variants[k]!));
     expect(first.result.variants[4]!.error?.code).toBe(local.variants[4]!.error?.code);
-    // Both workers computed variants, each job once (no retry), every job id a hash.
-    for (const w of workers) expect(w.log).toMatch(/worker: variant tiny-\S+ done in/);
-    const done = workers.flatMap((w) => [...w.log.matchAll(/worker: variant (\S+) done in/g)].map((m) => m[1]));
+    // Both workers computed variants, each job once (no retry), every job id a hash. A worker's
+    // line may reach its stderr after the client saw the job complete: waited for.
+    const doneLines = (): (string | undefined)[] => workers.flatMap((w) => [...w.log.matchAll(/worker: variant (\S+) done in/g)].map((m) => m[1]));
+    const done = await until(() => (doneLines().length >= local.variants.length ? doneLines() : undefined), 15_000, () => `every variant's done line; seen ${doneLines().join(', ')}`);
     expect(done.sort()).toEqual(local.variants.map((v) => v.name).sort());
+    for (const w of workers) expect(w.log).toMatch(/worker: variant tiny-\S+ done in/);
     const ids = events.flatMap((e) => (e.kind === 'job' ? [e.job] : []));
     expect(ids).toHaveLength(5);
     for (const id of ids) expect(id).toMatch(/^v-[0-9a-f]{64}$/);

@@ -149,7 +149,8 @@ describe.skipIf(!runnable)('factorkit track --queue with factorkit worker', () =
       const again = await cli(['track', '--data', 'market', '--universes', 'csi300', '--factors', 'throws_in_worker', '--start', '2015-06-01', '--as-of', '2015-12-18', '--no-progress', '-p', 'factorkit-factor-throws', ...queue, '--out', 'thrown']);
       expect(again.code, again.err).toBe(0);
       expect(again.err).toContain('queue: 1 series job: 0 enqueued, 0 reused from an earlier run, 1 failed before and retried, 0 already queued');
-      expect(healthy.log).toContain('worker: csi300 × throws_in_worker done in');
+      // Its line may reach the worker's stderr after the client finished.
+      await healthy.waitFor(/worker: csi300 × throws_in_worker done in/, 10_000);
       // A run that succeeds through the same server: no output file holds the password either.
       const ok = await cli(['track', '--data', 'market', '--universes', 'csi300', '--factors', 'momentum_1y', '--start', '2015-06-01', '--as-of', '2015-12-18', '--no-progress', '--verbose', ...queue, '--out', 'with-password']);
       expect(ok.code, ok.err).toBe(0);

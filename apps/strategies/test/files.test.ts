@@ -96,9 +96,9 @@ describe('the sweep files (sweeps/)', () => {
     // Each variant is the base strategy with its parameters set, nothing else changed (both with their defaults filled).
     const registry = await cliRegistry();
     for (const variant of sweep.variants) {
-      const te = variant.parameters['objective.trackingError'] ?? base.objective!.trackingError;
-      const limit = variant.parameters['constraints[turnover-limit].params.limit'] ?? 0.3;
-      const model = variant.parameters['model.id'] ?? base.model.id;
+      const te = (variant.parameters['objective.trackingError'] ?? base.objective!.trackingError) as number;
+      const limit = (variant.parameters['constraints[turnover-limit].params.limit'] ?? 0.3) as number;
+      const model = (variant.parameters['model.id'] ?? base.model.id) as string;
       const expected = {
         ...base,
         name: variant.name,
