@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readCsvFile } from '@factorkit/tooling/csv';
 import { type CliIo, run } from '../src/index.js';
 
 /** What one `factorkit` call printed and returned. */
@@ -16,31 +16,25 @@ export async function runCli(args: string[], cwd: string): Promise<CliResult> {
   return { code: await run(args, io), out, err };
 }
 
-/**
- * A CSV file the CLI wrote, as its header and rows of cells by column, quoted fields read as RFC
- * 4180 writes them (`""` inside quotes is one quote). Rows are lines: the CLI's CSV cells hold no
- * line breaks.
- */
+/** A CSV file the CLI wrote, as its header and rows of cells by column (RFC 4180: quoted cells, `""`, line breaks inside quotes). */
 export function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
-  const split = (line: string): string[] => {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      if (quoted && c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = !quoted;
-      else if (c === ',' && !quoted) {
-        cells.push(cell);
-        cell = '';
-      } else cell += c;
-    }
-    cells.push(cell);
-    return cells;
-  };
-  const [head, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const header = split(head!);
-  return { header, rows: lines.map((line) => Object.fromEntries(split(line).map((cell, i) => [header[i]!, cell]))) };
+  return readCsvFile(file);
 }
+
+/** A small strategy file for the sweep tests: two short-lookback factors, an equal-weight model, half a year of weekly rebalances on the CSI 1000 (with 5 % deposit). */
+export const TINY_STRATEGY = `name: tiny
+universe:
+  index: 000852.SH
+benchmark: 95% 000852.SH + 5% deposit
+start: 2015-01-05
+end: 2015-06-30
+factors:
+  - reversal_3m
+  - volatility_3m
+model:
+  id: equal
+  window: 20
+  minDates: 5
+rebalance:
+  every: week
+`;

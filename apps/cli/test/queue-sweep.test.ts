@@ -15,26 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins } from '../src/plugins.js';
-import { runCli } from './helpers.js';
+import { TINY_STRATEGY, runCli } from './helpers.js';
 import { type RedisServer, runnable, sharedRedis, startWorker, stopWorkers, until } from './queue-helpers.js';
 
-/** A small strategy: short-lookback factors, an equal-weight model, half a year of weekly rebalances. */
-const BASE = `name: tiny
-universe:
-  index: 000852.SH
-benchmark: 95% 000852.SH + 5% deposit
-start: 2015-01-05
-end: 2015-06-30
-factors:
-  - reversal_3m
-  - volatility_3m
-model:
-  id: equal
-  window: 20
-  minDates: 5
-rebalance:
-  every: week
-`;
+const BASE = TINY_STRATEGY;
 
 /**
  * A variant's result as text that tells every value apart — each number exactly (`-0`, `NaN`

@@ -9,28 +9,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, readCsv, runCli } from './helpers.js';
+import { type CliResult, TINY_STRATEGY, readCsv, runCli } from './helpers.js';
 import { type RedisServer, runnable, sharedRedis, startWorker, stopWorkers, until } from './queue-helpers.js';
 
 let root: string;
 const cli = (args: string[]): Promise<CliResult> => runCli(args, root);
 
-const BASE = `name: tiny
-universe:
-  index: 000852.SH
-benchmark: 95% 000852.SH + 5% deposit
-start: 2015-01-05
-end: 2015-06-30
-factors:
-  - reversal_3m
-  - volatility_3m
-model:
-  id: equal
-  window: 20
-  minDates: 5
-rebalance:
-  every: week
-`;
+const BASE = TINY_STRATEGY;
 
 /** Two parameters that change the result (the turnover limit, the model) and a hostile description. */
 const GRID = `# a test sweep

@@ -41,6 +41,7 @@ import { type MfeResult, type MfeWeights, type TrackingResult, defaultTrackingFa
 import { writeTrackingOutputs } from '../src/track/node.js';
 import { solveWithGlpk } from './glpk.js';
 import { type Replay, replay } from './mfe-fixture.js';
+import { parseCsv as parseCsvRecords } from '@factorkit/tooling/csv';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cn-csi300');
 const START = '2020-11-01';
@@ -78,32 +79,8 @@ const num = (cell: string | undefined): number => (cell === undefined || cell ==
 
 /** RFC 4180 CSV (quoted cells with `""` escapes) to rows keyed by the header. */
 function parseCsv(text: string): Row[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch !== '"') cell += ch;
-      else if (text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else if (ch !== '\r') cell += ch;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header!.map((h, k) => [h, r[k] ?? ''])));
+  const [header = [], ...body] = parseCsvRecords(text);
+  return body.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])));
 }
 
 /**

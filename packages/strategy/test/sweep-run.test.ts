@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sweep, type SweepEvent, type SweepResult, type VariantExecutor, type VariantResult, createStrategy, parseStrategy, runStrategy, runSweep, runVariant } from '../src/index.js';
 import { SWEEP_FILES, readSweepFile, variantThreadExecutor, writeSweepOutputs } from '../src/node.js';
+import { readCsvFile } from '@factorkit/tooling/csv';
 
 const root = mkdtempSync(join(tmpdir(), 'factorkit-sweep-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -86,32 +87,7 @@ beforeAll(async () => {
 
 /** A CSV file (RFC 4180: quoted cells may hold commas, quotes and line breaks) as rows of cells by header. */
 function csv(path: string): Record<string, string>[] {
-  const text = readFileSync(path, 'utf8');
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch !== '"') cell += ch;
-      else if (text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      record.push(cell);
-      records.push(record);
-      record = [];
-      cell = '';
-    } else cell += ch;
-  }
-  const [header, ...rows] = records;
-  return rows.map((r) => Object.fromEntries(r.map((c, i) => [header![i]!, c])));
+  return readCsvFile(path).rows;
 }
 
 describe('runVariant and runSweep in this thread', () => {
