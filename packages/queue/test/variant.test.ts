@@ -1,7 +1,8 @@
-import { type MarketData, createRegistry, defineFactor, isFactorkitError } from '@factorkit/core';
+import { createRegistry, isFactorkitError } from '@factorkit/core';
 import type { VariantTask } from '@factorkit/strategy';
 import { describe, expect, it } from 'vitest';
-import { JobRefusedError, VARIANT_JOB_FORMAT, VARIANT_JOB_FORMAT_VERSION, type VariantJobSpec, computeVariantJob, sweepJobId, variantJobId } from '../src/index.js';
+import { refusal, untouchable, valueFactor } from './refusals.js';
+import { VARIANT_JOB_FORMAT, VARIANT_JOB_FORMAT_VERSION, type VariantJobSpec, computeVariantJob, sweepJobId, variantJobId } from '../src/index.js';
 
 const task: VariantTask = {
   index: 2,
@@ -21,59 +22,37 @@ const job = (over: Partial<VariantJobSpec> = {}): VariantJobSpec => ({
   ...over,
 });
 
-const refusal = async (spec: unknown, env: Parameters<typeof computeVariantJob>[1]): Promise<JobRefusedError> => {
-  try {
-    await computeVariantJob(spec, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(JobRefusedError);
-    return error as JobRefusedError;
-  }
-  throw new Error('expected a refusal');
-};
-
-/** Data that must never be read: a refused job does not load it. */
-const untouchable = (): Promise<MarketData> => Promise.reject(new Error('the data was loaded for a refused job'));
-
-const valueFactor = defineFactor({
-  id: 'value',
-  apiVersion: '1.0',
-  meta: { title: 'value', description: 'a test factor', category: 'value', inputs: [{ field: 'close', kind: 'market', lag: 0, description: 'close' }], lookback: () => 0, direction: 1, params: {} },
-  compute: () => {
-    throw new Error('never computed');
-  },
-} as never);
-
 describe('computeVariantJob refuses what it must not compute, before loading any data', () => {
   it('a variant of another dataset, naming both fingerprints', async () => {
-    const error = await refusal(job(), { data: untouchable, fingerprint: 'e'.repeat(64), registry: createRegistry() });
+    const error = await refusal(computeVariantJob(job(), { data: untouchable, fingerprint: 'e'.repeat(64), registry: createRegistry() }));
     expect(error.code).toBe('FK_INVALID_DATA');
     expect(error.message).toBe(`variant tiny-2: this worker's dataset (fingerprint \`${'e'.repeat(12)}…\`) is not the sweep's (fingerprint \`${'f'.repeat(12)}…\`); give the worker a copy of the sweep's dataset with --data (and the same --with folders)`);
   });
 
   it('a plugin this worker does not have, or has in another version', async () => {
-    const missing = await refusal(job(), { data: untouchable, fingerprint: 'f'.repeat(64), registry: createRegistry() });
+    const missing = await refusal(computeVariantJob(job(), { data: untouchable, fingerprint: 'f'.repeat(64), registry: createRegistry() }));
     expect(missing.code).toBe('FK_UNKNOWN_PLUGIN');
     expect(missing.message).toContain('variant tiny-2: the job needs factor `value` from @acme/factorkit-factor-value@2.0.0, which is not installed on this worker');
     const registry = createRegistry();
     registry.register(valueFactor, { source: { type: 'package', package: '@acme/factorkit-factor-value', version: '1.9.0' } });
-    const old = await refusal(job(), { data: untouchable, fingerprint: 'f'.repeat(64), registry });
+    const old = await refusal(computeVariantJob(job(), { data: untouchable, fingerprint: 'f'.repeat(64), registry }));
     expect(old.code).toBe('FK_UNKNOWN_PLUGIN');
     expect(old.message).toContain('variant tiny-2: the job needs factor `value` from @acme/factorkit-factor-value@2.0.0, this worker has factor `value` from @acme/factorkit-factor-value@1.9.0; install the same version on the worker');
   });
 
   it('a plugin without a version that does not resolve here either (createStrategy finds no such id)', async () => {
-    const error = await refusal(job({ plugins: [{ kind: 'factor', id: 'value', package: null, version: null }] }), { data: untouchable, fingerprint: 'f'.repeat(64), registry: createRegistry() });
+    const error = await refusal(computeVariantJob(job({ plugins: [{ kind: 'factor', id: 'value', package: null, version: null }] }), { data: untouchable, fingerprint: 'f'.repeat(64), registry: createRegistry() }));
     expect(error.code).toBe('FK_UNKNOWN_PLUGIN');
     expect(error.message).toMatch(/^variant tiny-2: the job needs factor `value`, which is not installed on this worker \(.*\): .*`value`/s);
   });
 
   it('data that is not a variant job of this format version', async () => {
     const env = { data: untouchable, fingerprint: 'f'.repeat(64), registry: createRegistry() };
-    expect((await refusal({ hello: 1 }, env)).message).toBe('not a factorkit variant job (format `undefined`)');
-    const newer = await refusal({ ...job(), version: 2 }, env);
+    expect((await refusal(computeVariantJob({ hello: 1 }, env))).message).toBe('not a factorkit variant job (format `undefined`)');
+    const newer = await refusal(computeVariantJob({ ...job(), version: 2 }, env));
     expect(isFactorkitError(newer) && newer.code).toBe('FK_INVALID_ARGUMENT');
     expect(newer.message).toContain('variant job format version `2`; this worker reads version 1');
-    expect((await refusal({ ...job(), task: undefined }, env)).message).toBe('variant job without task, plugins or dataset fingerprint');
+    expect((await refusal(computeVariantJob({ ...job(), task: undefined }, env))).message).toBe('variant job without task, plugins or dataset fingerprint');
   });
 });
 
