@@ -1,5 +1,5 @@
-import { FactorkitError } from '@factorkit/core';
-import { type DatasetLocation, checkEncoding, datasetFingerprint, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
+import { FactorkitError, type MarketData } from '@factorkit/core';
+import { type CsvEncoding, type DatasetLocation, checkEncoding, datasetFingerprint, formatLoadDetails, formatLoadSummary, loadDataset, parseRejectedLimit } from '@factorkit/data';
 import { parseQueueUrl, variantQueueExecutor } from '@factorkit/queue';
 import { type SweepResult, type VariantExecutor, type VariantResult, inThreadExecutor, runSweep } from '@factorkit/strategy';
 import { checkSweepOutput, readSweepFile, variantThreadExecutor, writeSweepOutputs } from '@factorkit/strategy/node';
@@ -96,12 +96,10 @@ export function registerSweepCommand(program: Command, io: CliIo, setExitCode: (
         location = { data: resolve(io.cwd, options.data), ...withDirs(io.cwd, options.with), encoding };
         label = [options.data, ...(options.with ?? [])].map((dir) => basename(resolve(io.cwd, dir))).join(' + ');
       }
-      // Read here once whatever runs the variants: what the dataset lost is reported, and --max-rejected decides, before any work.
-      io.stderr(`loading ${label} …\n`);
-      const load = await loadDataset(location.data, { encoding, ...(location.with ? { with: [...location.with] } : {}), ...(maxRejected === undefined ? {} : { maxRejected }) });
-      io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
-
       const count = workers ?? Math.min(availableParallelism(), sweep.variants.length);
+      // Read here whatever runs the variants: what the dataset lost is reported, and --max-rejected decides, before any work.
+      // Kept only when the variants run in this thread: worker threads and workers load their own.
+      const inThread = await loadAndReport(io, label, location, { encoding, ...(maxRejected === undefined ? {} : { maxRejected }), verbose: options.verbose === true, keep: !connection && count === 0 });
       let executor: VariantExecutor;
       let queueLines: (() => string) | undefined;
       const progress = stageProgress({ ...progressTarget(io), enabled: options.progress });
@@ -123,7 +121,7 @@ export function registerSweepCommand(program: Command, io: CliIo, setExitCode: (
         executor = queued;
         queueLines = () => formatQueueCounts(queued.counts(), 'variant');
       } else if (count === 0) {
-        executor = inThreadExecutor({ data: load.dataset, registry: loaded.registry });
+        executor = inThreadExecutor({ data: inThread!, registry: loaded.registry });
       } else {
         executor = variantThreadExecutor({ workers: count, data: location, plugins: pluginModules(loaded, io.cwd, io.stderr) });
       }
@@ -193,4 +191,21 @@ export function formatSweepRanking(result: SweepResult, top: number): string {
   const table = formatTable(['variant', ...paths, 'annual excess', 'tracking error', 'IR', 'excess max DD', 'turnover', 'status'], rows);
   const rest = ranked.length - shown.length;
   return `${table}${rest > 0 ? `(${rest} more variant${rest === 1 ? '' : 's'} in sweep.csv)\n` : ''}`;
+}
+
+/**
+ * Load the dataset at `location` and print its load summary (every rejected row counted; beyond
+ * `maxRejected` it throws). Returns it only with `keep`: otherwise nothing holds it, and its
+ * memory is free before worker threads or workers load their own copies.
+ */
+async function loadAndReport(
+  io: CliIo,
+  label: string,
+  location: DatasetLocation,
+  options: { readonly encoding: CsvEncoding; readonly maxRejected?: string; readonly verbose: boolean; readonly keep: boolean },
+): Promise<MarketData | undefined> {
+  io.stderr(`loading ${label} …\n`);
+  const load = await loadDataset(location.data, { encoding: options.encoding, ...(location.with ? { with: [...location.with] } : {}), ...(options.maxRejected === undefined ? {} : { maxRejected: options.maxRejected }) });
+  io.stderr(`${options.verbose ? formatLoadDetails(load.report, load.notes) : formatLoadSummary(load.report, load.notes)}\n`);
+  return options.keep ? load.dataset : undefined;
 }
